@@ -1,0 +1,1 @@
+"""Formatting of results, notices and errors exactly as psql prints them."""
