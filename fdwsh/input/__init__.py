@@ -1,0 +1,1 @@
+"""Input: the psql-style statement scanner, argument reader and the interactive prompt."""

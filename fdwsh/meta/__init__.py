@@ -1,0 +1,1 @@
+"""Backslash meta-commands, registered by decorator in ``registry``."""

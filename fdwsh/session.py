@@ -1,0 +1,343 @@
+"""Session: the state one fdwsh run keeps (settings, variables, catalog, transaction, output)
+and psql's MainLoop that sends every input line through scanner → meta-command | SQL → printer.
+
+The front ends (``-c``, ``-f``, stdin, the interactive prompt) all feed lines through
+:meth:`Session.process_line`, so every statement travels the same road.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import sys
+import time
+import traceback
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any
+
+from fdwsh import __version__
+from fdwsh.catalog.store import CatalogStore, default_catalog_path
+from fdwsh.errors import FatalError, FdwshError, Notice
+from fdwsh.input.scanner import MetaCommand, Scanner, SqlStatement
+from fdwsh.meta import registry
+from fdwsh.meta.registry import MetaCall, MetaStatus
+from fdwsh.output.errors import format_error, format_notice
+from fdwsh.output.print import print_result
+from fdwsh.output.result import Result
+from fdwsh.settings import Settings, Variables
+from fdwsh.sql import route
+from fdwsh.sql.parse import parse
+from fdwsh.txn import Transaction
+
+EXIT_SUCCESS = 0
+EXIT_FAILURE = 1
+EXIT_USER = 3  # an error in a script with ON_ERROR_STOP set
+
+
+class Terminate(Exception):
+    """``\\q``: leave fdwsh (from any depth of ``\\i``)."""
+
+
+class StopScript(Exception):
+    """ON_ERROR_STOP: abandon every script being run; exit with :data:`EXIT_USER`."""
+
+
+@dataclass(slots=True)
+class InputSource:
+    """Where lines come from: names the ``fdwsh:FILE:LINE:`` prefix and ``\\ir``'s directory."""
+
+    name: str | None  # None: no prefix (interactive, -c)
+    directory: Path
+    interactive: bool = False
+
+
+def default_variables(settings: Settings) -> dict[str, str]:
+    """The variables psql sets at start-up, with fdwsh's values."""
+    return {
+        "AUTOCOMMIT": "on", "COMP_KEYWORD_CASE": "preserve-upper", "ECHO": "none",
+        "ECHO_HIDDEN": "off", "ENCODING": "UTF8", "FETCH_COUNT": "0", "HISTCONTROL": "none",
+        "HISTSIZE": "500", "LAST_ERROR_MESSAGE": "", "LAST_ERROR_SQLSTATE": "00000",
+        "ON_ERROR_ROLLBACK": "off", "ON_ERROR_STOP": "off", "PROMPT1": "%/%R%x%# ",
+        "PROMPT2": "%/%R%x%# ", "PROMPT3": ">> ", "QUIET": "off", "SHOW_CONTEXT": "errors",
+        "SINGLELINE": "off", "SINGLESTEP": "off", "USER": settings.user, "DBNAME": "fdwsh",
+        "VERBOSITY": "default", "VERSION": f"fdwsh {__version__}", "VERSION_NAME": __version__,
+        "VERSION_NUM": "".join(f"{int(p):02d}" for p in __version__.split(".")),
+    }
+
+
+class Session:
+    """One fdwsh run."""
+
+    def __init__(self, settings: Settings, stdout: IO[str] | None = None,
+                 stderr: IO[str] | None = None) -> None:
+        self.settings = settings
+        self.popt = settings.print
+        self.stdout = stdout or sys.stdout
+        self.stderr = stderr or sys.stderr
+        self.out: IO[str] = self.stdout  # query output; \o and -o move it
+        self._out_close: Any = None
+        self.variables = Variables({**default_variables(settings), **settings.variables})
+        self.txn = Transaction()
+        self.timing = False
+        self.scanner = Scanner(self.variables.get)
+        self.source = InputSource(None, Path.cwd())
+        self.previous_query = ""
+        self._store: CatalogStore | None = None
+        self.had_error = False
+
+    # -- state used by meta-commands and the prompt ------------------------------------------------
+
+    @property
+    def store(self) -> CatalogStore:
+        """The catalog, opened on first use (so ``\\?`` or ``\\echo`` never touch it)."""
+        if self._store is None:
+            self._store = CatalogStore(self.settings.catalog_path or default_catalog_path())
+        return self._store
+
+    @property
+    def user(self) -> str:
+        return self.settings.user
+
+    @property
+    def quiet(self) -> bool:
+        return self.variables.is_on("QUIET")
+
+    def set_output(self, target: str | None) -> None:
+        """Send query output to a file, to ``|command``, or (None) back to standard output."""
+        if self._out_close is not None:
+            self._out_close()
+        self._out_close = None
+        self.out = self.stdout
+        if not target:
+            return
+        if target.startswith("|"):
+            import subprocess
+
+            proc = subprocess.Popen(target[1:], shell=True, stdin=subprocess.PIPE, text=True)
+            assert proc.stdin is not None
+            self.out = proc.stdin
+
+            def close() -> None:
+                proc.stdin.close()  # type: ignore[union-attr]
+                proc.wait()
+
+            self._out_close = close
+            return
+        handle = open(os.path.expanduser(target), "w", encoding="utf-8")
+        self.out = handle
+        self._out_close = handle.close
+
+    def close(self) -> None:
+        """Release the output target and the catalog (rolling back an open block)."""
+        self.set_output(None)
+        if self._store is not None:
+            if self._store.db.in_transaction:
+                self._store.db.execute("ROLLBACK")
+            self._store.close()
+            self._store = None
+
+    # -- printing --------------------------------------------------------------------------------
+
+    def print_result(self, result: Result) -> None:
+        print_result(result, self.popt, self.out, quiet=self.quiet)
+        self.out.flush()
+
+    def _prefix(self) -> str:
+        src = self.source
+        if src.interactive or src.name is None:
+            return ""
+        return f"fdwsh:{src.name}:{self.scanner.lineno}: "
+
+    def notice(self, notice: Notice) -> None:
+        self.stderr.write(format_notice(notice, prefix=self._prefix()))
+        self.stderr.flush()
+
+    def report_error(self, err: FdwshError, statement: str | None = None) -> None:
+        """Print ``err`` as psql prints a server error and remember it in LAST_ERROR_*."""
+        self.stderr.write(format_error(err, statement, prefix=self._prefix(),
+                                       verbosity=self.variables.get("VERBOSITY") or "default"))
+        self.stderr.flush()
+        self.variables.set("LAST_ERROR_MESSAGE", err.message)
+        self.variables.set("LAST_ERROR_SQLSTATE", err.sqlstate)
+
+    def warn(self, message: str) -> None:
+        """A client-side message (psql's pg_log_error/pg_log_warning), with the -f prefix."""
+        self.stderr.write(f"{self._prefix()}{message}\n")
+        self.stderr.flush()
+
+    # -- MainLoop --------------------------------------------------------------------------------
+
+    def run_lines(self, lines: Iterable[str], source: InputSource) -> int:
+        """psql's MainLoop over ``lines`` from ``source``; return the exit status."""
+        saved = (self.scanner, self.source)
+        self.scanner, self.source = Scanner(self.variables.get), source
+        try:
+            for line in lines:
+                self.process_line(line.rstrip("\n"))
+            leftover = self.scanner.flush()
+            if leftover is not None:
+                self.run_sql(leftover.text)
+        finally:
+            self.scanner, self.source = saved
+        return EXIT_SUCCESS
+
+    def run_top(self, lines: Iterable[str], source: InputSource) -> int:
+        """Run a whole script (``-f``, stdin) and map ``\\q`` and ON_ERROR_STOP to exit codes."""
+        try:
+            return self.run_lines(lines, source)
+        except Terminate:
+            return EXIT_SUCCESS
+        except StopScript:
+            return EXIT_USER
+
+    def process_line(self, line: str) -> None:
+        """Feed one input line; run what it completes.  Raises Terminate on ``\\q``."""
+        if self.variables.get("ECHO") == "all" and not self.source.interactive:
+            self.stdout.write(line + "\n")
+        events = self.scanner.feed(line)
+        for event in events:
+            if isinstance(event, SqlStatement):
+                self.run_sql(event.text)
+            elif isinstance(event, MetaCommand):
+                self.run_meta(event)
+
+    def run_meta(self, cmd: MetaCommand) -> MetaStatus:
+        """Dispatch one backslash command (and send the buffer if it says so)."""
+        spec = registry.lookup(cmd.name)
+        if spec is None:
+            self.warn(f"invalid command \\{cmd.name}")
+            self.warn("Try \\? for help.")
+            cmd.args.rest_of_line()
+            status = MetaStatus.ERROR
+        else:
+            status = self._call_meta(spec, cmd)
+        for extra in cmd.args.remaining():
+            self.warn(f'\\{cmd.name}: extra argument "{extra}" ignored')
+        if status is MetaStatus.SEND:
+            text = self.scanner.take_buffer() or self.previous_query
+            if text:
+                self.run_sql(text)
+        elif status is MetaStatus.TERMINATE:
+            raise Terminate()
+        elif status is MetaStatus.ERROR:
+            self._error_happened()
+        return status
+
+    def _call_meta(self, spec: registry.MetaSpec, cmd: MetaCommand) -> MetaStatus:
+        try:
+            outcome = spec.handler(MetaCall(self, cmd.name, cmd.args))
+        except FdwshError as err:
+            self.report_error(err)
+            return MetaStatus.ERROR
+        except (Terminate, StopScript):
+            raise
+        except (FatalError, OSError, sqlite3.Error) as exc:
+            self.warn(f"\\{cmd.name}: {exc}")
+            return MetaStatus.ERROR
+        results = outcome if isinstance(outcome, list) else [outcome]
+        for item in results:
+            if isinstance(item, Result):
+                self.print_result(item)
+        return outcome if isinstance(outcome, MetaStatus) else MetaStatus.SKIP_LINE
+
+    def run_sql(self, text: str) -> bool:
+        """Parse and execute SQL text (one or more statements); True when all succeeded."""
+        self.previous_query = text
+        echo = self.variables.get("ECHO")
+        if echo == "queries":
+            self.stdout.write(text + "\n")
+            self.stdout.flush()
+        started = time.perf_counter()
+        ok = self._execute_text(text)
+        if self.timing:
+            self._print_timing(time.perf_counter() - started)
+        if not ok:
+            if echo == "errors":
+                self.stderr.write(f"STATEMENT:  {text}\n")
+            self._error_happened()
+        return ok
+
+    def _execute_text(self, text: str) -> bool:
+        notices: list[Notice] = []
+        try:
+            for raw in parse(text):
+                ctx = route.StatementContext(self.store, self.user, self.txn, text, notices)
+                result = route.execute(raw.stmt, ctx)
+                self._flush_notices(notices)
+                self.print_result(result)
+            return True
+        except FdwshError as err:
+            self._flush_notices(notices)
+            self.txn.failed()
+            self.report_error(err, text)
+        except FatalError as exc:
+            self._flush_notices(notices)
+            self.report_error(FdwshError(str(exc)))
+        except sqlite3.Error as exc:
+            self._flush_notices(notices)
+            self.txn.failed()
+            self.report_error(FdwshError(f"catalog error: {exc}", sqlstate="58000"))
+        except Exception as exc:  # a bug must never show a traceback to the user
+            self._flush_notices(notices)
+            self.txn.failed()
+            if os.environ.get("FDWSH_DEBUG"):
+                traceback.print_exc(file=self.stderr)
+            self.report_error(FdwshError(f"internal error: {exc!r}"))
+        return False
+
+    def _flush_notices(self, notices: list[Notice]) -> None:
+        for n in notices:
+            self.notice(n)
+        notices.clear()
+
+    def _error_happened(self) -> None:
+        self.had_error = True
+        if self.variables.is_on("ON_ERROR_STOP") and not self.source.interactive:
+            raise StopScript()
+
+    def _print_timing(self, seconds: float) -> None:
+        ms = seconds * 1000
+        text = f"Time: {ms:.3f} ms"
+        if ms >= 1000:
+            whole = int(seconds)
+            text += f" ({whole // 60:02d}:{seconds - whole // 60 * 60:06.3f})"
+        self.out.write(text + "\n")
+        self.out.flush()
+
+    def run_command(self, text: str) -> int:
+        """``-c``: one SQL string (sent whole, no variable interpolation, as psql does) or a
+        backslash command line; returns the exit status."""
+        self.had_error = False
+        try:
+            if text.lstrip().startswith("\\"):
+                self.run_lines(text.splitlines(), InputSource(None, Path.cwd()))
+            else:
+                self.run_sql(text)
+        except Terminate:
+            return EXIT_SUCCESS
+        except StopScript:
+            return EXIT_FAILURE
+        return EXIT_FAILURE if self.had_error else EXIT_SUCCESS
+
+    def begin_single_transaction(self) -> None:
+        """``-1``: open the block silently (psql runs BEGIN without printing its tag)."""
+        self.txn.execute_silently("BEGIN", self.store)
+
+    def end_single_transaction(self) -> None:
+        """``-1``: COMMIT (which rolls back a failed block), silently."""
+        self.txn.execute_silently("COMMIT", self.store)
+
+    # -- files -----------------------------------------------------------------------------------
+
+    def run_file(self, path: str, *, relative: bool = False) -> None:
+        """``\\i`` / ``\\ir``: run a file's lines in a nested MainLoop (psql process_file)."""
+        target = Path(os.path.expanduser(path))
+        if relative and not target.is_absolute():
+            target = self.source.directory / target
+        if path == "-":
+            self.run_lines(sys.stdin, InputSource("<stdin>", Path.cwd()))
+            return
+        with open(target, encoding="utf-8", errors="replace") as handle:
+            self.run_lines(handle, InputSource(path, target.parent))

@@ -1,0 +1,59 @@
+"""Route one parsed statement to what executes it: transaction control, catalog DDL, or (in
+later issues) the planner.  Statements nobody handles yet get a clear ``ERROR:``."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from pglast import ast
+
+from fdwsh.catalog import ddl
+from fdwsh.catalog.context import DdlContext
+from fdwsh.catalog.store import CatalogStore
+from fdwsh.errors import FeatureNotSupported, Notice
+from fdwsh.output.result import Result
+from fdwsh.txn import Transaction
+
+_STATEMENT_NAMES = {
+    "SelectStmt": "SELECT", "InsertStmt": "INSERT", "UpdateStmt": "UPDATE",
+    "DeleteStmt": "DELETE", "CreateStmt": "CREATE TABLE", "CopyStmt": "COPY",
+    "ExplainStmt": "EXPLAIN", "TruncateStmt": "TRUNCATE", "VacuumStmt": "ANALYZE",
+    "ImportForeignSchemaStmt": "IMPORT FOREIGN SCHEMA", "VariableSetStmt": "SET",
+    "VariableShowStmt": "SHOW", "MergeStmt": "MERGE",
+}
+
+
+@dataclass(slots=True)
+class StatementContext:
+    """Everything a statement may touch: the catalog, the user, the transaction block."""
+
+    store: CatalogStore
+    user: str
+    txn: Transaction
+    source: str = ""
+    notices: list[Notice] = field(default_factory=list)
+
+
+def statement_name(stmt: ast.Node) -> str:
+    """A human name for a statement's kind (``SELECT``, ``CREATE TABLE`` …) for messages."""
+    cls = type(stmt).__name__
+    if cls in _STATEMENT_NAMES:
+        return _STATEMENT_NAMES[cls]
+    words = re.findall(r"[A-Z][a-z]*", cls.removesuffix("Stmt"))
+    return " ".join(words).upper()
+
+
+def execute(stmt: ast.Node, ctx: StatementContext) -> Result:
+    """Execute one statement and return its result."""
+    ctx.txn.check_allowed(stmt)
+    if isinstance(stmt, ast.TransactionStmt):
+        return ctx.txn.execute(stmt, ctx.store, ctx.notices)
+    if ddl.is_ddl(stmt):
+        dctx = DdlContext(ctx.store, ctx.user, ctx.source, notices=ctx.notices)
+        return ddl.execute(stmt, dctx)
+    raise FeatureNotSupported(
+        f"{statement_name(stmt)} is not supported yet",
+        hint="This version of fdwsh runs catalog statements (CREATE EXTENSION, SERVER, "
+             "USER MAPPING, FOREIGN TABLE, SCHEMA, COMMENT) and transaction control.",
+    )
