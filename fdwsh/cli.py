@@ -167,7 +167,7 @@ def _run_actions(session: Any, settings: Settings, actions: list[tuple[str, str]
             from fdwsh.input.repl import run_repl
 
             return run_repl(session)
-        actions = [("f", "-")]
+        actions = [("f", "")]
     if settings.single_transaction:
         session.begin_single_transaction()
     status = EXIT_SUCCESS
@@ -187,6 +187,8 @@ def _run_script(session: Any, path: str, input_source: Any) -> int:
     """``-f FILE`` (``-`` or no -c/-f: standard input)."""
     if path == "-":
         return int(session.run_top(sys.stdin, input_source("<stdin>", Path.cwd())))
+    if path == "":  # no -c/-f: a script on standard input, reported without a location
+        return int(session.run_top(sys.stdin, input_source(None, Path.cwd())))
     try:
         handle = open(os.path.expanduser(path), encoding="utf-8", errors="replace")
     except OSError as exc:

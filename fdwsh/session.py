@@ -162,9 +162,14 @@ class Session:
         self.variables.set("LAST_ERROR_MESSAGE", err.message)
         self.variables.set("LAST_ERROR_SQLSTATE", err.sqlstate)
 
-    def warn(self, message: str) -> None:
-        """A client-side message (psql's pg_log_error/pg_log_warning), with the -f prefix."""
-        self.stderr.write(f"{self._prefix()}{message}\n")
+    def warn(self, message: str, level: str = "error") -> None:
+        """A client-side message (psql's pg_log_error/pg_log_warning).
+
+        In a script file psql prefixes it with the location and the level
+        (``fdwsh:FILE:LINE: error: ...``); elsewhere it prints the bare message.
+        """
+        prefix = self._prefix()
+        self.stderr.write(f"{prefix}{level}: {message}\n" if prefix else f"{message}\n")
         self.stderr.flush()
 
     # -- MainLoop --------------------------------------------------------------------------------
@@ -208,13 +213,14 @@ class Session:
         spec = registry.lookup(cmd.name)
         if spec is None:
             self.warn(f"invalid command \\{cmd.name}")
-            self.warn("Try \\? for help.")
+            if self.source.interactive:
+                self.stderr.write("Try \\? for help.\n")
             cmd.args.rest_of_line()
             status = MetaStatus.ERROR
         else:
             status = self._call_meta(spec, cmd)
         for extra in cmd.args.remaining():
-            self.warn(f'\\{cmd.name}: extra argument "{extra}" ignored')
+            self.warn(f'\\{cmd.name}: extra argument "{extra}" ignored', "warning")
         if status is MetaStatus.SEND:
             text = self.scanner.take_buffer() or self.previous_query
             if text:
