@@ -278,9 +278,6 @@ class Session:
             self._flush_notices(notices)
             self.txn.failed()
             self.report_error(err, text)
-        except FatalError as exc:
-            self._flush_notices(notices)
-            self.report_error(FdwshError(str(exc)))
         except sqlite3.Error as exc:
             self._flush_notices(notices)
             self.txn.failed()
