@@ -23,6 +23,10 @@ class PrintOptions:
     pager: int = 1  # 0 off, 1 on, 2 always
     columns: int = 0
     numericlocale: bool = False
+    linestyle: str = "ascii"  # ascii | old-ascii | unicode
+    unicode_border_linestyle: str = "single"  # single | double
+    unicode_column_linestyle: str = "single"
+    unicode_header_linestyle: str = "single"
 
 
 class Variables:
