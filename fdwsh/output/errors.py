@@ -25,7 +25,8 @@ def format_error(err: FdwshError, statement: str | None = None, *, prefix: str =
 
     ``err.position`` is a 1-based character position in ``statement``; without a statement
     (or in terse mode) it is reported as `` at character N`` after the message, as libpq does.
-    verbose adds the SQLSTATE; the LOCATION line is not available (we have no C source file).
+    verbose adds the SQLSTATE; LOCATION and the SCHEMA/TABLE/COLUMN/DATATYPE/CONSTRAINT NAME
+    lines are not printed (an FdwshError does not carry those fields).
     """
     head = f"{prefix}{err.severity}:  "
     if verbosity == "sqlstate" and err.sqlstate:
