@@ -29,6 +29,8 @@ QUERIES: dict[str, str] = {
                 "UNION ALL SELECT 44, 5, -6",
     "numbers": "SELECT 1.5::numeric AS n, 2.25::float8 AS f, -12345678.9::numeric(12,2) AS big, "
                "7::oid AS o, 1234567::int AS i UNION ALL SELECT 10, -0.5, 3, 8, -1234",
+    "numeric_types": "SELECT 1::smallint AS s, 1.5::real AS r, 12.5::money AS m, '3'::xid AS x, "
+                     "'4'::cid AS c, '5'::xid8 AS x8, 100::int8 AS i8, 'abc' AS t",
     "text": "SELECT 'hello world' AS greeting, '' AS empty, ' padded ' AS p, 'x' AS \"X\"",
     "nulls": "SELECT NULL::int AS n, NULL::text AS t, 'x' AS x UNION ALL SELECT 1, 'y', NULL",
     "multiline": "SELECT E'one\\ntwo\\nthree' AS lines, 'x' AS x, 42 AS n "
@@ -96,6 +98,9 @@ OPTION_SETS: dict[str, tuple[list[str], dict[str, object]]] = {
     "title_unaligned": (["-A", "-P", "title=My Title"],
                         {"format": "unaligned", "title": "My Title"}),
     "title_csv": (["--csv", "-P", "title=My Title"], {"format": "csv", "title": "My Title"}),
+    "empty_title": (["-P", "title="], {"title": ""}),
+    "empty_title_unaligned": (["-A", "-P", "title="], {"format": "unaligned", "title": ""}),
+    "empty_title_expanded": (["-x", "-P", "title="], {"expanded": "on", "title": ""}),
     "title_tuples_only": (["-t", "-P", "title=My Title"],
                           {"tuples_only": True, "title": "My Title"}),
     "wrapped_40": (["-P", "format=wrapped", "-P", "columns=40"],
@@ -129,7 +134,25 @@ OPTION_SETS: dict[str, tuple[list[str], dict[str, object]]] = {
                            {"linestyle": "old-ascii", "expanded": "on"}),
     "old_ascii_border0": (["-P", "linestyle=old-ascii", "-P", "border=0"],
                           {"linestyle": "old-ascii", "border": 0}),
+    "old_ascii_wrapped_30": (["-P", "linestyle=old-ascii", "-P", "format=wrapped", "-P",
+                              "columns=30"],
+                             {"linestyle": "old-ascii", "format": "wrapped", "columns": 30}),
+    "old_ascii_wrapped_expanded_30": (["-P", "linestyle=old-ascii", "-P", "format=wrapped",
+                                       "-P", "columns=30", "-x"],
+                                      {"linestyle": "old-ascii", "format": "wrapped",
+                                       "columns": 30, "expanded": "on"}),
+    "unicode_wrapped_30": (["-P", "linestyle=unicode", "-P", "format=wrapped", "-P",
+                            "columns=30"],
+                           {"linestyle": "unicode", "format": "wrapped", "columns": 30}),
+    "unicode_wrapped_expanded_30": (["-P", "linestyle=unicode", "-P", "format=wrapped", "-P",
+                                     "columns=30", "-x"],
+                                    {"linestyle": "unicode", "format": "wrapped",
+                                     "columns": 30, "expanded": "on"}),
+    "wrapped_border0_30": (["-P", "format=wrapped", "-P", "columns=30", "-P", "border=0"],
+                           {"format": "wrapped", "columns": 30, "border": 0}),
     "numericlocale": (["-P", "numericlocale=on"], {"numericlocale": True}),
+    "numericlocale_unaligned": (["-A", "-P", "numericlocale=on"],
+                                {"format": "unaligned", "numericlocale": True}),
 }
 
 

@@ -110,7 +110,7 @@ def print_unaligned_text(headers: Sequence[str], rows: Iterable[list[str]], opts
     fs, rs = opts.fieldsep, opts.recordsep
     need_recordsep = False
     if not opts.tuples_only:
-        if title:
+        if title is not None:
             out.write(title + rs)
         out.write(fs.join(headers))
         need_recordsep = True
@@ -142,7 +142,7 @@ def print_unaligned_vertical(headers: Sequence[str], rows: Iterable[list[str]],
     del default_footer  # vertical formats number their records: no "(N rows)"
     fs, rs = opts.fieldsep, opts.recordsep
     need_recordsep = False
-    if not opts.tuples_only and title:
+    if not opts.tuples_only and title is not None:
         out.write(title)
         need_recordsep = True
     last = len(headers) - 1

@@ -107,13 +107,6 @@ def wcsformat(text: str) -> list[tuple[str, int]]:
     return [_escape(line) for line in text.split("\n")]
 
 
-def text_width(text: str) -> int:
-    """Width of already-escaped single-line text (sum of character widths, controls as 0)."""
-    if _is_plain(text):
-        return len(text)
-    return sum(max(char_width(ch), 0) for ch in text)
-
-
 def strlen_max_width(text: str, start: int, target: int) -> tuple[int, int]:
     """psql's strlen_max_width on ``text[start:]``: how many characters fit in ``target`` columns.
 

@@ -130,7 +130,7 @@ def print_aligned_vertical(cont: TableContent, out: TextIO, output_columns: int)
         return
     fmt = line_style(opts)
     geo = _measure(cont)
-    if not opts.tuples_only and cont.title:
+    if not opts.tuples_only and cont.title is not None:
         out.write(cont.title + "\n")
     _fit_data_width(cont, geo, border, fmt, output_columns)
     hlines = [wcsformat(h) for h in cont.headers]
