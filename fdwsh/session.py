@@ -12,7 +12,7 @@ import sqlite3
 import sys
 import time
 import traceback
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
@@ -78,6 +78,9 @@ class Session:
         self.stderr = stderr or sys.stderr
         self.out: IO[str] = self.stdout  # query output; \o and -o move it
         self._out_close: Any = None
+        #: ``\g FILE``: where the rows of the query being sent go (opened lazily; None when it
+        #: could not be opened, already reported).  Command tags still go to ``out``.
+        self.tuples_out: Callable[[], IO[str] | None] | None = None
         self.variables = Variables({**default_variables(settings), **settings.variables})
         self.txn = Transaction()
         self.timing = False
@@ -105,29 +108,34 @@ class Session:
         return self.variables.is_on("QUIET")
 
     def set_output(self, target: str | None) -> None:
-        """Send query output to a file, to ``|command``, or (None) back to standard output."""
+        """Send query output to a file, to ``|command``, or (None) back to standard output.
+
+        The new target is opened before the old one is closed: when opening fails (OSError),
+        output stays where it was, as in psql.
+        """
+        out, out_close = self._open_output(target)
         if self._out_close is not None:
             self._out_close()
-        self._out_close = None
-        self.out = self.stdout
+        self.out, self._out_close = out, out_close
+
+    def _open_output(self, target: str | None) -> tuple[IO[str], Any]:
         if not target:
-            return
+            return self.stdout, None
         if target.startswith("|"):
             import subprocess
 
+            self.stdout.flush()
             proc = subprocess.Popen(target[1:], shell=True, stdin=subprocess.PIPE, text=True)
             assert proc.stdin is not None
-            self.out = proc.stdin
+            pipe = proc.stdin
 
             def close() -> None:
-                proc.stdin.close()  # type: ignore[union-attr]
+                pipe.close()
                 proc.wait()
 
-            self._out_close = close
-            return
+            return pipe, close
         handle = open(os.path.expanduser(target), "w", encoding="utf-8")
-        self.out = handle
-        self._out_close = handle.close
+        return handle, handle.close
 
     def close(self) -> None:
         """Release the output target and the catalog (rolling back an open block)."""
@@ -141,8 +149,13 @@ class Session:
     # -- printing --------------------------------------------------------------------------------
 
     def print_result(self, result: Result) -> None:
-        print_result(result, self.popt, self.out, quiet=self.quiet)
-        self.out.flush()
+        out: IO[str] | None = self.out
+        if result.columns is not None and self.tuples_out is not None:
+            out = self.tuples_out()
+            if out is None:
+                return
+        print_result(result, self.popt, out, quiet=self.quiet)
+        out.flush()
 
     def _prefix(self) -> str:
         src = self.source
@@ -219,6 +232,8 @@ class Session:
             status = MetaStatus.ERROR
         else:
             status = self._call_meta(spec, cmd)
+        if status is MetaStatus.ERROR:
+            cmd.args.rest_of_line()  # psql silently drops the rest of a failed command's line
         for extra in cmd.args.remaining():
             self.warn(f'\\{cmd.name}: extra argument "{extra}" ignored', "warning")
         if status is MetaStatus.SEND:
@@ -306,8 +321,8 @@ class Session:
         if ms >= 1000:
             whole = int(seconds)
             text += f" ({whole // 60:02d}:{seconds - whole // 60 * 60:06.3f})"
-        self.out.write(text + "\n")
-        self.out.flush()
+        self.stdout.write(text + "\n")  # psql prints it with printf, never to the \o file
+        self.stdout.flush()
 
     def run_command(self, text: str) -> int:
         """``-c``: one SQL string (sent whole, no variable interpolation, as psql does) or a

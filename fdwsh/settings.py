@@ -21,6 +21,8 @@ class PrintOptions:
     csv_fieldsep: str = ","
     title: str | None = None
     pager: int = 1  # 0 off, 1 on, 2 always
+    pager_min_lines: int = 0
+    tableattr: str | None = None  # kept for \pset; only psql's html/latex formats use it
     columns: int = 0
     numericlocale: bool = False
     linestyle: str = "ascii"  # ascii | old-ascii | unicode
