@@ -162,6 +162,8 @@ SCRIPTS: dict[str, str] = {
 \warn to stderr
 \warn -n to stderr without newline
 \echo z
+\set v 'x y'
+\echo :v :'v' :"v" :nosuch :'nosuch' :"nosuch" :'not a name'
 \echo with \foo the line ends here
 """,
     "set_and_unset_with_psql_validation": r"""

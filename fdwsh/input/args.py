@@ -184,10 +184,12 @@ class ArgReader:
         if rest[:1] in ("'", '"'):
             close = rest.find(rest[0], 1)
             name = rest[1:close] if close > 1 else ""
-            value = self.lookup(name) if _VAR_NAME.fullmatch(name or "-") else None
-            if value is None:
+            if not _VAR_NAME.fullmatch(name or "-"):
                 return None
-            self.pos += close + 2
+            value = self.lookup(name)
+            start, self.pos = self.pos, self.pos + close + 2
+            if value is None:  # psql leaves an undefined :'name' exactly as typed
+                return self.line[start:self.pos]
             return escape_literal(value).lstrip() if rest[0] == "'" else escape_identifier(value)
         match = _VAR_NAME.match(rest)
         value = self.lookup(match.group(0)) if match else None

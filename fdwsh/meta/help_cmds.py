@@ -79,9 +79,10 @@ def _print_coloured(out: IO[str], lines: list[slashhelp.Line]) -> None:
         line = Text(text)
         if kind == "group":
             line.stylize("bold")
-        elif kind in ("syntax", "syntax+help"):
-            line.stylize("cyan", 0, min(len(text), 2 + slashhelp.SYNTAX_WIDTH)
-                         if kind == "syntax+help" else len(text))
+        elif kind == "syntax":
+            line.stylize("cyan", 2)
+        elif kind == "syntax+help":
+            line.stylize("cyan", 2, 2 + len(text[2:2 + slashhelp.SYNTAX_WIDTH].rstrip()))
         elif kind == "note":
             line.stylize("dim")
         console.print(line)
