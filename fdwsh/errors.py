@@ -81,3 +81,5 @@ class Notice:
     severity: str = "NOTICE"
     detail: str | None = None
     hint: str | None = None
+    #: 1-based cursor position in the statement, as for errors (e.g. a typmod WARNING).
+    position: int | None = None
