@@ -105,9 +105,18 @@ def run(
         settings.variables["ECHO"] = "queries"
     if echo_all:
         settings.variables["ECHO"] = "all"
-    order = click.get_current_context().meta.get("fdwsh.order", [])
+    order = _current_context().meta.get("fdwsh.order", [])
     actions = _ordered_actions(order, command or [], file or [])
     raise typer.Exit(_start(settings, actions))
+
+
+def _current_context() -> Any:
+    """The running command's context: typer >= 0.29 runs on its own bundled copy of click."""
+    try:
+        from typer._click.globals import get_current_context
+    except ImportError:
+        get_current_context = click.get_current_context
+    return get_current_context()
 
 
 def _os_user() -> str:
