@@ -66,6 +66,11 @@ SCRIPTS: dict[str, str] = {
 \o out3.txt extra
 \qecho -n to out3
 \o
+\o sub
+\w sub
+\o ~/nonexist/x
+\w ~/nonexist/y
+\qecho still on stdout
 """,
     "query_buffer_print_reset_write": r"""
 \p
@@ -93,6 +98,7 @@ select
 \set x 5
 \! echo :x '\\' "q" \echo hi
 \cd /nonexistent
+\cd ~
 \cd sub
 \! pwd
 \cd

@@ -108,7 +108,7 @@ def cmd_shell(call: MetaCall) -> MetaStatus:
 def cmd_cd(call: MetaCall) -> MetaStatus:
     r"""``\cd DIR``; ``\cd`` alone goes to the home directory."""
     target = next_arg(call.args, semicolon=True)
-    directory = expand_tilde(target) if target is not None else str(Path.home())
+    directory = target if target is not None else str(Path.home())  # no ~ expansion in psql
     try:
         os.chdir(directory)
     except OSError as exc:
