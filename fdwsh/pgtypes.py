@@ -124,6 +124,11 @@ def type_by_oid(oid: int) -> PgType | None:
     return _BY_OID.get(oid)
 
 
+def builtin_types() -> list[PgType]:
+    """Every type fdwsh knows (the non-composite types of PostgreSQL 15's pg_catalog)."""
+    return list(_BY_OID.values())
+
+
 # ---------------------------------------------------------------------------------------------
 # format_type()
 

@@ -204,7 +204,7 @@ def _strtol(text: str, start: int) -> tuple[int, int, bool] | None:
     digits = m.group(2)
     if digits[:2].lower() == "0x":
         val = int(digits, 16)
-    elif len(digits) > 1:
+    elif digits.startswith("0"):
         val = int(digits, 8)
     else:
         val = int(digits)
@@ -273,6 +273,5 @@ def _quoted_identifier(text: str, pos: int) -> tuple[str | None, int]:
             return None, pos
         out.append(text[pos:end])
         if text[end + 1:end + 2] != '"':
-            name = '"'.join(out)
-            return (name or None), end + 1
+            return '"'.join(out), end + 1  # "" is a (zero-length) name here
         pos = end + 2
