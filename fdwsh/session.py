@@ -297,6 +297,8 @@ class Session:
             self._flush_notices(notices)
             self.txn.failed()
             self.report_error(FdwshError(f"catalog error: {exc}", sqlstate="58000"))
+        except FatalError:
+            raise  # the catalog cannot be opened: the run ends (exit 1)
         except Exception as exc:  # a bug must never show a traceback to the user
             self._flush_notices(notices)
             self.txn.failed()
