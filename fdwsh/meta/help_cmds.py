@@ -88,6 +88,11 @@ def _print_coloured(out: IO[str], lines: list[slashhelp.Line]) -> None:
         console.print(line)
 
 
+#: psql's names for option values where ours would be unclear.
+_METAVARS = {"file": "FILENAME", "variable": "NAME=VALUE", "field_separator": "STRING",
+             "record_separator": "STRING", "output": "FILENAME", "catalog": "FILENAME"}
+
+
 def options_help() -> str:
     """``\\? options``: fdwsh's command-line options, laid out as psql's usage()."""
     import typer.main
@@ -99,8 +104,9 @@ def options_help() -> str:
     for param in command.params:
         opts = ", ".join(param.opts)
         if not getattr(param, "is_flag", False):
-            opts += "=" + (param.name or "value").upper()
-        text = f"  {opts}"
+            name = param.name or "value"
+            opts += "=" + _METAVARS.get(name, name.upper())
+        text = ("      " if opts.startswith("--") else "  ") + opts  # psql's column for long-only
         help_text = getattr(param, "help", "") or ""
         lines.append(f"{text:<26} {help_text}" if len(text) <= 26
                      else f"{text}\n{' ' * 27}{help_text}")
