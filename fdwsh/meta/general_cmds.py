@@ -51,13 +51,10 @@ def cmd_unset(call: MetaCall) -> MetaStatus:
 
 def _echo(call: MetaCall, out: IO[str]) -> MetaStatus:
     r"""Arguments joined by one space; a bare leading ``-n`` drops the final newline."""
-    newline = True
-    if next_is_quoted(call.args):
-        words = read_all(call.args)
-    else:
-        words = read_all(call.args)
-        if words[:1] == ["-n"]:
-            newline, words = False, words[1:]
+    option_allowed = not next_is_quoted(call.args)  # '-n' in quotes is printed
+    words = read_all(call.args)
+    newline = not (option_allowed and words[:1] == ["-n"])
+    words = words if newline else words[1:]
     out.write(" ".join(words) + ("\n" if newline else ""))
     out.flush()
     return MetaStatus.SKIP_LINE

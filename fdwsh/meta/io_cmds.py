@@ -59,11 +59,10 @@ def _include_path(call: MetaCall, name: str, relative: bool) -> str:
 def cmd_include(call: MetaCall) -> MetaStatus:
     r"""Run a file's lines here, as if typed (psql's process_file)."""
     name = next_arg(call.args, semicolon=True)
-    command = call.name.rstrip("+")
     if name is None:
-        call.session.warn(f"\\{command}: missing required argument")
+        call.session.warn(f"\\{call.name}: missing required argument")
         return MetaStatus.ERROR
-    relative = command in ("ir", "include_relative")
+    relative = call.name in ("ir", "include_relative")
     path = name if name == "-" else _include_path(call, name, relative)
     from fdwsh.session import Terminate  # the session imports us: resolve at call time
 
