@@ -390,6 +390,103 @@ SCRIPTS: dict[str, str] = {
         DROP FOREIGN TABLE sch.other2, nosuch;
         DROP FOREIGN TABLE sch.other2, sch.ft2 CASCADE;
     """,
+    "alter_passes": SRV + """
+        CREATE FOREIGN TABLE ft (a int DEFAULT 1, b text NOT NULL) SERVER s;
+        ALTER FOREIGN TABLE ft ALTER a TYPE bigint, ALTER a SET DEFAULT 5, ADD z int DEFAULT 7;
+        ALTER FOREIGN TABLE ft ADD y int, DROP b, ADD x text, ALTER y SET NOT NULL,
+            OPTIONS (ADD table_name 't');
+        ALTER FOREIGN TABLE ft ALTER COLUMN a SET NOT NULL, ALTER COLUMN a DROP NOT NULL;
+        ALTER FOREIGN TABLE ft ADD COLUMN q int, ALTER COLUMN q TYPE text;
+        ALTER FOREIGN TABLE ft ADD COLUMN c int OPTIONS (column_name 'cc'),
+            ALTER c OPTIONS (SET column_name 'c2');
+        ALTER FOREIGN TABLE ft ADD COLUMN c int OPTIONS (column_name 'cc'),
+            ALTER c OPTIONS (ADD column_name 'c2');
+        ALTER FOREIGN TABLE ft DROP COLUMN a, DROP COLUMN a;
+        ALTER FOREIGN TABLE ft DROP COLUMN IF EXISTS a, DROP COLUMN IF EXISTS a;
+        ALTER FOREIGN TABLE ft ADD COLUMN IF NOT EXISTS z int, ADD COLUMN IF NOT EXISTS w int;
+        ALTER FOREIGN TABLE ft ALTER COLUMN z SET DEFAULT NULL;
+        ALTER FOREIGN TABLE ft ALTER COLUMN w SET DEFAULT -5;
+        ALTER FOREIGN TABLE ft ALTER COLUMN w SET DEFAULT 'abc';
+        ALTER FOREIGN TABLE ft ADD COLUMN v int DEFAULT 'x';
+        ALTER FOREIGN TABLE ft ALTER COLUMN w TYPE nosuch;
+        ALTER FOREIGN TABLE ft ALTER COLUMN w TYPE varchar(0);
+        ALTER FOREIGN TABLE ft ALTER COLUMN w TYPE record;
+        ALTER FOREIGN TABLE ft ALTER COLUMN w TYPE int COLLATE "C";
+        ALTER FOREIGN TABLE ft ALTER COLUMN x TYPE text COLLATE nosuch;
+        ALTER FOREIGN TABLE ft ALTER COLUMN ctid TYPE int;
+        ALTER FOREIGN TABLE ft ALTER COLUMN x TYPE varchar(3);
+        ALTER FOREIGN TABLE ft ALTER COLUMN y TYPE timestamp(8);
+        ALTER FOREIGN TABLE ft ALTER COLUMN ctid SET DEFAULT 1;
+        ALTER FOREIGN TABLE ft ALTER COLUMN ctid DROP NOT NULL;
+        ALTER FOREIGN TABLE ft ALTER COLUMN nosuch DROP NOT NULL;
+        ALTER FOREIGN TABLE ft ALTER COLUMN nosuch DROP DEFAULT;
+        ALTER FOREIGN TABLE ft ALTER COLUMN ctid OPTIONS (column_name 'x');
+        ALTER FOREIGN TABLE ft ADD COLUMN v int PRIMARY KEY;
+        ALTER FOREIGN TABLE ft ADD COLUMN v timestamp(9);
+        ALTER FOREIGN TABLE ft ADD COLUMN u record;
+        ALTER FOREIGN TABLE ft ADD COLUMN t int, ADD COLUMN t text;
+        ALTER FOREIGN TABLE ft RENAME COLUMN x TO y;
+        ALTER FOREIGN TABLE IF EXISTS ft RENAME COLUMN x TO xx;
+        ALTER FOREIGN TABLE ft RENAME TO ft;
+        ALTER FOREIGN TABLE ft SET SCHEMA public;
+        ALTER SERVER s RENAME TO s;
+    """,
+    "names": SRV + """
+        CREATE SCHEMA "Odd Schema";
+        CREATE FOREIGN TABLE "Odd Schema"."T 1" (a int) SERVER s;
+        CREATE FOREIGN TABLE "select" ("from" int) SERVER s;
+        CREATE FOREIGN TABLE public."T 1" (a int) SERVER s;
+        DROP SERVER s;
+        DROP SCHEMA "Odd Schema";
+        COMMENT ON COLUMN "Odd Schema"."T 1".zz IS 'x';
+        COMMENT ON COLUMN "Odd Schema"."T 1".a IS 'x';
+        COMMENT ON COLUMN x.y.z.a IS 'x';
+        COMMENT ON FOREIGN TABLE x.y.z IS 'x';
+        DROP FOREIGN TABLE x.y.z;
+        ALTER FOREIGN TABLE x.y.z RENAME TO w;
+        CREATE FOREIGN TABLE x.y.z (a int) SERVER s;
+        DROP SERVER s CASCADE;
+    """,
+    "schema_public": SRV + """
+        CREATE FOREIGN TABLE t1 (a int) SERVER s;
+        CREATE SCHEMA sch;
+        CREATE FOREIGN TABLE sch.t2 (a int) SERVER s;
+        DROP SCHEMA public CASCADE;
+        CREATE FOREIGN TABLE t3 (a int) SERVER s;
+        CREATE SERVER s2 FOREIGN DATA WRAPPER postgres_fdw;
+        CREATE EXTENSION postgres_fdw;
+        CREATE SCHEMA public;
+        CREATE EXTENSION postgres_fdw;
+        CREATE SERVER s2 FOREIGN DATA WRAPPER postgres_fdw OPTIONS (extensions 'postgres_fdw,zz');
+        ALTER SERVER s2 OPTIONS (ADD host 'h');
+        ALTER SERVER s2 OPTIONS (SET extensions 'yy');
+    """,
+    "if_not_exists": SRV + """
+        CREATE SERVER s2 TYPE 'it''s' VERSION '9.6' FOREIGN DATA WRAPPER postgres_fdw;
+        CREATE SCHEMA postgres;
+        CREATE FOREIGN TABLE t (a int) SERVER s;
+        CREATE FOREIGN TABLE public.t (a int) SERVER s;
+        CREATE FOREIGN TABLE IF NOT EXISTS t (a int) SERVER nos;
+        CREATE FOREIGN TABLE IF NOT EXISTS public.t (a foo) SERVER nos;
+        DROP SCHEMA postgres CASCADE;
+        DROP FOREIGN TABLE t;
+        DROP FOREIGN TABLE t;
+        COMMENT ON COLUMN t.a IS 'x';
+        CREATE SCHEMA IF NOT EXISTS postgres;
+        CREATE SCHEMA IF NOT EXISTS postgres;
+        CREATE USER MAPPING FOR postgres SERVER s OPTIONS (user 'a', user 'b');
+        CREATE USER MAPPING IF NOT EXISTS FOR postgres SERVER s OPTIONS (nope 'b');
+        CREATE USER MAPPING FOR postgres SERVER s;
+        CREATE USER MAPPING IF NOT EXISTS FOR postgres SERVER s OPTIONS (nope 'b');
+        CREATE USER MAPPING FOR postgres SERVER s OPTIONS (nope 'b');
+        ALTER USER MAPPING FOR postgres SERVER s OPTIONS (ADD user 'x', ADD user 'y');
+        ALTER SERVER s OPTIONS (ADD extensions 'nosuchext, postgres_fdw');
+        ALTER SERVER s OPTIONS (SET extensions 'a', ADD host 'x');
+        ALTER SERVER s OPTIONS (DROP extensions);
+        ALTER SERVER s OWNER TO SESSION_USER;
+        DROP EXTENSION postgres_fdw, postgres_fdw;
+        DROP EXTENSION IF EXISTS postgres_fdw CASCADE;
+    """,
 }
 
 

@@ -16,7 +16,8 @@ from pglast import ast
 from fdwsh.catalog import objects
 from fdwsh.catalog.context import DdlContext
 from fdwsh.catalog.ddl_common import (apply_options, check_database, lookup_table,
-                                      missing_schema, role_name, server_validator)
+                                      missing_schema, role_name, server_validator,
+                                      without_position)
 from fdwsh.catalog.ddl_table import (SYSTEM_COLUMNS, NewColumn, check_column_type,
                                      collation_name, cook_column, cook_default, insert_column,
                                      resolve_column_type, transform_column)
@@ -29,6 +30,8 @@ from fdwsh.pgtypes import parse_type
 #: ATPrepCmd() passes, in execution order.
 PASS_DROP, PASS_ALTER_TYPE, PASS_ADD_COL, PASS_COL_ATTRS, PASS_ADD_OTHERCONSTR, PASS_MISC = (
     0, 1, 4, 6, 9, 10)
+PASSES = (PASS_DROP, PASS_ALTER_TYPE, PASS_ADD_COL, PASS_COL_ATTRS, PASS_ADD_OTHERCONSTR,
+          PASS_MISC)
 
 
 def _undefined_column(name: str, table: Row) -> FdwshError:
@@ -64,27 +67,30 @@ def alter_foreign_table(stmt: ast.AlterTableStmt, ctx: DdlContext) -> None:
         return
     passes: dict[int, list[Step]] = {}
     for cmd in stmt.cmds:
-        step_pass, step = _prepare(ctx, table, cmd, stmt)
+        step_pass, step = _prepare(ctx, table, cmd, passes)
         passes.setdefault(step_pass, []).append(step)
-    for step_pass in sorted(passes):
-        for step in passes[step_pass]:
-            step()
+    for step_pass in PASSES:
+        steps = passes.get(step_pass, [])
+        i = 0
+        while i < len(steps):  # a step may queue more work into its own or a later pass
+            steps[i]()
+            i += 1
 
 
-def _prepare(ctx: DdlContext, table: Row, cmd: ast.AlterTableCmd, root: ast.Node
-             ) -> tuple[int, Step]:
+def _prepare(ctx: DdlContext, table: Row, cmd: ast.AlterTableCmd,
+             passes: dict[int, list[Step]]) -> tuple[int, Step]:
     """ATPrepCmd(): phase-1 checks, and the pass and action of phase 2."""
     kind = cmd.subtype.name
     tid = table["id"]
     if kind == "AT_AddColumn":
-        return PASS_ADD_COL, lambda: _add_column(ctx, tid, cmd, root)
+        return PASS_ADD_COL, lambda: _add_column(ctx, tid, cmd, passes)
     if kind == "AT_DropColumn":
         return PASS_DROP, lambda: _drop_column(ctx, tid, cmd)
     if kind == "AT_AlterColumnType":
         return PASS_ALTER_TYPE, _prepare_type(ctx, table, cmd)
     if kind == "AT_ColumnDefault":
         return ((PASS_ADD_OTHERCONSTR if cmd.def_ is not None else PASS_DROP),
-                lambda: _set_default(ctx, tid, cmd, root))
+                lambda: _set_default(ctx, tid, cmd))
     if kind in ("AT_SetNotNull", "AT_DropNotNull"):
         return ((PASS_COL_ATTRS if kind == "AT_SetNotNull" else PASS_DROP),
                 lambda: _set_not_null(ctx, tid, cmd.name, kind == "AT_SetNotNull"))
@@ -104,21 +110,33 @@ def _fresh(ctx: DdlContext, table_id: int) -> Row:
     return objects.get_table_by_id(ctx.store.db, table_id)
 
 
-def _add_column(ctx: DdlContext, table_id: int, cmd: ast.AlterTableCmd, root: ast.Node
-                ) -> None:
-    """ATExecAddColumn(): transform, name collision, type, default; options come last."""
+def _add_column(ctx: DdlContext, table_id: int, cmd: ast.AlterTableCmd,
+                passes: dict[int, list[Step]]) -> None:
+    """ATExecAddColumn(): transform, name collision, type, default.
+
+    The column's OPTIONS become an ALTER COLUMN OPTIONS queued after every other command.
+    """
     db, table = ctx.store.db, _fresh(ctx, table_id)
     new = transform_column(ctx, cmd.def_, table["name"])
     if not _name_free(ctx, table, new.name, if_not_exists=cmd.missing_ok):
         return
     cook_column(ctx, new)
     check_column_type(new)
-    new.default_text = cook_default(ctx, new, root)
+    new.default_text = _cook_without_position(ctx, new)
     attnum = db.execute("SELECT coalesce(max(attnum), 0) + 1 FROM foreign_column"
                         " WHERE table_id = ?", (table_id,)).fetchone()[0]
     insert_column(db, table_id, attnum, new, [])
     if new.node.fdwoptions:
-        _column_options(ctx, table_id, new.name, new.node.fdwoptions)
+        passes.setdefault(PASS_MISC, []).append(
+            lambda: _column_options(ctx, table_id, new.name, new.node.fdwoptions))
+
+
+def _cook_without_position(ctx: DdlContext, new: NewColumn) -> str | None:
+    """ALTER cooks defaults without the statement text: their errors have no position."""
+    try:
+        return cook_default(ctx, new)
+    except FdwshError as exc:
+        raise without_position(exc) from None
 
 
 def _name_free(ctx: DdlContext, table: Row, name: str, *, if_not_exists: bool = False) -> bool:
@@ -149,31 +167,41 @@ def _drop_column(ctx: DdlContext, table_id: int, cmd: ast.AlterTableCmd) -> None
 
 
 def _prepare_type(ctx: DdlContext, table: Row, cmd: ast.AlterTableCmd) -> Step:
-    """ATPrepAlterColumnType(): column, type, collation and USING are checked in phase 1."""
+    """ATPrepAlterColumnType(): column, type, collation and USING are checked in phase 1.
+
+    PostgreSQL resolves the type here and again when it executes the change (so typmod
+    warnings come twice), without statement text (so errors carry no position).
+    """
     _column(ctx, table, cmd.name)
     definition: ast.ColumnDef = cmd.def_
-    new = NewColumn(definition, resolve_column_type(ctx, definition.typeName,
-                                                    with_position=False))
-    new.node.colname = cmd.name
-    check_column_type(new)
-    if definition.collClause is not None:
-        new.collation = collation_name(ctx, definition.collClause, new.type)
+    try:
+        new = NewColumn(definition, resolve_column_type(ctx, definition.typeName,
+                                                        with_position=False))
+        new.node.colname = cmd.name
+        check_column_type(new)
+        if definition.collClause is not None:
+            new.collation = collation_name(ctx, definition.collClause, new.type)
+    except FdwshError as exc:
+        raise without_position(exc) from None
     if definition.raw_default is not None:
         raise FdwshError(f'"{table["name"]}" is not a table', sqlstate="42809")
-    return lambda: ctx.store.db.execute(
-        "UPDATE foreign_column SET type = ?, collation = ? WHERE table_id = ? AND name = ?",
-        (new.type.format(), new.collation, table["id"], cmd.name))
+
+    def change() -> None:
+        again = resolve_column_type(ctx, definition.typeName, with_position=False)
+        ctx.store.db.execute(
+            "UPDATE foreign_column SET type = ?, collation = ? WHERE table_id = ? AND name = ?",
+            (again.format(), new.collation, table["id"], cmd.name))
+    return change
 
 
-def _set_default(ctx: DdlContext, table_id: int, cmd: ast.AlterTableCmd, root: ast.Node
-                 ) -> None:
+def _set_default(ctx: DdlContext, table_id: int, cmd: ast.AlterTableCmd) -> None:
     """ATExecColumnDefault(): SET DEFAULT cooks the expression for the column's type."""
     column = _column(ctx, _fresh(ctx, table_id), cmd.name)
     text = None
     if cmd.def_ is not None:
         new = NewColumn(ast.ColumnDef(colname=cmd.name), parse_type(column["type"]),
                         default=cmd.def_)
-        text = cook_default(ctx, new, root)
+        text = _cook_without_position(ctx, new)
     ctx.store.db.execute("UPDATE foreign_column SET default_expr = ? WHERE table_id = ?"
                          " AND name = ?", (text, table_id, cmd.name))
 

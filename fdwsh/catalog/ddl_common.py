@@ -116,11 +116,18 @@ def server_validator(ctx: DdlContext, server: Row) -> str | None:
     return row[0] if row else None
 
 
-def check_database(rv: ast.RangeVar) -> None:
+def check_database(rv: ast.RangeVar, position: int | None = None) -> None:
     """A three-part name must name the current database, which fdwsh does not have."""
     if rv.catalogname:
         raise FeatureNotSupported("cross-database references are not implemented: "
-                                  f'"{rv.catalogname}.{rv.schemaname}.{rv.relname}"')
+                                  f'"{rv.catalogname}.{rv.schemaname}.{rv.relname}"',
+                                  position=position)
+
+
+def without_position(error: FdwshError) -> FdwshError:
+    """The same error reported where PostgreSQL has no statement text (no cursor position)."""
+    error.position = None
+    return error
 
 
 def missing_schema(name: str, position: int | None = None) -> FdwshError:
@@ -148,7 +155,7 @@ def lookup_table(ctx: DdlContext, rv: ast.RangeVar, *, missing_ok: bool = False)
 
 def creation_schema(ctx: DdlContext, rv: ast.RangeVar) -> Row:
     """RangeVarGetCreationNamespace(): where CREATE puts the relation (errors at the name)."""
-    check_database(rv)
+    check_database(rv, pos(rv))
     if rv.schemaname:
         schema = objects.get_schema(ctx.store.db, rv.schemaname)
         if schema is None:
