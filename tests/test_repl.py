@@ -149,6 +149,17 @@ def test_ctrl_c_forgets_the_half_typed_statement(fdwsh: Spawn) -> None:
     assert enter(child, "CREATE SCHEMA s2;") == "CREATE SCHEMA\n"
 
 
+def test_ctrl_c_stops_a_running_shell_command(fdwsh: Spawn) -> None:
+    child = fdwsh()
+    ready(child)
+    enter(child, "CREATE SCHEMA", prompt="fdwsh-> ")
+    child.send("\\! echo running; sleep 8\r")
+    child.expect_exact("running\r\n")
+    child.sendcontrol("c")
+    child.expect_exact("fdwsh=>", timeout=4)  # back at once, with an empty query buffer
+    assert enter(child, "CREATE SCHEMA s3;") == "CREATE SCHEMA\n"
+
+
 def test_backslash_q_exits_with_status_0(fdwsh: Spawn) -> None:
     child = fdwsh()
     ready(child)

@@ -25,7 +25,6 @@ from prompt_toolkit.key_binding import KeyBindings, KeyPressEvent
 
 from fdwsh import __version__
 from fdwsh.catalog.store import data_dir
-from fdwsh.errors import FdwshError
 from fdwsh.input.highlight import StatementLexer, has_meta_command
 from fdwsh.input.prompt import current_prompt
 from fdwsh.input.scanner import Quote
@@ -247,11 +246,12 @@ class Repl:
         self.eof_count = 0
 
     def _cancelled(self) -> None:
-        """Ctrl-C while running: report it as PostgreSQL reports a cancelled statement."""
+        """Ctrl-C while a line was running (a ``\\!`` command, say): back to the prompt.
+
+        Whatever was running has already cleaned up after itself; statements that must report
+        a cancellation (remote queries) do so as errors before this is reached.
+        """
         self._forget_buffer()
-        self.session.txn.failed()  # a cancelled statement aborts the block, as in PostgreSQL
-        self.session.report_error(
-            FdwshError("canceling statement due to user request", sqlstate="57014"))
 
     # -- output and history --------------------------------------------------------------------
 
