@@ -317,6 +317,11 @@ def test_keywords_are_coloured_on_the_terminal(fdwsh: Spawn) -> None:
     child.expect(r"\x1b\[[0-9;]*m(S|SELECT)")
 
 
+def test_a_prompt_can_be_coloured_as_in_psql(fdwsh: Spawn) -> None:
+    child = fdwsh("-v", "PROMPT1=%[%033[1;31m%]%/%[%033[0m%]%R%# ")
+    child.expect(r"\x1b\[[0-9;]*31[0-9;]*mfdwsh\x1b\[0m=>")
+
+
 def test_no_escape_sequences_when_output_is_not_a_terminal(tmp_path: Path) -> None:
     catalog = tmp_path / "c.db"
     script = tmp_path / "s.sql"

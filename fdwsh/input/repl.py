@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime
 import os
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -44,6 +45,9 @@ HELP_LINES = (
     ("g", "or terminate with semicolon to execute query"),
     ("q", "to quit"),
 )
+
+#: ``\001...\002`` (readline's invisible markers, ``%[ %]``) around nothing but SGR colour codes.
+_MARKED_COLOURS = re.compile(r"\x01((?:\x1b\[[0-9;]*m)*)\x02")
 
 #: Quote states in which ``\\q`` and ``quit`` are text, not commands (psql's PROMPT_*QUOTE...).
 _QUOTED = (Quote.SINGLE, Quote.DOUBLE, Quote.DOLLAR, Quote.COMMENT)
@@ -115,6 +119,16 @@ def history_path(session: Session) -> Path:
     return data_dir() / "history"
 
 
+def formatted_prompt(prompt: str) -> ANSI:
+    """The expanded prompt for prompt_toolkit, which draws what readline would.
+
+    Colour sequences marked invisible with ``%[ %]`` are unwrapped so that prompt_toolkit styles
+    the text after them (it would reset the style after a raw zero-width escape); any other
+    invisible text, such as a window-title sequence, is written raw.
+    """
+    return ANSI(_MARKED_COLOURS.sub(r"\1", prompt))
+
+
 def assistance_word(line: str) -> str | None:
     """psql's interactive words at the start of a line: ``help``, ``quit``/``exit``, ``\\q``.
 
@@ -173,7 +187,7 @@ class Repl:
         """Read and run lines until the user leaves (Terminate ends the loop)."""
         while True:
             try:
-                text = self.prompt_session.prompt(ANSI(current_prompt(self.session)))
+                text = self.prompt_session.prompt(formatted_prompt(current_prompt(self.session)))
             except KeyboardInterrupt:
                 self._forget_buffer()
                 continue
