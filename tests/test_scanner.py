@@ -43,6 +43,11 @@ def test_leading_whitespace_and_line_comments_are_dropped_like_psql():
     assert scan("", "   -- a comment", "  select 1;") == [("sql", "select 1;")]
 
 
+def test_empty_lines_outside_quotes_are_dropped_like_psql():
+    assert scan("create schema", "", "s1;") == [("sql", "create schema\ns1;")]
+    assert scan("select '", "", "';") == [("sql", "select '\n\n';")]
+
+
 def test_comment_inside_a_statement_is_kept():
     assert scan("select 1 -- one", ";") == [("sql", "select 1 -- one\n;")]
 

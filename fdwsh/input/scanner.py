@@ -114,6 +114,8 @@ class Scanner:
         generator is resumed: scanning continues where the handler stopped reading them.
         """
         self.lineno += 1
+        if not line and self._quote is None:
+            return  # psql's MainLoop ignores empty lines outside quotes
         if self.buffer and not self.buffer.endswith("\n"):
             self.buffer += "\n"
         pos = 0
