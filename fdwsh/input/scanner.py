@@ -116,7 +116,7 @@ class Scanner:
         self.lineno += 1
         if not line and self._quote is None:
             return  # psql's MainLoop ignores empty lines outside quotes
-        if self.buffer and not self.buffer.endswith("\n"):
+        if self.buffer:
             self.buffer += "\n"
         pos = 0
         protected_until = 0  # interpolated text is not interpolated again
