@@ -8,6 +8,8 @@ Contract:
   :class:`~fdwsh.errors.FdwshError` PostgreSQL 15 raises, with the same SQLSTATE, message and
   cursor position.  Typmod warnings (``TIMESTAMP(7) precision reduced ...``) go to ``warn``.
 - :func:`format_type` prints an (oid, typmod) pair exactly as ``format_type(oid, typmod)``.
+- :func:`can_coerce` says whether a value of one type converts to another in an implicit,
+  assignment or explicit context (parse_coerce.c find_coercion_pathway(), over pg_cast).
 
 Only the built-in types of ``pg_catalog`` exist (there are no user-defined types in fdwsh); their
 list is data taken from PostgreSQL 15 (``pgtypes_data``).  This module is a leaf: it imports
@@ -22,28 +24,11 @@ from dataclasses import dataclass
 from pglast import ast, parse_sql
 
 from fdwsh.errors import FdwshError, FeatureNotSupported, SyntaxErr, UndefinedObject
-from fdwsh.pgtypes_data import BUILTIN_TYPES, PSEUDO_ARRAYS
-
-#: ``warn(message, position)``: emit ``WARNING:  message`` (position 1-based, or None).
-WarnFn = Callable[[str, "int | None"], None]
+from fdwsh.pgtypes_data import BUILTIN_CASTS, BUILTIN_TYPES, PSEUDO_ARRAYS
+from fdwsh.pgtypes_typmod import (INTERVAL_FIELDS, INTERVAL_FULL_PRECISION, VARHDRSZ, WarnFn,
+                                  pg_strtoint32, typmod_in)
 
 SYSTEM_SCHEMAS = frozenset({"pg_catalog", "information_schema"})
-VARHDRSZ = 4
-MAX_ATTR_SIZE = 10 * 1024 * 1024
-MAX_TIME_PRECISION = 6
-MAX_INTERVAL_PRECISION = 6
-INTERVAL_FULL_RANGE = 0x7FFF
-INTERVAL_FULL_PRECISION = 0xFFFF
-_YEAR, _MONTH, _DAY, _HOUR, _MINUTE, _SECOND = (1 << 2, 1 << 1, 1 << 3, 1 << 10, 1 << 11,
-                                                1 << 12)
-#: intervaltypmodout(): the field ranges the grammar can produce, as PostgreSQL prints them.
-INTERVAL_FIELDS = {
-    _YEAR: " year", _MONTH: " month", _DAY: " day", _HOUR: " hour", _MINUTE: " minute",
-    _SECOND: " second", _YEAR | _MONTH: " year to month", _DAY | _HOUR: " day to hour",
-    _DAY | _HOUR | _MINUTE: " day to minute", _DAY | _HOUR | _MINUTE | _SECOND: " day to second",
-    _HOUR | _MINUTE: " hour to minute", _HOUR | _MINUTE | _SECOND: " hour to second",
-    _MINUTE | _SECOND: " minute to second", INTERVAL_FULL_RANGE: "",
-}
 #: format_type()'s special cases: SQL-standard spellings of built-in types (format_type.c).
 SPECIAL_NAMES = {
     "bool": "boolean", "float4": "real", "float8": "double precision", "int2": "smallint",
@@ -115,6 +100,21 @@ def _load() -> tuple[dict[str, PgType], dict[int, PgType]]:
 _BY_NAME, _BY_OID = _load()
 
 
+def _load_casts() -> dict[tuple[int, int], str]:
+    casts: dict[tuple[int, int], str] = {}
+    for line in BUILTIN_CASTS.strip().splitlines():
+        source, _, targets = line.partition(" = ")
+        for item in targets.split():
+            target, _, how = item.partition(":")
+            casts[(_BY_NAME[source].oid, _BY_NAME[target].oid)] = how
+    return casts
+
+
+_CASTS = _load_casts()
+COERCION_IMPLICIT, COERCION_ASSIGNMENT, COERCION_EXPLICIT = "i", "a", "e"
+_CONTEXT_RANK = {COERCION_IMPLICIT: 0, COERCION_ASSIGNMENT: 1, COERCION_EXPLICIT: 2}
+
+
 def lookup_type(name: str) -> PgType | None:
     """The built-in type called ``name`` in pg_catalog (its typname, e.g. ``int4``), if any."""
     return _BY_NAME.get(name)
@@ -127,6 +127,28 @@ def type_by_oid(oid: int) -> PgType | None:
 def builtin_types() -> list[PgType]:
     """Every type fdwsh knows (the non-composite types of PostgreSQL 15's pg_catalog)."""
     return list(_BY_OID.values())
+
+
+def can_coerce(source: int, target: int, context: str) -> bool:
+    """find_coercion_pathway(): is there a way from type ``source`` to ``target`` in
+    ``context`` (``i`` implicit, ``a`` assignment, ``e`` explicit)?  Arrays convert when their
+    elements do; without a pg_cast entry any type converts to a string type by assignment and
+    a string type to any type explicitly (I/O conversion)."""
+    if source == target:
+        return True
+    rank = _CONTEXT_RANK[context]
+    cast = _CASTS.get((source, target))
+    if cast is not None:
+        return rank >= _CONTEXT_RANK[cast[0]]
+    src, dst = _BY_OID.get(source), _BY_OID.get(target)
+    if src is None or dst is None:
+        return False
+    if src.is_array and dst.is_array and dst.name not in ("oidvector", "int2vector") \
+            and can_coerce(src.elem_oid, dst.elem_oid, context):
+        return True
+    if rank >= 1 and dst.category == "S":
+        return True
+    return rank >= 2 and src.category == "S"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -257,90 +279,6 @@ def _typmod_strings(tn: ast.TypeName) -> list[str]:
     return out
 
 
-def pg_strtoint32(text: str, position: int | None = None) -> int:
-    """PostgreSQL 15's int4 input: blanks around an optionally signed run of decimal digits."""
-    body = text.strip(" \t\n\r\v\f")
-    digits = body[1:] if body[:1] in "+-" else body
-    if not digits or not digits.isascii() or not digits.isdigit():
-        raise FdwshError(f'invalid input syntax for type integer: "{text}"', sqlstate="22P02",
-                         position=position)
-    value = int(body)
-    if not -2**31 <= value < 2**31:
-        raise FdwshError(f'value "{text}" is out of range for type integer', sqlstate="22003",
-                         position=position)
-    return value
-
-
-def _bad(message: str, pos: int | None) -> FdwshError:
-    return FdwshError(message, sqlstate="22023", position=pos)
-
-
-def _char_typmod(kind: str, mods: list[int], pos: int | None) -> int:
-    label = "char" if kind == "bpchar" else kind
-    if len(mods) != 1:
-        raise _bad("invalid type modifier", pos)
-    if mods[0] < 1:
-        raise _bad(f"length for type {label} must be at least 1", pos)
-    limit = MAX_ATTR_SIZE if kind in ("bpchar", "varchar") else MAX_ATTR_SIZE * 8
-    if mods[0] > limit:
-        raise _bad(f"length for type {label} cannot exceed {limit}", pos)
-    return mods[0] + VARHDRSZ if kind in ("bpchar", "varchar") else mods[0]
-
-
-def _numeric_typmod(mods: list[int], pos: int | None) -> int:
-    if len(mods) not in (1, 2):
-        raise _bad("invalid NUMERIC type modifier", pos)
-    if not 1 <= mods[0] <= 1000:
-        raise _bad(f"NUMERIC precision {mods[0]} must be between 1 and 1000", pos)
-    scale = mods[1] if len(mods) == 2 else 0
-    if not -1000 <= scale <= 1000:
-        raise _bad(f"NUMERIC scale {scale} must be between -1000 and 1000", pos)
-    return ((mods[0] << 16) | (scale & 0x7FF)) + VARHDRSZ
-
-
-def _time_typmod(kind: str, mods: list[int], pos: int | None, warn: WarnFn | None) -> int:
-    if len(mods) != 1:
-        raise _bad("invalid type modifier", pos)
-    label = "TIMESTAMP" if kind.startswith("timestamp") else "TIME"
-    tz = " WITH TIME ZONE" if kind.endswith("tz") else ""
-    if mods[0] < 0:
-        raise _bad(f"{label}({mods[0]}){tz} precision must not be negative", pos)
-    if mods[0] > MAX_TIME_PRECISION:
-        if warn is not None:
-            warn(f"{label}({mods[0]}){tz} precision reduced to maximum allowed, "
-                 f"{MAX_TIME_PRECISION}", pos)
-        return MAX_TIME_PRECISION
-    return mods[0]
-
-
-def _interval_typmod(mods: list[int], pos: int | None, warn: WarnFn | None) -> int:
-    if not mods or len(mods) > 2 or mods[0] not in INTERVAL_FIELDS:
-        raise _bad("invalid INTERVAL type modifier", pos)
-    fields = mods[0]
-    if len(mods) == 1:
-        return -1 if fields == INTERVAL_FULL_RANGE else (fields << 16) | INTERVAL_FULL_PRECISION
-    precision = mods[1]
-    if precision < 0:
-        raise _bad(f"INTERVAL({precision}) precision must not be negative", pos)
-    if precision > MAX_INTERVAL_PRECISION:
-        if warn is not None:
-            warn(f"INTERVAL({precision}) precision reduced to maximum allowed, "
-                 f"{MAX_INTERVAL_PRECISION}", pos)
-        precision = MAX_INTERVAL_PRECISION
-    return (fields << 16) | precision
-
-
-def _typmod_in(kind: str, mods: list[int], pos: int | None, warn: WarnFn | None) -> int:
-    """The typmodin functions of PostgreSQL 15 (varchar.c, numeric.c, date.c, timestamp.c...)."""
-    if kind in ("bpchar", "varchar", "bit", "varbit"):
-        return _char_typmod(kind, mods, pos)
-    if kind == "numeric":
-        return _numeric_typmod(mods, pos)
-    if kind == "interval":
-        return _interval_typmod(mods, pos, warn)
-    return _time_typmod(kind, mods, pos, warn)
-
-
 def resolve_type_name(tn: ast.TypeName, *, schema_exists: Callable[[str], bool] | None = None,
                       dbname: str | None = None, warn: WarnFn | None = None) -> TypeRef:
     """typenameTypeIdAndMod(): the type a TypeName denotes, with its typmod.
@@ -356,7 +294,7 @@ def resolve_type_name(tn: ast.TypeName, *, schema_exists: Callable[[str], bool] 
                         position=_pos(tn))
     pos = _pos(tn)
     mods = [pg_strtoint32(text, pos) for text in _typmod_strings(tn)]
-    return TypeRef(found, _typmod_in(found.typmod_kind, mods, pos, warn))
+    return TypeRef(found, typmod_in(found.typmod_kind, mods, pos, warn))
 
 
 def parse_type(text: str, **kw: object) -> TypeRef:

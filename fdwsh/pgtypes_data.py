@@ -131,3 +131,80 @@ anycompatiblearray              5078     0  p P f -       -
 anycompatiblenonarray           5079     0  p P f -       -
 anycompatiblerange              5080     0  p P f -       -
 """
+
+
+#: PostgreSQL 15's pg_cast between the types above, generated with::
+#:
+#:     SELECT s.typname, t.typname, castcontext, castmethod FROM pg_cast
+#:       JOIN pg_type s ON s.oid = castsource JOIN pg_type t ON t.oid = casttarget
+#:      WHERE s.typtype NOT IN ('c', 'd') AND t.typtype NOT IN ('c', 'd');
+#:
+#: One line per source type (a source may span several lines): ``source = target:CM ...``
+#: where C is castcontext (i implicit, a assignment, e explicit) and M castmethod (f function,
+#: b binary coercible, i I/O conversion).
+BUILTIN_CASTS = """
+bool = int4:ef text:af bpchar:af varchar:af
+char = int4:ef text:if bpchar:af varchar:af
+name = text:if bpchar:af varchar:af
+int8 = int2:af int4:af regproc:if oid:if float4:if float8:if money:af bit:ef numeric:if
+int8 = regprocedure:if regoper:if regoperator:if regclass:if regtype:if regconfig:if
+int8 = regdictionary:if regnamespace:if regrole:if regcollation:if
+int2 = int8:if int4:if regproc:if oid:if float4:if float8:if numeric:if regprocedure:if
+int2 = regoper:if regoperator:if regclass:if regtype:if regconfig:if regdictionary:if
+int2 = regnamespace:if regrole:if regcollation:if
+int4 = bool:ef char:ef int8:if int2:af regproc:ib oid:ib float4:if float8:if money:af bit:ef
+int4 = numeric:if regprocedure:ib regoper:ib regoperator:ib regclass:ib regtype:ib regconfig:ib
+int4 = regdictionary:ib regnamespace:ib regrole:ib regcollation:ib
+regproc = int8:af int4:ab oid:ib regprocedure:ib
+text = char:af name:if xml:ef bpchar:ib varchar:ib regclass:if
+oid = int8:af int4:ab regproc:ib regprocedure:ib regoper:ib regoperator:ib regclass:ib
+oid = regtype:ib regconfig:ib regdictionary:ib regnamespace:ib regrole:ib regcollation:ib
+json = jsonb:ai
+xml = text:ab bpchar:ab varchar:ab
+pg_node_tree = text:ib
+point = box:af
+lseg = point:ef
+path = polygon:af
+box = point:ef lseg:ef polygon:af circle:ef
+polygon = point:ef path:af box:ef circle:ef
+cidr = text:af inet:ib bpchar:af varchar:af
+float4 = int8:af int2:af int4:af float8:if numeric:af
+float8 = int8:af int2:af int4:af float4:af numeric:af
+circle = point:ef box:ef polygon:ef
+macaddr8 = macaddr:if
+money = numeric:af
+macaddr = macaddr8:if
+inet = text:af cidr:af bpchar:af varchar:af
+bpchar = char:af name:if text:if xml:ef bpchar:if varchar:if
+varchar = char:af name:if text:ib xml:ef bpchar:ib varchar:if regclass:if
+date = timestamp:if timestamptz:if
+time = time:if interval:if timetz:if
+timestamp = date:af time:af timestamp:if timestamptz:if
+timestamptz = date:af time:af timestamp:af timestamptz:if timetz:af
+interval = time:af interval:if
+timetz = time:af timetz:if
+bit = int8:ef int4:ef bit:if varbit:ib
+varbit = bit:ib varbit:if
+numeric = int8:af int2:af int4:af float4:if float8:if money:af numeric:if
+regprocedure = int8:af int4:ab regproc:ib oid:ib
+regoper = int8:af int4:ab oid:ib regoperator:ib
+regoperator = int8:af int4:ab oid:ib regoper:ib
+regclass = int8:af int4:ab oid:ib
+regtype = int8:af int4:ab oid:ib
+pg_ndistinct = bytea:ib text:ii
+pg_dependencies = bytea:ib text:ii
+regconfig = int8:af int4:ab oid:ib
+regdictionary = int8:af int4:ab oid:ib
+jsonb = bool:ef int8:ef int2:ef int4:ef json:ai float4:ef float8:ef numeric:ef
+int4range = int4multirange:ef
+numrange = nummultirange:ef
+tsrange = tsmultirange:ef
+tstzrange = tstzmultirange:ef
+daterange = datemultirange:ef
+int8range = int8multirange:ef
+regnamespace = int8:af int4:ab oid:ib
+regrole = int8:af int4:ab oid:ib
+regcollation = int8:af int4:ab oid:ib
+pg_mcv_list = bytea:ib text:ii
+xid8 = xid:ef
+"""

@@ -487,6 +487,26 @@ SCRIPTS: dict[str, str] = {
         DROP EXTENSION postgres_fdw, postgres_fdw;
         DROP EXTENSION IF EXISTS postgres_fdw CASCADE;
     """,
+    "default_types": SRV + """
+        CREATE FOREIGN TABLE ft (a int DEFAULT 1, b text DEFAULT now(), c int DEFAULT now(),
+            d date DEFAULT now(), e int DEFAULT 1.5, f boolean DEFAULT 1, g text DEFAULT 1::bigint,
+            h int[] DEFAULT '{1}'::bigint[], i uuid DEFAULT gen_random_uuid()) SERVER s;
+        CREATE FOREIGN TABLE ft (a int DEFAULT now()) SERVER s;
+        CREATE FOREIGN TABLE ft (a boolean DEFAULT 1) SERVER s;
+        CREATE FOREIGN TABLE ft (a int DEFAULT 'x'::text) SERVER s;
+        CREATE FOREIGN TABLE ft (a varchar(3) DEFAULT current_date, b bpchar DEFAULT true) SERVER s;
+        CREATE FOREIGN TABLE ft (a interval DEFAULT current_date) SERVER s;
+        CREATE FOREIGN TABLE ft2 (a int DEFAULT 1, b timestamptz DEFAULT now(), c text DEFAULT 'x',
+            d int) SERVER s;
+        ALTER FOREIGN TABLE ft2 ALTER COLUMN a TYPE timestamp;
+        ALTER FOREIGN TABLE ft2 ALTER COLUMN b TYPE date;
+        ALTER FOREIGN TABLE ft2 ALTER COLUMN b TYPE int;
+        ALTER FOREIGN TABLE ft2 ALTER COLUMN c TYPE int;
+        ALTER FOREIGN TABLE ft2 ALTER COLUMN c TYPE varchar(3);
+        ALTER FOREIGN TABLE ft2 ALTER COLUMN d TYPE date;
+        ALTER FOREIGN TABLE ft2 ALTER COLUMN d SET DEFAULT now();
+        ALTER FOREIGN TABLE ft2 ADD COLUMN e bool DEFAULT 0;
+    """,
 }
 
 

@@ -14,7 +14,7 @@ import pytest
 from pglast import parse_sql
 
 from fdwsh.errors import FdwshError
-from fdwsh.pgtypes import builtin_types, format_type, lookup_type, parse_type, resolve_type_name, type_by_oid
+from fdwsh.pgtypes import builtin_types, can_coerce, format_type, lookup_type, parse_type, resolve_type_name, type_by_oid
 from tests.pgcluster import Cluster
 
 SPELLINGS = [
@@ -129,3 +129,40 @@ def test_typmods_print_as_format_type(conn: psycopg.Connection) -> None:
     for oid, typmod in cases:
         expected = conn.execute("SELECT format_type(%s, %s)", (oid, typmod)).fetchone()[0]
         assert format_type(oid, typmod) == expected, (oid, typmod)
+
+
+COERCION_TYPES = [
+    "int2", "int4", "int8", "numeric", "float8", "money", "bool", "text", "varchar", "bpchar",
+    "name", '"char"', "date", "timetz", "timestamp", "timestamptz", "interval", "jsonb", "inet",
+    "cidr", "bit", "varbit", "regclass", "_int4", "_int8", "_text",
+]
+
+
+def _pg_coercions(conn: psycopg.Connection) -> set[tuple[str, str, str]]:
+    """Which (source, target, context) conversions PostgreSQL accepts: assignment is tried by
+    INSERT, implicit by calling a one-argument function, explicit by a cast."""
+    found = set()
+    with conn.transaction(force_rollback=True):
+        cols = ", ".join(f"c{i} {t}" for i, t in enumerate(COERCION_TYPES))
+        conn.execute(f"CREATE TEMP TABLE coerce_to ({cols})")
+        for i, t in enumerate(COERCION_TYPES):
+            conn.execute(f"CREATE FUNCTION pg_temp.f{i}({t}) RETURNS int LANGUAGE sql AS 'SELECT 1'")
+        for s in COERCION_TYPES:
+            for i, t in enumerate(COERCION_TYPES):
+                for context, sql in (("a", f"INSERT INTO coerce_to (c{i}) VALUES (NULL::{s})"),
+                                     ("i", f"SELECT pg_temp.f{i}(NULL::{s})"),
+                                     ("e", f"SELECT NULL::{s}::{t}")):
+                    try:
+                        with conn.transaction():
+                            conn.execute(sql)
+                        found.add((s, t, context))
+                    except psycopg.Error:
+                        pass
+    return found
+
+
+def test_coercions_follow_pg_cast(conn: psycopg.Connection) -> None:
+    expected = _pg_coercions(conn)
+    got = {(s, t, c) for s in COERCION_TYPES for t in COERCION_TYPES for c in "iae"
+           if can_coerce(parse_type(s).type.oid, parse_type(t).type.oid, c)}
+    assert got == expected

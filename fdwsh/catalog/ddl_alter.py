@@ -25,7 +25,8 @@ from fdwsh.catalog.objects import Row
 from fdwsh.catalog.options import COLUMN, FOREIGN_TABLE
 from fdwsh.catalog.store import dump_options
 from fdwsh.errors import FdwshError, FeatureNotSupported, SyntaxErr, UndefinedObject
-from fdwsh.pgtypes import parse_type
+from fdwsh.catalog.ddl_default import default_type
+from fdwsh.pgtypes import TypeRef, can_coerce, format_type, parse_type
 
 #: ATPrepCmd() passes, in execution order.
 PASS_DROP, PASS_ALTER_TYPE, PASS_ADD_COL, PASS_COL_ATTRS, PASS_ADD_OTHERCONSTR, PASS_MISC = (
@@ -188,10 +189,20 @@ def _prepare_type(ctx: DdlContext, table: Row, cmd: ast.AlterTableCmd) -> Step:
 
     def change() -> None:
         again = resolve_column_type(ctx, definition.typeName, with_position=False)
+        _check_default_cast(ctx, table, cmd.name, again)
         ctx.store.db.execute(
             "UPDATE foreign_column SET type = ?, collation = ? WHERE table_id = ? AND name = ?",
             (again.format(), new.collation, table["id"], cmd.name))
     return change
+
+
+def _check_default_cast(ctx: DdlContext, table: Row, name: str, target: TypeRef) -> None:
+    """ATExecAlterColumnType(): the column's default must convert to the new type."""
+    text = objects.get_column(ctx.store.db, table["id"], name)["default_expr"]
+    source = default_type(text) if text else None
+    if source is not None and not can_coerce(source.type.oid, target.type.oid, "a"):
+        raise FdwshError(f'default for column "{name}" cannot be cast automatically to type '
+                         f"{format_type(target.type.oid, None)}", sqlstate="42804")
 
 
 def _set_default(ctx: DdlContext, table_id: int, cmd: ast.AlterTableCmd) -> None:

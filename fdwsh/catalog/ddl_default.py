@@ -16,30 +16,42 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from pglast import ast
+from pglast import ast, parse_sql
 from pglast.enums import SQLValueFunctionOp
 from pglast.stream import RawStream
 
 from fdwsh.errors import FdwshError
-from fdwsh.pgtypes import TypeRef, WarnFn, format_type, lookup_type, resolve_type_name
+from fdwsh.pgtypes import (TypeRef, WarnFn, can_coerce, format_type, lookup_type,
+                           resolve_type_name)
 
 _INT_LABELS = {"int2": ("smallint", 16), "int4": ("integer", 32), "int8": ("bigint", 64)}
-_SVF_TEXT = {
-    SQLValueFunctionOp.SVFOP_CURRENT_DATE: "CURRENT_DATE",
-    SQLValueFunctionOp.SVFOP_CURRENT_TIME: "CURRENT_TIME",
-    SQLValueFunctionOp.SVFOP_CURRENT_TIME_N: "CURRENT_TIME",
-    SQLValueFunctionOp.SVFOP_CURRENT_TIMESTAMP: "CURRENT_TIMESTAMP",
-    SQLValueFunctionOp.SVFOP_CURRENT_TIMESTAMP_N: "CURRENT_TIMESTAMP",
-    SQLValueFunctionOp.SVFOP_LOCALTIME: "LOCALTIME",
-    SQLValueFunctionOp.SVFOP_LOCALTIME_N: "LOCALTIME",
-    SQLValueFunctionOp.SVFOP_LOCALTIMESTAMP: "LOCALTIMESTAMP",
-    SQLValueFunctionOp.SVFOP_LOCALTIMESTAMP_N: "LOCALTIMESTAMP",
-    SQLValueFunctionOp.SVFOP_CURRENT_ROLE: "CURRENT_ROLE",
-    SQLValueFunctionOp.SVFOP_CURRENT_USER: "CURRENT_USER",
-    SQLValueFunctionOp.SVFOP_USER: "USER",
-    SQLValueFunctionOp.SVFOP_SESSION_USER: "SESSION_USER",
-    SQLValueFunctionOp.SVFOP_CURRENT_CATALOG: "CURRENT_CATALOG",
-    SQLValueFunctionOp.SVFOP_CURRENT_SCHEMA: "CURRENT_SCHEMA",
+#: SQL value functions: how ruleutils prints them, and their result types.
+_SVF = {
+    SQLValueFunctionOp.SVFOP_CURRENT_DATE: ("CURRENT_DATE", "date"),
+    SQLValueFunctionOp.SVFOP_CURRENT_TIME: ("CURRENT_TIME", "timetz"),
+    SQLValueFunctionOp.SVFOP_CURRENT_TIME_N: ("CURRENT_TIME", "timetz"),
+    SQLValueFunctionOp.SVFOP_CURRENT_TIMESTAMP: ("CURRENT_TIMESTAMP", "timestamptz"),
+    SQLValueFunctionOp.SVFOP_CURRENT_TIMESTAMP_N: ("CURRENT_TIMESTAMP", "timestamptz"),
+    SQLValueFunctionOp.SVFOP_LOCALTIME: ("LOCALTIME", "time"),
+    SQLValueFunctionOp.SVFOP_LOCALTIME_N: ("LOCALTIME", "time"),
+    SQLValueFunctionOp.SVFOP_LOCALTIMESTAMP: ("LOCALTIMESTAMP", "timestamp"),
+    SQLValueFunctionOp.SVFOP_LOCALTIMESTAMP_N: ("LOCALTIMESTAMP", "timestamp"),
+    SQLValueFunctionOp.SVFOP_CURRENT_ROLE: ("CURRENT_ROLE", "name"),
+    SQLValueFunctionOp.SVFOP_CURRENT_USER: ("CURRENT_USER", "name"),
+    SQLValueFunctionOp.SVFOP_USER: ("USER", "name"),
+    SQLValueFunctionOp.SVFOP_SESSION_USER: ("SESSION_USER", "name"),
+    SQLValueFunctionOp.SVFOP_CURRENT_CATALOG: ("CURRENT_CATALOG", "name"),
+    SQLValueFunctionOp.SVFOP_CURRENT_SCHEMA: ("CURRENT_SCHEMA", "name"),
+}
+#: Result types of built-in functions without arguments that column defaults often call
+#: (pg_proc.prorettype in PostgreSQL 15); other functions are taken on trust.
+FUNCTION_TYPES = {
+    "now": "timestamptz", "transaction_timestamp": "timestamptz",
+    "statement_timestamp": "timestamptz", "clock_timestamp": "timestamptz",
+    "pg_postmaster_start_time": "timestamptz", "timeofday": "text", "random": "float8",
+    "pi": "float8", "gen_random_uuid": "uuid", "pg_backend_pid": "int4", "version": "text",
+    "current_database": "name", "txid_current": "int8", "pg_current_xact_id": "xid8",
+    "inet_client_addr": "inet", "inet_server_addr": "inet",
 }
 
 
@@ -68,9 +80,10 @@ class _Env:
         return None if loc is None or loc < 0 else loc + 1
 
 
-def default_text(node: ast.Node, column: TypeRef, *, warn: WarnFn | None = None,
-                 positions: dict[int, int] | None = None) -> str | None:
-    """``pg_get_expr()`` text of ``DEFAULT node`` on a column of type ``column``.
+def default_text(node: ast.Node, column: TypeRef, *, column_name: str = "?",
+                 warn: WarnFn | None = None, positions: dict[int, int] | None = None
+                 ) -> str | None:
+    """``pg_get_expr()`` text of ``DEFAULT node`` on a column ``column_name`` of type ``column``.
 
     ``positions`` gives the cursor positions of constants (``ddl_common.literal_positions``),
     for the errors of values that the column's type does not accept.
@@ -81,7 +94,21 @@ def default_text(node: ast.Node, column: TypeRef, *, warn: WarnFn | None = None,
         return None  # a NULL constant of the column's own type: PostgreSQL stores no default
     if expr.literal is not None:
         return _typed_const(column, expr.literal, env.pos(node))
+    if expr.type is not None and not can_coerce(expr.type.type.oid, column.type.oid, "a"):
+        raise FdwshError(
+            f'column "{column_name}" is of type {format_type(column.type.oid, None)} but '
+            f"default expression is of type {format_type(expr.type.type.oid, None)}",
+            sqlstate="42804", hint="You will need to rewrite or cast the expression.")
     return expr.text
+
+
+def default_type(text: str) -> TypeRef | None:
+    """The type of a stored default expression, where fdwsh can tell (None: unknown)."""
+    node = parse_sql(f"SELECT {text}")[0].stmt.targetList[0].val
+    try:
+        return _render(node, _Env(None, {})).type
+    except FdwshError:
+        return None
 
 
 def quote_literal(value: str) -> str:
@@ -95,12 +122,15 @@ def _render(node: ast.Node, env: _Env) -> _Expr:
     if isinstance(node, ast.TypeCast):
         return _cast(node, env)
     if isinstance(node, ast.SQLValueFunction):
-        text = _SVF_TEXT[node.op]
+        text, type_name = _SVF[node.op]
         return _Expr(f"{text}({node.typmod})" if node.typmod is not None and node.typmod >= 0
-                     else text)
+                     else text, type=_builtin(type_name))
     if isinstance(node, ast.FuncCall) and not node.args and not node.agg_star \
             and node.over is None:
-        return _Expr(f"{node.funcname[-1].sval}()")
+        name = node.funcname[-1].sval
+        schema = node.funcname[0].sval if len(node.funcname) > 1 else "pg_catalog"
+        known = FUNCTION_TYPES.get(name) if schema == "pg_catalog" else None
+        return _Expr(f"{name}()", type=_builtin(known) if known else None)
     if _is_binary_op(node):
         left = _render(node.lexpr, env)
         right = _render(node.rexpr, env)

@@ -151,7 +151,7 @@ def cook_default(ctx: DdlContext, new: NewColumn, root: ast.Node | None = None) 
     if finder.found is not None:
         raise FeatureNotSupported(finder.found[0], position=pos(finder.found[1]))
     positions = literal_positions(root, ctx.source) if root is not None and ctx.source else {}
-    return default_text(new.default, new.type, positions=positions,
+    return default_text(new.default, new.type, column_name=new.name, positions=positions,
                         warn=lambda message, p: warn(ctx, message, p))
 
 
