@@ -507,6 +507,22 @@ SCRIPTS: dict[str, str] = {
         ALTER FOREIGN TABLE ft2 ALTER COLUMN d SET DEFAULT now();
         ALTER FOREIGN TABLE ft2 ADD COLUMN e bool DEFAULT 0;
     """,
+    "comments_and_names": SRV + """
+        CREATE FOREIGN TABLE t (a int) SERVER s;
+        COMMENT ON COLUMN a IS 'x';
+        COMMENT ON COLUMN a.b.c.d.e IS 'x';
+        COMMENT ON FOREIGN TABLE a.b.c.d IS 'x';
+        DROP FOREIGN TABLE a.b.c.d;
+        COMMENT ON COLUMN t.ctid IS 'x';
+        COMMENT ON SERVER s IS $$dollar$$;
+        DROP FOREIGN TABLE t, t;
+        DROP FOREIGN TABLE IF EXISTS t, t;
+    """,
+    "many_dependents": SRV + "\n".join(
+        f"CREATE FOREIGN TABLE t{i} (a int) SERVER s;" for i in range(102)) + """
+        DROP SERVER s;
+        DROP SERVER s CASCADE;
+    """,
 }
 
 

@@ -286,7 +286,7 @@ def drop_foreign_tables(stmt: ast.DropStmt, ctx: DdlContext) -> None:
     for item in stmt.objects:
         names = [n.sval for n in item]
         if len(names) > 3:
-            raise SyntaxErr("improper qualified name (too many dotted names): "
+            raise SyntaxErr("improper relation name (too many dotted names): "
                             + ".".join(names))
         rv = ast.RangeVar(catalogname=names[-3] if len(names) > 2 else None,
                           schemaname=names[-2] if len(names) > 1 else None, relname=names[-1])

@@ -13,6 +13,7 @@ from pglast import ast
 from fdwsh.catalog import ddl_depend, objects
 from fdwsh.catalog.context import DdlContext
 from fdwsh.catalog.ddl_common import lookup_table, missing_schema, pos, role_name
+from fdwsh.catalog.ddl_table import SYSTEM_COLUMNS
 from fdwsh.errors import (DuplicateObject, FdwshError, FeatureNotSupported,
                           InvalidParameterValue, SyntaxErr, UndefinedObject)
 
@@ -177,6 +178,8 @@ def comment(stmt: ast.CommentStmt, ctx: DdlContext) -> None:
     if len(names) < 2:
         raise SyntaxErr("column name must be qualified")
     found = lookup_table(ctx, _rangevar(names[:-1]))
+    if names[-1] in SYSTEM_COLUMNS:
+        return  # PostgreSQL keeps it, but no listing ever shows a system column's comment
     column = objects.get_column(db, found["id"], names[-1])
     if column is None:
         raise FdwshError(f'column "{names[-1]}" of relation "{".".join(names[:-1])}" does not '
