@@ -169,7 +169,8 @@ def test_a_schema_named_after_the_user_comes_first_on_the_search_path(
 def test_quiet_and_hide_tableam_change_what_psql_prints(pg: Cluster, oracle_db: str,
                                                          catalog: Path):
     prepare(pg, oracle_db, catalog, SETUP)
-    commands = "\\dE nosuch\n\\d nosuch\n\\d+\n\\det nosuch\n"
+    commands = "\\dE nosuch\n\\d nosuch\n\\d+\n\\det nosuch\n\\di\n\\di+\n\\dt+\n\\dv+\n\\dE+\n"
+    assert_same(pg, oracle_db, catalog, commands, "-v", "QUIET=on", QUIET="on")
     assert_same(pg, oracle_db, catalog, commands, "-v", "QUIET=on", "-v", "HIDE_TABLEAM=on",
                 QUIET="on", HIDE_TABLEAM="on")
 
