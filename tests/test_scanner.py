@@ -48,6 +48,14 @@ def test_empty_lines_outside_quotes_are_dropped_like_psql():
     assert scan("select '", "", "';") == [("sql", "select '\n\n';")]
 
 
+def test_a_line_holding_only_a_backslash_command_adds_no_newline():
+    scanner = Scanner()
+    for line in ("select", "\\p", "1"):
+        for event in scanner.feed(line):
+            event.args.remaining()
+    assert scanner.buffer == "select\n1"
+
+
 def test_comment_inside_a_statement_is_kept():
     assert scan("select 1 -- one", ";") == [("sql", "select 1 -- one\n;")]
 

@@ -116,8 +116,10 @@ class Scanner:
         self.lineno += 1
         if not line and self._quote is None:
             return  # psql's MainLoop ignores empty lines outside quotes
+        added_nl = -1  # where this line's joining newline went (psql's added_nl_pos)
         if self.buffer:
             self.buffer += "\n"
+            added_nl = len(self.buffer)
         pos = 0
         protected_until = 0  # interpolated text is not interpolated again
         while pos < len(line):
@@ -126,6 +128,9 @@ class Scanner:
                 continue
             ch = line[pos]
             if ch == "\\":
+                if len(self.buffer) == added_nl:  # nothing but the command on this line yet
+                    self.buffer = self.buffer[:-1]
+                    added_nl = -1
                 reader = ArgReader(line, pos + 1, self.lookup)
                 name = reader.command_name()
                 yield MetaCommand(name, reader, self.lineno)
