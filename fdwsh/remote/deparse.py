@@ -1,0 +1,73 @@
+"""Remote SQL from the parsed query (deparse.c's job), never by gluing strings.
+
+The query's own AST is rewritten and printed back with pglast's deparser, which quotes every
+identifier and escapes every literal.  Each foreign-table reference becomes a subquery that
+maps the declared columns to the remote ones::
+
+    ft1 AS t   →   (SELECT "C 1" AS c1, c2 FROM "S 1"."T 1") AS t
+
+so the rest of the query (column references, ``*``, aliases) keeps its local meaning unchanged:
+``*`` expands to the declared columns only, and renamed columns (``column_name``) need no
+rewriting wherever they are used.  PostgreSQL pulls such a subquery up, so it costs nothing there.
+The remote session's search_path is pg_catalog, so remote tables are always schema-qualified.
+"""
+
+from __future__ import annotations
+
+import copy
+
+from pglast import ast
+from pglast.stream import RawStream
+from pglast.visitors import Ancestor, Visitor
+
+from fdwsh.catalog.model import ForeignTable
+from fdwsh.sql.bind import BoundQuery, RelationRef
+
+
+def table_subquery(table: ForeignTable) -> ast.SelectStmt:
+    """``SELECT remote_col AS local_col, … FROM remote_schema.remote_table``."""
+    targets = tuple(
+        ast.ResTarget(name=col.name if col.name != col.remote_name else None,
+                      val=ast.ColumnRef(fields=(ast.String(sval=col.remote_name),)))
+        for col in table.columns
+    )
+    source = ast.RangeVar(schemaname=table.remote_schema, relname=table.remote_name, inh=True,
+                          relpersistence="p")
+    return ast.SelectStmt(targetList=targets, fromClause=(source,), limitOption=0, op=0)
+
+
+def remote_sql(bound: BoundQuery) -> str:
+    """The SQL text to run remotely for a query whose every table lives on one server."""
+    tree = copy.deepcopy(bound.stmt)
+    by_node = _remap(bound, tree)  # deepcopy made new nodes: pair them with the references
+
+    class Replace(Visitor):  # type: ignore[misc]
+        def visit_RangeVar(self, ancestors: Ancestor, node: ast.RangeVar) -> ast.Node | None:
+            ref = by_node.get(id(node))
+            if ref is None:
+                return None
+            alias = copy.copy(node.alias) if node.alias else ast.Alias(aliasname=node.relname)
+            return ast.RangeSubselect(lateral=False, subquery=table_subquery(ref.table),
+                                      alias=alias)
+
+    Replace()(tree)
+    return RawStream()(tree)
+
+
+def _remap(bound: BoundQuery, tree: ast.Node) -> dict[int, RelationRef]:
+    """Pair each RangeVar of the copied tree with the reference found in the original."""
+    originals = _range_vars(bound.stmt)
+    copies = _range_vars(tree)
+    refs = {id(ref.node): ref for ref in bound.relations}
+    return {id(c): refs[id(o)] for o, c in zip(originals, copies) if id(o) in refs}
+
+
+def _range_vars(tree: ast.Node) -> list[ast.RangeVar]:
+    found: list[ast.RangeVar] = []
+
+    class Collect(Visitor):  # type: ignore[misc]
+        def visit_RangeVar(self, ancestors: Ancestor, node: ast.RangeVar) -> None:
+            found.append(node)
+
+    Collect()(tree)
+    return found
