@@ -15,11 +15,14 @@ in it and foreign tables in it.
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass, field
+
+from pglast import ast
 
 from fdwsh.catalog import objects
 from fdwsh.catalog.context import DdlContext
-from fdwsh.errors import DependentObjectsStillExist
+from fdwsh.errors import DependentObjectsStillExist, FdwshError, UndefinedObject
 
 MAX_REPORTED_DEPS = 100
 
@@ -159,3 +162,25 @@ def _delete(db: sqlite3.Connection, ref: ObjRef) -> None:
     table = {FDW: "fdw", SERVER: "server", USER_MAPPING: "user_mapping",
              FOREIGN_TABLE: "foreign_table", SCHEMA: "schema"}[ref.kind]
     db.execute(f"DELETE FROM {table} WHERE id = ?", (ref.id,))
+
+
+def drop_by_name(stmt: ast.DropStmt, ctx: DdlContext, kind: str,
+                 find: Callable[[sqlite3.Connection, str], sqlite3.Row | None],
+                 missing: Callable[[str], FdwshError] | None = None) -> None:
+    """RemoveObjects() for objects named by one identifier (extensions, servers, schemas):
+    each name must exist (IF EXISTS: a notice instead), then one deletion of them all."""
+    refs = []
+    for item in stmt.objects:
+        row = find(ctx.store.db, item.sval)
+        if row is None:
+            if not stmt.missing_ok:
+                raise (missing or _undefined(kind))(item.sval)
+            ctx.notice(f'{kind} "{item.sval}" does not exist, skipping')
+            continue
+        refs.append(ObjRef(kind, row["id"]))
+    if refs:
+        drop_objects(ctx, refs, cascade=stmt.behavior.name == "DROP_CASCADE")
+
+
+def _undefined(kind: str) -> Callable[[str], FdwshError]:
+    return lambda name: UndefinedObject(f'{kind} "{name}" does not exist')

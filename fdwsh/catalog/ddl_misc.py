@@ -90,17 +90,7 @@ def _extension_schema(ctx: DdlContext, opt: ast.DefElem | None) -> str:
 
 
 def drop_extensions(stmt: ast.DropStmt, ctx: DdlContext) -> None:
-    refs = []
-    for item in stmt.objects:
-        row = objects.get_extension(ctx.store.db, item.sval)
-        if row is None:
-            if not stmt.missing_ok:
-                raise UndefinedObject(f'extension "{item.sval}" does not exist')
-            ctx.notice(f'extension "{item.sval}" does not exist, skipping')
-            continue
-        refs.append(ddl_depend.ObjRef(ddl_depend.EXTENSION, row["id"]))
-    if refs:
-        ddl_depend.drop_objects(ctx, refs, cascade=stmt.behavior.name == "DROP_CASCADE")
+    ddl_depend.drop_by_name(stmt, ctx, ddl_depend.EXTENSION, objects.get_extension)
 
 
 # --- schemas ---------------------------------------------------------------------------------
@@ -126,17 +116,7 @@ def create_schema(stmt: ast.CreateSchemaStmt, ctx: DdlContext) -> None:
 
 
 def drop_schemas(stmt: ast.DropStmt, ctx: DdlContext) -> None:
-    refs = []
-    for item in stmt.objects:
-        row = objects.get_schema(ctx.store.db, item.sval)
-        if row is None:
-            if not stmt.missing_ok:
-                raise missing_schema(item.sval)
-            ctx.notice(f'schema "{item.sval}" does not exist, skipping')
-            continue
-        refs.append(ddl_depend.ObjRef(ddl_depend.SCHEMA, row["id"]))
-    if refs:
-        ddl_depend.drop_objects(ctx, refs, cascade=stmt.behavior.name == "DROP_CASCADE")
+    ddl_depend.drop_by_name(stmt, ctx, ddl_depend.SCHEMA, objects.get_schema, missing_schema)
 
 
 # --- COMMENT ON ------------------------------------------------------------------------------

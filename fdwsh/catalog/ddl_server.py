@@ -70,18 +70,7 @@ def server_owner(stmt: ast.AlterOwnerStmt, ctx: DdlContext) -> None:
 
 
 def drop_servers(stmt: ast.DropStmt, ctx: DdlContext) -> None:
-    """RemoveObjects(): each name must exist (IF EXISTS: a notice), then one deletion."""
-    refs = []
-    for item in stmt.objects:
-        row = objects.get_server(ctx.store.db, item.sval)
-        if row is None:
-            if not stmt.missing_ok:
-                raise UndefinedObject(f'server "{item.sval}" does not exist')
-            ctx.notice(f'server "{item.sval}" does not exist, skipping')
-            continue
-        refs.append(ddl_depend.ObjRef(ddl_depend.SERVER, row["id"]))
-    if refs:
-        ddl_depend.drop_objects(ctx, refs, cascade=stmt.behavior.name == "DROP_CASCADE")
+    ddl_depend.drop_by_name(stmt, ctx, ddl_depend.SERVER, objects.get_server)
 
 
 # --- user mappings ---------------------------------------------------------------------------
