@@ -14,7 +14,7 @@ import pytest
 
 from fdwsh.errors import FdwshError
 from fdwsh.meta.patterns import PatternError, name_filter, pattern_to_regex
-from fdwsh.meta.quoting import QUOTED_KEYWORDS, acl_role, options_cell, quote_ident, quote_literal
+from fdwsh.quoting import QUOTED_KEYWORDS, acl_role, options_cell, quote_ident, quote_literal
 from tests.pgcluster import Cluster
 
 # Patterns as typed after \des / \det (psql keeps double quotes in the argument it passes on).
@@ -165,7 +165,7 @@ def test_the_doctests_of_the_pattern_and_quoting_modules_hold():
     import doctest
 
     import fdwsh.meta.patterns
-    import fdwsh.meta.quoting
+    import fdwsh.quoting
 
-    for module in (fdwsh.meta.patterns, fdwsh.meta.quoting):
+    for module in (fdwsh.meta.patterns, fdwsh.quoting):
         assert doctest.testmod(module).failed == 0, module.__name__

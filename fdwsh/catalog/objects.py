@@ -13,7 +13,7 @@ from __future__ import annotations
 import sqlite3
 
 from fdwsh.catalog.store import Options, dump_options, load_options
-from fdwsh.meta.quoting import quote_ident  # a pure leaf: PostgreSQL 15's quote_identifier()
+from fdwsh.quoting import quote_ident
 
 Row = sqlite3.Row
 

@@ -16,7 +16,7 @@ from fdwsh.meta.describe_common import (
 )
 from fdwsh.meta.describe_table import describe_table
 from fdwsh.meta.patterns import name_filter
-from fdwsh.meta.quoting import acl_role, options_cell
+from fdwsh.quoting import acl_role, options_cell
 from fdwsh.output.result import Column, Result
 
 __all__ = [

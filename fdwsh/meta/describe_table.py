@@ -19,7 +19,7 @@ from fdwsh.meta.describe_common import (
     DEFAULT_ENV, DescribeEnv, DescribeNotFound, ForeignTableRow, select_tables, text,
 )
 from fdwsh.meta.patterns import name_filter
-from fdwsh.meta.quoting import options_cell, options_list
+from fdwsh.quoting import options_cell, options_list
 from fdwsh.output.result import Column, Result
 
 #: typstorage 'm' and 'x' among PostgreSQL 15's built-in types (format_type() names without a
