@@ -1,0 +1,205 @@
+"""ConnectionCache: the remote connections of one fdwsh session (postgres_fdw's ConnectionHash).
+
+Contract:
+
+- A connection is keyed by (server id, effective user-mapping id), like postgres_fdw's cache keyed
+  by user-mapping OID: one connection per mapping, so every scan of a statement on that server
+  shares one remote transaction (one snapshot).  The effective mapping is the local user's, else
+  PUBLIC's, else PostgreSQL 15's ``user mapping not found for "USER"``.
+- :meth:`ConnectionCache.get` opens lazily and reuses.  A connection whose server or mapping
+  changed in the catalog since it was opened is closed and reopened when idle, or (while its
+  remote transaction is open) marked invalid and closed when that transaction ends, as
+  postgres_fdw's pgfdw_inval_callback does; a broken one is replaced.
+- :meth:`end_of_statement` ends the implicit remote transactions of a statement (commit when it
+  succeeded, roll back otherwise) and closes connections of servers with ``keep_connections
+  'off'``, invalidated ones and broken ones.  :meth:`close_all` at exit.
+
+How the session is meant to call it::
+
+    try:
+        ... run the statement (cache.get(server).stream(sql, fetch_size=n) ...) ...
+    except KeyboardInterrupt:
+        cache.end_of_statement(ok=False)   # cancels running remote queries, rolls back
+        report(errors.query_canceled())    # ERROR:  canceling statement due to user request
+    except FdwshError as err:
+        cache.end_of_statement(ok=False)
+        report(err)
+    else:
+        cache.end_of_statement(ok=True)
+
+A KeyboardInterrupt that arrives while a remote result is being read is turned into that same
+FdwshError (57014) by the remote layer itself, after cancelling the query on the server.
+:meth:`cancel_all` may be called from another thread (or a signal handler) to cancel whatever
+runs.  This module imports psycopg only when a connection is opened (``fdwsh -c '\\des'`` never
+does).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from fdwsh.catalog import objects
+from fdwsh.catalog.options import parse_boolean_option
+from fdwsh.catalog.store import CatalogStore, load_options
+from fdwsh.errors import FdwshError
+from fdwsh.remote import errors as rerr
+from fdwsh.remote.params import DEFAULT_APPLICATION_NAME, build_conninfo
+
+if TYPE_CHECKING:
+    from fdwsh.remote.link import RemoteConnection
+
+Key = tuple[int, int]
+
+
+@dataclass(slots=True)
+class CacheEntry:
+    """One cached connection (postgres_fdw's ConnCacheEntry)."""
+
+    server_id: int
+    mapping_id: int
+    conn: RemoteConnection
+    #: What the connection was opened from (server row + mapping options); a change invalidates.
+    fingerprint: tuple[object, ...]
+    keep_connections: bool
+    invalidated: bool = False
+
+
+def _fingerprint(server: sqlite3.Row, mapping: sqlite3.Row) -> tuple[object, ...]:
+    return (server["name"], server["options"], mapping["id"], mapping["options"])
+
+
+class ConnectionCache:
+    """The session's remote connections (see the module docstring)."""
+
+    def __init__(self, store: CatalogStore, user: str, *,
+                 application_name: str = DEFAULT_APPLICATION_NAME) -> None:
+        self.store = store
+        self.user = user
+        self.application_name = application_name
+        self._entries: dict[Key, CacheEntry] = {}
+
+    # -- lookups -----------------------------------------------------------------------------
+
+    def _server(self, server: str | int) -> sqlite3.Row:
+        db = self.store.db
+        row = (objects.get_server_by_id(db, server) if isinstance(server, int)
+               else objects.get_server(db, server))
+        if row is None:
+            raise rerr.server_not_found(str(server))
+        return row
+
+    def _mapping(self, server_id: int) -> sqlite3.Row:
+        """The local user's mapping, else PUBLIC's (GetUserMapping)."""
+        db = self.store.db
+        row = (objects.get_user_mapping(db, server_id, self.user)
+               or objects.get_user_mapping(db, server_id, "public"))
+        if row is None:
+            raise rerr.user_mapping_not_found(self.user)
+        return row
+
+    def _current_fingerprint(self, entry: CacheEntry) -> tuple[object, ...] | None:
+        """The entry's server + mapping as the catalog has them now (None: one was dropped)."""
+        db = self.store.db
+        server = objects.get_server_by_id(db, entry.server_id)
+        mapping = db.execute("SELECT * FROM user_mapping WHERE id = ?",
+                             (entry.mapping_id,)).fetchone()
+        if server is None or mapping is None:
+            return None
+        return _fingerprint(server, mapping)
+
+    # -- the cache ---------------------------------------------------------------------------
+
+    def get(self, server: str | int) -> RemoteConnection:
+        """The connection for ``server`` (name or id) under the effective user mapping."""
+        srv = self._server(server)
+        mapping = self._mapping(srv["id"])
+        key = (srv["id"], mapping["id"])
+        entry = self._entries.get(key)
+        if entry is not None:
+            self._revalidate(entry)
+            entry = self._entries.get(key)
+        if entry is None:
+            entry = self._open(srv, mapping)
+            self._entries[key] = entry
+        return entry.conn
+
+    def _open(self, server: sqlite3.Row, mapping: sqlite3.Row) -> CacheEntry:
+        from fdwsh.remote.link import RemoteConnection
+
+        server_options = load_options(server["options"])
+        conninfo = build_conninfo(server_options, load_options(mapping["options"]),
+                                  application_name=self.application_name)
+        keep = dict(server_options).get("keep_connections", "on")
+        conn = RemoteConnection.open(server["name"], conninfo)
+        return CacheEntry(server["id"], mapping["id"], conn, _fingerprint(server, mapping),
+                          parse_boolean_option("keep_connections", keep))
+
+    def _revalidate(self, entry: CacheEntry) -> None:
+        """Drop a broken connection; reopen (idle) or mark invalid (in use) a stale one."""
+        if entry.conn.closed:
+            self._drop(entry)
+        elif entry.invalidated or self._current_fingerprint(entry) != entry.fingerprint:
+            if entry.conn.xact_depth == 0:
+                self._drop(entry)
+            else:
+                entry.invalidated = True
+
+    def _drop(self, entry: CacheEntry) -> None:
+        entry.conn.close()
+        self._entries.pop((entry.server_id, entry.mapping_id), None)
+
+    def entries(self) -> list[CacheEntry]:
+        """The open connections, oldest first (invalid ones marked, see :meth:`is_valid`)."""
+        for entry in list(self._entries.values()):
+            if entry.conn.closed:
+                self._drop(entry)
+            elif self._current_fingerprint(entry) != entry.fingerprint:
+                entry.invalidated = True
+        return list(self._entries.values())
+
+    def server_name(self, entry: CacheEntry) -> str | None:
+        """The entry's server name as the catalog has it now (None: the server was dropped)."""
+        row = objects.get_server_by_id(self.store.db, entry.server_id)
+        return None if row is None else row["name"]
+
+    def disconnect_entry(self, entry: CacheEntry) -> bool:
+        """Close one connection unless its remote transaction is open (then False)."""
+        if entry.conn.xact_depth > 0:
+            return False
+        self._drop(entry)
+        return True
+
+    # -- statement and session ends ----------------------------------------------------------
+
+    def end_of_statement(self, ok: bool = True) -> None:
+        """End the statement's implicit remote transactions and close what must not stay open.
+
+        Every connection is ended even when one fails; the first failure is raised afterwards.
+        """
+        first: FdwshError | None = None
+        for entry in list(self._entries.values()):
+            try:
+                entry.conn.end_statement(ok)
+            except FdwshError as err:
+                first = first or err
+            conn = entry.conn
+            stale = entry.invalidated or self._current_fingerprint(entry) != entry.fingerprint
+            if conn.closed or (conn.xact_depth == 0 and (stale or not entry.keep_connections)):
+                self._drop(entry)
+        if first is not None:
+            raise first
+
+    def cancel_all(self) -> None:
+        """Ask every server to cancel what runs on our connections (safe from another thread)."""
+        for entry in list(self._entries.values()):
+            try:
+                entry.conn.cancel()
+            except Exception:  # a failed cancel request changes nothing: the query runs on
+                pass
+
+    def close_all(self) -> None:
+        """Close every connection (at exit; open remote transactions are rolled back remotely)."""
+        for entry in list(self._entries.values()):
+            self._drop(entry)

@@ -1,0 +1,286 @@
+"""RemoteConnection: one connection to a remote server under one user mapping, kept as
+postgres_fdw's connection.c keeps its ConnCacheEntry (pinned session, remote transactions).
+
+Contract:
+
+- :meth:`RemoteConnection.open` connects (see :mod:`fdwsh.remote.libpq`) and pins the remote
+  session as configure_remote_session() does — ``search_path = pg_catalog``, ``timezone =
+  'UTC'``, ``datestyle = ISO``, ``intervalstyle = postgres``, ``extra_float_digits = 3`` (2
+  before 9.0) — in one round trip.
+- Transactions mirror postgres_fdw: ``xact_depth`` 0 = none, 1 = a remote transaction, n = n-1
+  savepoints.  :meth:`begin` opens one explicitly (REPEATABLE READ, or SERIALIZABLE); a command
+  or stream run at depth 0 opens one *implicitly*, in the same round trip as the command, which
+  :meth:`end_statement` commits (or rolls back).  At depth 0 a connection found dead when its
+  BEGIN is sent is reopened once, silently, as postgres_fdw 14+ does; a connection lost anywhere
+  else raises (SQLSTATE 08006) and stays closed (``broken``): its cache opens a new one.
+- A stream stopped early (:meth:`RemoteResult.close`) is cancelled on the server, which fails the
+  remote transaction.  An implicit one held only this statement's reads, so the next command
+  replaces it; an explicit one stays failed (the transaction layer must guard such scans with a
+  savepoint).
+- Exchanges, Ctrl-C, cancel and lost connections: see :mod:`fdwsh.remote.wire`.
+
+Why ``psycopg.pq`` (psycopg's libpq wrapper) rather than ``psycopg.Connection``: postgres_fdw
+shows libpq's own connection failures, which psycopg's connect rewords; streaming needs the row
+description before the first row (also for an empty result); and one wait loop handles Ctrl-C.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
+
+import psycopg
+from psycopg import pq
+
+from fdwsh.quoting import quote_ident
+from fdwsh.remote import errors as rerr
+from fdwsh.remote.libpq import connect_pgconn, session_setup_sql
+from fdwsh.remote.wire import ST, TX, BAD, Results, Step, Wire, command_tag
+
+if TYPE_CHECKING:
+    from fdwsh.remote.fetch import RemoteResult
+
+BEGIN_SQL = "START TRANSACTION ISOLATION LEVEL REPEATABLE READ"
+ISOLATION_LEVELS = {"repeatable read": "REPEATABLE READ", "serializable": "SERIALIZABLE"}
+
+
+class _DeadOnBegin(Exception):
+    """The implicit transaction's BEGIN found the connection dead (reconnect and retry)."""
+
+
+class RemoteConnection(Wire):
+    """A connection to one server under one user mapping (see the module docstring)."""
+
+    def __init__(self, server_name: str, conninfo: str, pgconn: pq.PGconn) -> None:
+        super().__init__(pgconn)
+        self.server_name = server_name
+        self.conninfo = conninfo
+        self.xact_depth = 0
+        #: The open transaction was started by a command, not by :meth:`begin`.
+        self.implicit = False
+        #: An unfinished stream was cancelled in the implicit transaction, which is now failed
+        #: for no fault of the statement: the next command may start a fresh one.
+        self._abandoned = False
+        self._type_names: dict[tuple[int, int], str] = {}
+
+    @classmethod
+    def open(cls, server_name: str, conninfo: str) -> RemoteConnection:
+        """Connect and pin the session settings."""
+        conn = cls(server_name, conninfo, connect_pgconn(conninfo, server_name))
+        try:
+            conn._configure()
+        except BaseException:
+            conn.close()
+            raise
+        return conn
+
+    def _configure(self) -> None:
+        self._command(session_setup_sql(self.server_version))
+
+    def _reopen(self) -> None:
+        """Replace a dead wire by a new one (only at depth 0, nothing to lose)."""
+        self._pg.finish()
+        self._pg = connect_pgconn(self.conninfo, self.server_name)
+        self.broken, self._abandoned, self._active = False, False, None
+        self.xact_depth, self.implicit = 0, False
+        self._configure()
+
+    # -- state -------------------------------------------------------------------------------
+
+    @property
+    def server_version(self) -> int:
+        return int(self._pg.server_version)
+
+    def parameter(self, name: str) -> str | None:
+        """A server parameter reported at connect or SET time (``server_version``, ``TimeZone``…)."""
+        value = self._pg.parameter_status(name.encode())
+        return None if value is None else rerr.text(value)
+
+    def close(self) -> None:
+        """Close the connection (idempotent); an open remote transaction is abandoned."""
+        if self._active is not None:
+            self._active._orphan()
+            self._active = None
+        self._pg.finish()
+        self.xact_depth, self.implicit = 0, False
+
+    # -- transactions (postgres_fdw's begin_remote_xact and its subtransaction callbacks) -----
+
+    def begin(self, isolation: str = "repeatable read") -> None:
+        """Open the remote transaction explicitly; it stays open until commit() or rollback()."""
+        if self.xact_depth == 0:
+            self._start_transaction(isolation)
+        self.implicit = False
+
+    def commit(self) -> None:
+        """COMMIT TRANSACTION (a failed remote transaction gets ABORT TRANSACTION instead)."""
+        if self.xact_depth == 0:
+            return
+        sql = "ABORT TRANSACTION" if self.transaction_status == TX.INERROR else "COMMIT TRANSACTION"
+        self._end_transaction(sql)
+
+    def rollback(self) -> None:
+        """ABORT TRANSACTION, cancelling whatever still runs (pgfdw_abort_cleanup)."""
+        if self.xact_depth == 0:
+            return
+        if self._active is not None:
+            self._active.close()
+        self._end_transaction("ABORT TRANSACTION")
+
+    def savepoint(self, name: str) -> None:
+        """SAVEPOINT name (opens the transaction first when none is open)."""
+        if self.xact_depth == 0:
+            self._start_transaction("repeatable read")
+        self._command(f"SAVEPOINT {quote_ident(name)}")
+        self.xact_depth += 1
+
+    def release_savepoint(self, name: str) -> None:
+        self._command(f"RELEASE SAVEPOINT {quote_ident(name)}")
+        self.xact_depth = max(1, self.xact_depth - 1)
+
+    def rollback_to_savepoint(self, name: str) -> None:
+        """ROLLBACK TO + RELEASE, as postgres_fdw ends an aborted subtransaction."""
+        if self._active is not None:
+            self._active.close()
+        ident = quote_ident(name)
+        self._command(f"ROLLBACK TO SAVEPOINT {ident}; RELEASE SAVEPOINT {ident}")
+        self.xact_depth = max(1, self.xact_depth - 1)
+        self._abandoned = False
+
+    def end_statement(self, ok: bool = True) -> None:
+        """End an implicit transaction: commit when the statement succeeded, else roll back."""
+        if self._active is not None:
+            self._active.close()
+        if self.closed or not (self.xact_depth and self.implicit):
+            return
+        if ok:
+            self.commit()
+        else:
+            self.rollback()
+
+    def _start_transaction(self, isolation: str) -> None:
+        level = ISOLATION_LEVELS[isolation.lower()]
+        self._with_reconnect(lambda: self._command(f"START TRANSACTION ISOLATION LEVEL {level}"))
+        self.xact_depth, self.implicit = 1, False
+
+    def _end_transaction(self, sql: str) -> None:
+        try:
+            self._command(sql)
+        finally:
+            self.xact_depth, self.implicit, self._abandoned = 0, False, False
+
+    def _with_reconnect(self, action: Callable[[], None]) -> None:
+        """Run a transaction's first exchange; a connection found dead then is reopened once."""
+        try:
+            action()
+        except rerr.RemoteConnectionLost:
+            if self.xact_depth:
+                raise
+            self._reopen()
+            action()
+
+    # -- commands ----------------------------------------------------------------------------
+
+    def execute(self, sql: str, params: Sequence[object] = ()) -> str:
+        """Run one statement that returns no rows (or whose rows are not wanted); its command tag.
+
+        Runs inside the current transaction, opening the implicit one (in the same round trip)
+        at depth 0.
+        """
+        from fdwsh.remote.fetch import dump_params
+
+        values, types, formats = dump_params(params)
+        step: Step = (sql, lambda pg: pg.send_query_params(sql.encode(), values, types, formats))
+        (results,) = self.transaction_pipeline([step])
+        return command_tag(results)
+
+    def stream(self, sql: str, params: Sequence[object] = (), *,
+               fetch_size: int | None = None) -> RemoteResult:
+        """Run a query and stream its rows as text (see :mod:`fdwsh.remote.fetch`)."""
+        from fdwsh.remote.fetch import start_stream
+
+        return start_stream(self, sql, params, fetch_size)
+
+    def _command(self, sql: str) -> None:
+        """Run a command string (simple protocol: several statements allowed), no rows wanted."""
+        self._settle()
+        with self.guard(sql):
+            self._pg.send_query(sql.encode())
+            self.collect(sql)
+
+    # -- the wire ----------------------------------------------------------------------------
+
+    def note_abandoned(self) -> None:
+        """A stream was stopped early: if that failed the implicit transaction, the next command
+        may replace it (it held nothing but this statement's reads)."""
+        if self.implicit and self.transaction_status == TX.INERROR:
+            self._abandoned = True
+
+    def transaction_pipeline(self, steps: Sequence[Step]) -> list[Results]:
+        """Run ``steps`` in one round trip inside the remote transaction.
+
+        At depth 0 the implicit transaction's BEGIN goes first in the same round trip; when that
+        BEGIN finds the connection dead, the connection is reopened and the steps are sent once
+        more (postgres_fdw 14+).  The first failing step's error is raised after the round trip.
+        """
+        self._settle()
+        if self.xact_depth and self._abandoned and self.transaction_status == TX.INERROR:
+            self._end_transaction("ABORT TRANSACTION")
+        self._abandoned = False
+        if self.xact_depth:
+            with self.guard(steps[0][0]):
+                groups = self.pipeline(steps)
+            self._raise_first_error(steps, groups)
+            return groups
+        try:
+            return self._begin_pipeline(steps)
+        except _DeadOnBegin:
+            self._reopen()
+            return self._begin_pipeline(steps)
+
+    def _begin_pipeline(self, steps: Sequence[Step]) -> list[Results]:
+        begin: Step = (BEGIN_SQL, lambda pg: pg.send_query_params(BEGIN_SQL.encode(), None))
+        with self.guard(steps[0][0]):
+            try:
+                groups = self.pipeline([begin, *steps])
+            except psycopg.OperationalError:
+                raise _DeadOnBegin() from None
+        if not groups or groups[0][-1].status != ST.COMMAND_OK:
+            if self._pg.status == BAD:
+                raise _DeadOnBegin()
+            self._raise_first_error([begin, *steps], groups)
+        self.xact_depth, self.implicit = 1, True
+        self._raise_first_error(steps, groups[1:])
+        return groups[1:]
+
+    def _raise_first_error(self, steps: Sequence[Step], groups: Sequence[Results]) -> None:
+        for (sql, _), group in zip(steps, groups):
+            for res in group:
+                if res.status == ST.FATAL_ERROR:
+                    raise self.result_error(res, sql)
+        if self._pg.status == BAD or len(groups) < len(steps):
+            raise self.lost(None, steps[0][0])
+
+    # -- type names --------------------------------------------------------------------------
+
+    def knows_types(self, types: Sequence[tuple[int, int]]) -> bool:
+        return all(t in self._type_names for t in types)
+
+    def type_names(self, types: Sequence[tuple[int, int]]) -> list[str]:
+        """format_type(oid, typmod) of each pair, asked of the server once per connection.
+
+        Runs through the simple protocol (which drops the unnamed prepared statement; callers
+        re-prepare).  OIDs and typmods are integers, so the SQL is built from them directly.
+        """
+        missing = sorted({t for t in types if t not in self._type_names})
+        if missing:
+            sql = "SELECT " + ", ".join(f"pg_catalog.format_type({int(o)}, {int(m)})"
+                                        for o, m in missing)
+            self._settle()
+            with self.guard(sql):
+                self._pg.send_query(sql.encode())
+                results = self.collect(sql)
+            row = results[0]
+            for i, pair in enumerate(missing):
+                self._type_names[pair] = rerr.text(row.get_value(0, i))
+        return [self._type_names[t] for t in types]

@@ -1,0 +1,212 @@
+"""The exchange layer under a RemoteConnection: sending, waiting, draining, pipelines, and what a
+lost connection or Ctrl-C does to an exchange.
+
+Contract:
+
+- Every exchange runs inside :meth:`Wire.guard`.  Waits happen in poll(), so KeyboardInterrupt
+  lands in Python: the running command is cancelled on the server and its results are drained
+  (or, when that does not finish within :data:`DRAIN_TIMEOUT`, the connection is closed), then
+  ``canceling statement due to user request`` (57014) is raised.  A connection that breaks
+  raises postgres_fdw's error for it (SQLSTATE 08006, libpq's message) and is closed for good
+  (``broken``).  Remote errors keep their SQLSTATE and get ``CONTEXT:  remote SQL command: ...``.
+- :meth:`Wire.cancel` may be called from any thread (libpq 17's encrypted cancel request, else
+  PQcancel).
+- One query streams at a time per connection (the wire is busy until its last row).  Running
+  another command while a :class:`~fdwsh.remote.fetch.RemoteResult` is still streaming first
+  reads that result's remaining rows into its own buffer ("settles" it), as postgres_fdw's
+  pgfdw_get_result/process_pending_request do for a shared connection.
+- :meth:`Wire.pipeline` sends several commands in one round trip (libpq pipeline mode).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from typing import TYPE_CHECKING
+
+import psycopg
+from psycopg import pq
+
+from fdwsh.errors import FdwshError
+from fdwsh.remote import errors as rerr
+from fdwsh.remote.libpq import wait_socket
+
+if TYPE_CHECKING:
+    from fdwsh.remote.fetch import RemoteResult
+
+ST = pq.ExecStatus
+BAD = pq.ConnStatus.BAD
+TX = pq.TransactionStatus
+
+#: Seconds to wait for a cancelled command's results before giving the connection up.
+DRAIN_TIMEOUT = 10.0
+
+#: A pipeline step: the SQL it stands for (the CONTEXT of its errors) and what sends it.
+Step = tuple[str, Callable[[pq.PGconn], None]]
+#: The results of one step (a row-returning step may deliver chunks before its final result).
+Results = list[pq.PGresult]
+
+
+def command_tag(results: Sequence[pq.PGresult]) -> str:
+    """A command's tag (``SELECT 3``): in chunked-rows mode libpq may put it on the last chunk
+    rather than on the final result, so the last one given wins."""
+    tags = [rerr.text(r.command_status) for r in results if r.command_status]
+    return tags[-1] if tags else ""
+
+
+class Wire:
+    """One libpq connection and the exchanges on it (see the module docstring)."""
+
+    def __init__(self, pgconn: pq.PGconn) -> None:
+        self._pg = pgconn
+        #: Closed after a failure that left the wire unusable; the cache replaces it.
+        self.broken = False
+        self._active: RemoteResult | None = None
+
+    @property
+    def closed(self) -> bool:
+        return self._pg.status == BAD or self.broken
+
+    @property
+    def transaction_status(self) -> pq.TransactionStatus:
+        return pq.TransactionStatus(self._pg.transaction_status)
+
+    @property
+    def busy(self) -> bool:
+        """A command is running (or a stream has rows left) on this connection."""
+        return self._active is not None or self.transaction_status == TX.ACTIVE
+
+    @property
+    def wire(self) -> pq.PGconn:
+        """The libpq connection (for :mod:`fdwsh.remote.fetch`)."""
+        return self._pg
+
+    def cancel(self) -> None:
+        """Ask the server to cancel the running command (thread-safe; no-op when idle)."""
+        if self._pg.status == BAD or self.transaction_status != TX.ACTIVE:
+            return
+        try:
+            cancel_conn = self._pg.cancel_conn()
+        except (psycopg.NotSupportedError, AttributeError):  # libpq < 17: the old request
+            self._pg.get_cancel().cancel()
+            return
+        try:
+            cancel_conn.blocking()
+        finally:
+            cancel_conn.finish()
+
+    def activate(self, result: RemoteResult) -> None:
+        """``result`` is now streaming on the wire."""
+        self._active = result
+
+    def deactivate(self, result: RemoteResult) -> None:
+        if self._active is result:
+            self._active = None
+
+    def _settle(self) -> None:
+        """Make the wire free: buffer the rows of a stream still running on it."""
+        if self._active is not None:
+            self._active._detach()
+            self._active = None
+
+    @contextmanager
+    def guard(self, sql: str | None) -> Iterator[None]:
+        """Around one exchange: map a lost connection and Ctrl-C to fdwsh errors."""
+        if self.closed:
+            raise rerr.remote_error(None, b"no connection to the server\n", sql, lost=True)
+        try:
+            yield
+        except KeyboardInterrupt:
+            self.interrupted()
+            raise rerr.query_canceled() from None
+        except psycopg.OperationalError:
+            raise self.lost(None, sql) from None
+
+    def lost(self, result: pq.PGresult | None, sql: str | None) -> FdwshError:
+        """The connection broke: close it for good and return the error to raise."""
+        err = rerr.remote_error(result, self._pg.error_message, sql, lost=True)
+        self._give_up()
+        return err
+
+    def _give_up(self) -> None:
+        self.broken = True
+        if self._active is not None:
+            self._active._orphan()
+            self._active = None
+        self._pg.finish()
+
+    def interrupted(self) -> None:
+        """After Ctrl-C: cancel on the server and drain, or give the connection up."""
+        try:
+            self.cancel()
+            self.drain(time.monotonic() + DRAIN_TIMEOUT)
+        except (psycopg.Error, TimeoutError, KeyboardInterrupt):
+            self._give_up()
+
+    def flush(self) -> None:
+        """Send everything libpq has queued (the connection is nonblocking)."""
+        while self._pg.flush():
+            wait_socket(self._pg.socket, True, None)
+            self._pg.consume_input()
+
+    def next_result(self, deadline: float | None = None) -> pq.PGresult | None:
+        """The next result of the running command (None: it is complete)."""
+        pg = self._pg
+        while pg.is_busy():
+            if not wait_socket(pg.socket, False, deadline):
+                raise TimeoutError("remote server did not answer")
+            pg.consume_input()
+        return pg.get_result()
+
+    def drain(self, deadline: float | None = None) -> None:
+        """Read and drop every remaining result of the running command."""
+        if self._pg.pipeline_status:
+            while (res := self.next_result(deadline)) is None or res.status != ST.PIPELINE_SYNC:
+                if res is None and self._pg.status == BAD:
+                    raise psycopg.OperationalError("connection lost in pipeline")
+            self._pg.exit_pipeline_mode()
+            return
+        while self.next_result(deadline) is not None:
+            pass
+
+    def collect(self, sql: str) -> list[pq.PGresult]:
+        """All results of the running command; the first error is raised after draining."""
+        self.flush()
+        results: list[pq.PGresult] = []
+        error: pq.PGresult | None = None
+        while (res := self.next_result()) is not None:
+            if res.status == ST.FATAL_ERROR and error is None:
+                error = res
+            results.append(res)
+        if error is not None:
+            raise self.result_error(error, sql)
+        return results
+
+    def result_error(self, result: pq.PGresult, sql: str | None) -> FdwshError:
+        """The error for a failed result; the connection is given up when the wire broke."""
+        if self._pg.status == BAD:
+            return self.lost(result, sql)
+        return rerr.remote_error(result, self._pg.error_message, sql)
+
+    def pipeline(self, steps: Sequence[Step]) -> list[Results]:
+        """Send ``steps`` in one round trip (libpq pipeline mode); the results of each step.
+
+        A step that returns rows may come in several results (chunks, then the final one).
+        """
+        pg = self._pg
+        pg.enter_pipeline_mode()
+        for _, send in steps:
+            send(pg)
+        pg.pipeline_sync()
+        self.flush()
+        groups: list[Results] = [[]]
+        while (res := self.next_result()) is None or res.status != ST.PIPELINE_SYNC:
+            if res is not None:
+                groups[-1].append(res)
+            elif pg.status == BAD:  # the sync will never come
+                raise psycopg.OperationalError("connection lost in pipeline")
+            elif groups[-1]:
+                groups.append([])
+        pg.exit_pipeline_mode()
+        return [g for g in groups if g]
