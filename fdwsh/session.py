@@ -88,6 +88,7 @@ class Session:
         self.source = InputSource(None, Path.cwd())
         self.previous_query = ""
         self._store: CatalogStore | None = None
+        self._remote: Any = None
         self.had_error = False
 
     # -- state used by meta-commands and the prompt ------------------------------------------------
@@ -137,8 +138,30 @@ class Session:
         handle = open(os.path.expanduser(target), "w", encoding="utf-8")
         return handle, handle.close
 
+    def remote(self) -> Any:
+        """The remote connection cache, created on first use (psycopg loads only then)."""
+        if self._remote is None:
+            from fdwsh.remote.connection import ConnectionCache
+
+            self._remote = ConnectionCache(self.store, self.user)
+        return self._remote
+
+    def _end_remote_statement(self, ok: bool) -> None:
+        """End the statement's implicit remote transactions (postgres_fdw's xact callback)."""
+        if self._remote is not None:
+            try:
+                self._remote.end_of_statement(ok)
+            except FdwshError as err:
+                if ok:
+                    raise
+                self.report_error(err)
+
     def close(self) -> None:
-        """Release the output target and the catalog (rolling back an open block)."""
+        """Release the output target, the remote connections and the catalog (rolling back an
+        open block)."""
+        if self._remote is not None:
+            self._remote.close_all()
+            self._remote = None
         self.set_output(None)
         if self._store is not None:
             if self._store.db.in_transaction:
@@ -284,14 +307,17 @@ class Session:
         notices: list[Notice] = []
         try:
             for raw in parse(text):
-                ctx = route.StatementContext(self.store, self.user, self.txn, text, notices)
+                ctx = route.StatementContext(self.store, self.user, self.txn, text, notices,
+                                             remote=self.remote)
                 result = route.execute(raw.stmt, ctx)
                 self._flush_notices(notices)
                 self.print_result(result)
+                self._end_remote_statement(ok=True)
             return True
         except FdwshError as err:
             self._flush_notices(notices)
             self.txn.failed()
+            self._end_remote_statement(ok=False)
             self.report_error(err, text)
         except sqlite3.Error as exc:
             self._flush_notices(notices)

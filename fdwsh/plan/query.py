@@ -13,10 +13,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from pglast import ast
+from pglast.stream import RawStream
 
 from fdwsh.errors import FeatureNotSupported
 from fdwsh.plan.shippable import unshippable_reasons
-from fdwsh.remote.deparse import remote_sql
+from fdwsh.remote.deparse import remote_tree
 from fdwsh.sql.bind import BoundQuery, RelationRef, TableLookup, bind_relations
 
 #: Rows per round trip when neither the table nor its server sets ``fetch_size``.
@@ -29,9 +30,13 @@ class RemoteQuery:
 
     server: str
     server_id: int
-    sql: str
+    tree: ast.Node  # the query as it runs remotely
     bound: BoundQuery
     fetch_size: int
+
+    @property
+    def sql(self) -> str:
+        return RawStream()(self.tree)
 
     @property
     def relations(self) -> list[RelationRef]:
@@ -60,7 +65,7 @@ def plan_query(stmt: ast.Node, lookup: TableLookup) -> RemoteQuery:
             hint="Such queries need the local executor, which is not available in this "
                  "version.")
     first = bound.relations[0].table
-    return RemoteQuery(server=first.server, server_id=first.server_id, sql=remote_sql(bound),
+    return RemoteQuery(server=first.server, server_id=first.server_id, tree=remote_tree(bound),
                        bound=bound, fetch_size=_fetch_size(bound))
 
 

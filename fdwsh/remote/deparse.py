@@ -38,6 +38,16 @@ def table_subquery(table: ForeignTable) -> ast.SelectStmt:
 
 def remote_sql(bound: BoundQuery) -> str:
     """The SQL text to run remotely for a query whose every table lives on one server."""
+    return RawStream()(remote_tree(bound))
+
+
+def explain_sql(tree: ast.Node) -> str:
+    """``EXPLAIN <tree>``, for the remote server's own estimate of a remote query."""
+    return RawStream()(ast.ExplainStmt(query=tree, options=None))
+
+
+def remote_tree(bound: BoundQuery) -> ast.Node:
+    """A copy of the query with every foreign table replaced by its remote subquery."""
     tree = copy.deepcopy(bound.stmt)
     by_node = _remap(bound, tree)  # deepcopy made new nodes: pair them with the references
 
@@ -51,7 +61,7 @@ def remote_sql(bound: BoundQuery) -> str:
                                       alias=alias)
 
     Replace()(tree)
-    return RawStream()(tree)
+    return tree
 
 
 def _remap(bound: BoundQuery, tree: ast.Node) -> dict[int, RelationRef]:

@@ -1,10 +1,15 @@
-"""Route one parsed statement to what executes it: transaction control, catalog DDL, or (in
-later issues) the planner.  Statements nobody handles yet get a clear ``ERROR:``."""
+"""Route one parsed statement to what executes it: transaction control, catalog DDL, or the
+planner and executor for queries.  Statements nobody handles yet get a clear ``ERROR:``.
+
+Query machinery (pglast visitors, psycopg) is imported only when a query runs, so that
+``fdwsh -c '\\des'`` starts fast."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 from pglast import ast
 
@@ -14,6 +19,9 @@ from fdwsh.catalog.store import CatalogStore
 from fdwsh.errors import FeatureNotSupported, Notice
 from fdwsh.output.result import Result
 from fdwsh.txn import Transaction
+
+if TYPE_CHECKING:
+    from fdwsh.sql.bind import TableLookup
 
 _STATEMENT_NAMES = {
     "SelectStmt": "SELECT", "InsertStmt": "INSERT", "UpdateStmt": "UPDATE",
@@ -33,6 +41,16 @@ class StatementContext:
     txn: Transaction
     source: str = ""
     notices: list[Notice] = field(default_factory=list)
+    #: Opens (on first use) the session's remote connection cache.
+    remote: Callable[[], Any] | None = None
+
+    def lookup(self) -> TableLookup:
+        """Resolves the query's relation names to foreign tables (search path: "$user", public)."""
+        from fdwsh.catalog import objects
+        from fdwsh.sql.bind import catalog_lookup
+
+        path = [row["name"] for row in objects.search_path(self.store.db, self.user)]
+        return catalog_lookup(self.store.db, path)
 
 
 def statement_name(stmt: ast.Node) -> str:
@@ -49,6 +67,12 @@ def execute(stmt: ast.Node, ctx: StatementContext) -> Result:
     ctx.txn.check_allowed(stmt)
     if isinstance(stmt, ast.TransactionStmt):
         return ctx.txn.execute(stmt, ctx.store, ctx.notices)
+    if isinstance(stmt, (ast.SelectStmt, ast.ExplainStmt)) and ctx.remote is not None:
+        from fdwsh.exec import remote_query
+
+        if isinstance(stmt, ast.ExplainStmt):
+            return remote_query.run_explain(stmt, ctx.lookup(), ctx.remote())
+        return remote_query.run_select(stmt, ctx.lookup(), ctx.remote())
     if ddl.is_ddl(stmt):
         dctx = DdlContext(ctx.store, ctx.user, ctx.source, notices=ctx.notices)
         return ddl.execute(stmt, dctx)

@@ -1,0 +1,89 @@
+"""Run a query pushed whole to one server, and EXPLAIN it.
+
+Rows stream from the remote server in ``fetch_size`` chunks straight into the printer (so
+``--csv``/``-A`` output runs in bounded memory); each value is PostgreSQL's text output, turned
+into the local session's styles (DateStyle, TimeZone, IntervalStyle …) only where those differ
+from the remote session's pinned ones.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING
+
+from pglast import ast
+
+from fdwsh.output.result import Column, Result
+from fdwsh.plan.explain import Actual, explain_lines, explain_options
+from fdwsh.plan.query import RemoteQuery, plan_query
+from fdwsh.remote.deparse import explain_sql
+from fdwsh.sql.bind import TableLookup
+
+if TYPE_CHECKING:
+    from fdwsh.remote.connection import ConnectionCache
+
+#: Turns a remote column's type name into a converter of its text values (None: unchanged).
+ConverterFor = Callable[[str], "Callable[[str], str] | None"]
+
+
+def _no_conversion(type_name: str) -> None:
+    return None
+
+
+def run_select(stmt: ast.Node, lookup: TableLookup, remote: ConnectionCache,
+               converter_for: ConverterFor = _no_conversion) -> Result:
+    """Plan and run a query; the Result's rows stream from the server as they are printed."""
+    plan = plan_query(stmt, lookup)
+    stream = remote.get(plan.server).stream(plan.sql, fetch_size=plan.fetch_size)
+    columns = [Column(c.name, c.type_name) for c in stream.columns]
+    converters = [converter_for(c.type_name) for c in stream.columns]
+    return Result(columns=columns, rows=_converted(stream, converters))
+
+
+def _converted(rows: Iterator[tuple[str | None, ...]],
+               converters: list[Callable[[str], str] | None]) -> Iterator[tuple[str | None, ...]]:
+    if not any(converters):
+        yield from rows
+        return
+    pairs = list(enumerate(converters))
+    for row in rows:
+        yield tuple(v if v is None or f is None else f(v)
+                    for (i, f), v in zip(pairs, row))
+
+
+def run_explain(stmt: ast.ExplainStmt, lookup: TableLookup, remote: ConnectionCache) -> Result:
+    """EXPLAIN [ANALYZE] of a pushed-down query, costs from the remote server's estimate."""
+    opts = explain_options(stmt)
+    started = time.perf_counter()
+    plan = plan_query(stmt.query, lookup)
+    planning_ms = (time.perf_counter() - started) * 1000
+    conn = remote.get(plan.server)
+    cost = _remote_cost(conn, plan) if opts.costs else None
+    actual, execution_ms = None, None
+    if opts.analyze:
+        actual, execution_ms = _measure(conn, plan)
+    lines = explain_lines(plan, opts, cost=cost, actual=actual, planning_ms=planning_ms,
+                          execution_ms=execution_ms)
+    return Result(columns=[Column("QUERY PLAN", "text")], rows=[(line,) for line in lines])
+
+
+def _remote_cost(conn: object, plan: RemoteQuery) -> str | None:
+    """``(cost=… rows=… width=…)`` from the remote server's EXPLAIN of the remote SQL."""
+    rows = list(conn.stream(explain_sql(plan.tree), fetch_size=100))  # type: ignore[attr-defined]
+    first = rows[0][0] if rows and rows[0] else ""
+    start = first.find("(cost=") if first else -1
+    return first[start:] if start >= 0 else None
+
+
+def _measure(conn: object, plan: RemoteQuery) -> tuple[Actual, float]:
+    """Run the query, discarding rows, timing the first and the last."""
+    started = time.perf_counter()
+    first_ms = None
+    count = 0
+    for _ in conn.stream(plan.sql, fetch_size=plan.fetch_size):  # type: ignore[attr-defined]
+        if first_ms is None:
+            first_ms = (time.perf_counter() - started) * 1000
+        count += 1
+    total_ms = (time.perf_counter() - started) * 1000
+    return Actual(first_ms if first_ms is not None else total_ms, total_ms, count), total_ms
