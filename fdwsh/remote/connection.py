@@ -84,10 +84,14 @@ class ConnectionCache:
 
     def _server(self, server: str | int) -> sqlite3.Row:
         db = self.store.db
-        row = (objects.get_server_by_id(db, server) if isinstance(server, int)
-               else objects.get_server(db, server))
+        if isinstance(server, int):
+            row = objects.get_server_by_id(db, server)
+            if row is None:  # GetForeignServer(oid)
+                raise FdwshError(f"cache lookup failed for foreign server {server}")
+            return row
+        row = objects.get_server(db, server)
         if row is None:
-            raise rerr.server_not_found(str(server))
+            raise rerr.server_not_found(server)
         return row
 
     def _mapping(self, server_id: int) -> sqlite3.Row:

@@ -20,13 +20,14 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from fdwsh.errors import FdwshError, UndefinedObject
+from fdwsh.errors import FdwshError, Notice, UndefinedObject
 
 UNABLE_TO_CONNECT = "08001"   # ERRCODE_SQLCLIENT_UNABLE_TO_ESTABLISH_SQLCONNECTION
 CONNECTION_FAILURE = "08006"  # ERRCODE_CONNECTION_FAILURE
 QUERY_CANCELED = "57014"      # ERRCODE_QUERY_CANCELED
 
 # libpq's PG_DIAG_* field codes (postgres_ext.h): the byte that tags each ErrorResponse field.
+DIAG_SEVERITY = ord("S")
 DIAG_SQLSTATE = ord("C")
 DIAG_MESSAGE_PRIMARY = ord("M")
 DIAG_MESSAGE_DETAIL = ord("D")
@@ -86,6 +87,16 @@ def remote_error(result: ErrorResult | None, conn_message: bytes | str | None,
     return cls(message, sqlstate=field(DIAG_SQLSTATE) or CONNECTION_FAILURE,
                detail=field(DIAG_MESSAGE_DETAIL), hint=field(DIAG_MESSAGE_HINT),
                context="\n".join(contexts) or None)
+
+
+def remote_notice(result: ErrorResult) -> Notice:
+    """A NOTICE/WARNING the remote server sent, as a :class:`~fdwsh.errors.Notice`."""
+    def field(code: int) -> str | None:
+        value = result.error_field(code)
+        return None if value is None else text(value)
+
+    return Notice(field(DIAG_MESSAGE_PRIMARY) or "", severity=field(DIAG_SEVERITY) or "NOTICE",
+                  detail=field(DIAG_MESSAGE_DETAIL), hint=field(DIAG_MESSAGE_HINT))
 
 
 def query_canceled() -> FdwshError:

@@ -19,10 +19,11 @@ otherwise empty adapters map, so each OID falls back to it), so a value is exact
 server sent (decoded from UTF8) or None for NULL — what ``psql -A`` prints.
 
 The default ``fetch_size``, measured on a 1M-row table (int, text, numeric, float8, timestamptz
-columns, loopback, 2 cores; rows/s, best of 3): 100 → 1.41 M, 1000 → 1.52 M, 10000 → 1.45 M;
-for comparison ``psql -c 'COPY ... TO STDOUT'`` ≈ 2.3 M and postgres_fdw's fetch_size 100
-DECLARE/FETCH ≈ 0.5 M.  Beyond 1000 rows a chunk only costs memory, below it Python overhead per
-chunk starts to show: 1000 it is.  A ``fetch_size`` table or server option (postgres_fdw's lookup
+columns; loopback, 2 cores; rows/s iterating row by row, median of 5 interleaved runs): 100 →
+2.31 M, 1000 → 2.22 M, 5000 → 2.35 M, 10000 → 2.16 M — equal within the noise, because chunks are
+not round trips; ``psql -c 'COPY (...) TO STDOUT'`` did 1.9 M in the same run (postgres_fdw's
+DECLARE/FETCH with fetch_size 100: ≈ 0.5 M, NOTES.md).  So the size only trades memory per chunk
+against per-chunk overhead: 1000.  A ``fetch_size`` table or server option (postgres_fdw's lookup
 order: table, then server, see :func:`fetch_size_option`) overrides it.
 """
 

@@ -80,7 +80,7 @@ class RemoteConnection(Wire):
     def _reopen(self) -> None:
         """Replace a dead wire by a new one (only at depth 0, nothing to lose)."""
         self._pg.finish()
-        self._pg = connect_pgconn(self.conninfo, self.server_name)
+        self._attach(connect_pgconn(self.conninfo, self.server_name))
         self.broken, self._abandoned, self._active = False, False, None
         self.xact_depth, self.implicit = 0, False
         self._configure()

@@ -21,6 +21,7 @@ Contract:
 from __future__ import annotations
 
 import time
+import weakref
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
@@ -28,7 +29,7 @@ from typing import TYPE_CHECKING
 import psycopg
 from psycopg import pq
 
-from fdwsh.errors import FdwshError
+from fdwsh.errors import FdwshError, Notice
 from fdwsh.remote import errors as rerr
 from fdwsh.remote.libpq import wait_socket
 
@@ -59,10 +60,25 @@ class Wire:
     """One libpq connection and the exchanges on it (see the module docstring)."""
 
     def __init__(self, pgconn: pq.PGconn) -> None:
-        self._pg = pgconn
+        #: Called with each NOTICE/WARNING the remote server sends.  None (the default) drops
+        #: them, as postgres_fdw does (libpq would print them on stderr; the backend logs them).
+        self.on_notice: Callable[[Notice], None] | None = None
+        self._attach(pgconn)
         #: Closed after a failure that left the wire unusable; the cache replaces it.
         self.broken = False
         self._active: RemoteResult | None = None
+
+    def _attach(self, pgconn: pq.PGconn) -> None:
+        """Use ``pgconn`` from now on, its notices routed to :attr:`on_notice`."""
+        self._pg = pgconn
+        ref = weakref.ref(self)  # the handler must not keep the connection alive
+
+        def handler(result: pq.PGresult) -> None:
+            wire = ref()
+            if wire is not None and wire.on_notice is not None:
+                wire.on_notice(rerr.remote_notice(result))
+
+        pgconn.notice_handler = handler
 
     @property
     def closed(self) -> bool:
