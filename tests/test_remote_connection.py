@@ -9,7 +9,6 @@ is compared too; psql's LOCATION line names postgres_fdw's C source and is dropp
 
 from __future__ import annotations
 
-import os
 import signal
 import socket
 import subprocess
@@ -81,8 +80,10 @@ def oracle_error(pg: Cluster, db: str, setup: str, foreign_table: str, query: st
 
 @pytest.fixture(autouse=True)
 def remote_user_default(monkeypatch: pytest.MonkeyPatch) -> None:
-    """libpq's default user is the OS user: postgres inside the oracle's server, so here too."""
+    """libpq's default user is the OS user: postgres inside the oracle's server, so here too;
+    and remote sessions are named by fdwsh's default (PGAPPNAME would override it)."""
     monkeypatch.setenv("PGUSER", "postgres")
+    monkeypatch.delenv("PGAPPNAME", raising=False)
 
 
 @pytest.fixture(scope="module")
@@ -389,6 +390,28 @@ def test_a_connection_lost_mid_query_is_an_error_then_replaced(
     assert one(cache.get("s"), "SELECT pg_backend_pid()") != pid
 
 
+def test_a_connection_lost_inside_a_transaction_reads_as_postgres_fdws_error(
+        cache: ConnectionCache, remote: Cluster, oracle_db: str) -> None:
+    setup = server_sql(remote) + "CREATE USER MAPPING FOR public SERVER s;"
+    kill = ("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+            "WHERE application_name = 'postgres_fdw'")
+    out = oracle_error(remote, oracle_db, setup,
+                       "CREATE FOREIGN TABLE ft (a int) SERVER s OPTIONS (table_name 't')",
+                       f"BEGIN; SELECT count(*) FROM ft; {kill}; SELECT * FROM ft; ROLLBACK")
+    expected = out[out.index("ERROR:  "):out.index("CONTEXT:  ")]
+    conn = cache.get("s")
+    conn.begin()
+    one(conn, "SELECT 1")
+    terminate_fdwsh_backends(remote)
+    with pytest.raises(FdwshError) as info:
+        one(conn, "SELECT a FROM public.t")
+    assert format_error(info.value, verbosity="verbose") == (
+        expected + "CONTEXT:  remote SQL command: SELECT a FROM public.t\n")
+    assert conn.closed
+    conn.rollback()  # nothing left to roll back
+    assert one(cache.get("s"), "SELECT 1") == "1"
+
+
 def test_an_idle_connection_found_dead_is_reopened_silently(
         cache: ConnectionCache, remote: Cluster) -> None:
     conn = cache.get("s")
@@ -491,4 +514,3 @@ def test_close_all(cache: ConnectionCache, remote: Cluster) -> None:
     one(cache.get("s"), "SELECT 1")
     cache.close_all()
     assert functions.get_connections(cache) == [] and backend_count(remote) == 0
-    assert os.environ.get("PGAPPNAME") is None  # the counts above rely on the default name

@@ -120,12 +120,15 @@ class RemoteConnection(Wire):
         self._end_transaction(sql)
 
     def rollback(self) -> None:
-        """ABORT TRANSACTION, cancelling whatever still runs (pgfdw_abort_cleanup)."""
-        if self.xact_depth == 0:
-            return
+        """ABORT TRANSACTION, cancelling whatever still runs (pgfdw_abort_cleanup).
+
+        On a closed connection there is nothing left to roll back: the server did it.
+        """
         if self._active is not None:
             self._active.close()
-        self._end_transaction("ABORT TRANSACTION")
+        if self.xact_depth and not self.closed:
+            self._end_transaction("ABORT TRANSACTION")
+        self.xact_depth, self.implicit, self._abandoned = 0, False, False
 
     def savepoint(self, name: str) -> None:
         """SAVEPOINT name (opens the transaction first when none is open)."""
@@ -182,10 +185,10 @@ class RemoteConnection(Wire):
     # -- commands ----------------------------------------------------------------------------
 
     def execute(self, sql: str, params: Sequence[object] = ()) -> str:
-        """Run one statement that returns no rows (or whose rows are not wanted); its command tag.
+        """Run one statement for its effect and return its command tag (``INSERT 0 3``).
 
         Runs inside the current transaction, opening the implicit one (in the same round trip)
-        at depth 0.
+        at depth 0.  Rows it returns are read and dropped (use :meth:`stream` for rows).
         """
         from fdwsh.remote.fetch import dump_params
 

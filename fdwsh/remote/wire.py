@@ -67,6 +67,7 @@ class Wire:
         #: Closed after a failure that left the wire unusable; the cache replaces it.
         self.broken = False
         self._active: RemoteResult | None = None
+        self._last_words = b""  # a FATAL error received in pipeline mode (see lost())
 
     def _attach(self, pgconn: pq.PGconn) -> None:
         """Use ``pgconn`` from now on, its notices routed to :attr:`on_notice`."""
@@ -140,8 +141,16 @@ class Wire:
             raise self.lost(None, sql) from None
 
     def lost(self, result: pq.PGresult | None, sql: str | None) -> FdwshError:
-        """The connection broke: close it for good and return the error to raise."""
-        err = rerr.remote_error(result, self._pg.error_message, sql, lost=True)
+        """The connection broke: close it for good and return the error to raise.
+
+        Outside pipeline mode libpq's message tells the server's last words (``FATAL:
+        terminating connection ...``) before ``server closed the connection unexpectedly``; in
+        pipeline mode they came as a result of their own, and are put back in front.
+        """
+        if result is not None and result.error_field(rerr.DIAG_SEVERITY) == b"FATAL":
+            self._last_words, result = self._last_words or result.error_message, None
+        message, self._last_words = self._last_words + self._pg.error_message, b""
+        err = rerr.remote_error(result, message, sql, lost=True)
         self._give_up()
         return err
 
@@ -211,6 +220,7 @@ class Wire:
         A step that returns rows may come in several results (chunks, then the final one).
         """
         pg = self._pg
+        self._last_words = b""
         pg.enter_pipeline_mode()
         for _, send in steps:
             send(pg)
@@ -220,6 +230,8 @@ class Wire:
         while (res := self.next_result()) is None or res.status != ST.PIPELINE_SYNC:
             if res is not None:
                 groups[-1].append(res)
+                if res.error_field(rerr.DIAG_SEVERITY) == b"FATAL":
+                    self._last_words = res.error_message
             elif pg.status == BAD:  # the sync will never come
                 raise psycopg.OperationalError("connection lost in pipeline")
             elif groups[-1]:
