@@ -1,81 +1,27 @@
-"""Remote connections behave as postgres_fdw 15's connection.c: oracle and behaviour tests.
-
-The remote servers are databases of real throwaway clusters.  Where postgres_fdw prints
-something (connection failures, a missing user mapping, remote errors), the same server
-definitions go through psql + postgres_fdw on the shared cluster and through fdwsh's
-ConnectionCache, and the rendered errors must be identical (VERBOSITY verbose, so the SQLSTATE
-is compared too; psql's LOCATION line names postgres_fdw's C source and is dropped).
+"""Remote connections behave as postgres_fdw 15's connection.c: parameters, the cache, pinned
+remote sessions, remote transactions and postgres_fdw's connection functions.  The remote server
+is a database of the shared test cluster.  (Failures: test_remote_failures.py.)
 """
 
 from __future__ import annotations
 
-import signal
-import socket
 import subprocess
 import sys
-import threading
-import time
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from pglast import parse_sql
 
 from fdwsh.catalog import ddl
 from fdwsh.catalog.context import DdlContext
-from fdwsh.catalog.store import CatalogStore
 from fdwsh.errors import FdwshError
-from fdwsh.output.errors import format_error
 from fdwsh.remote import functions
 from fdwsh.remote.connection import ConnectionCache
-from fdwsh.remote.params import connection_params
+from fdwsh.remote.params import build_conninfo, connection_params
 from tests.conftest import ROOT
-from tests.pgcluster import Cluster, free_port
-
-USER = "postgres"  # the local user: the oracle's psql runs as postgres too
-REMOTE_DB = "remote_conn"
-
-
-def catalog(sql: str) -> CatalogStore:
-    """A fresh in-memory catalog after running ``sql`` (catalog DDL)."""
-    store = CatalogStore(":memory:")
-    for raw in parse_sql("CREATE EXTENSION postgres_fdw;" + sql):
-        ddl.execute(raw.stmt, DdlContext(store, USER, sql))
-    return store
-
-
-def server_sql(cluster: Cluster, name: str = "s", dbname: str = REMOTE_DB, **extra: str) -> str:
-    opts = {"host": cluster.host, "port": str(cluster.port), "dbname": dbname, **extra}
-    listed = ", ".join(f"{k} '{v}'" for k, v in opts.items())
-    return f"CREATE SERVER {name} FOREIGN DATA WRAPPER postgres_fdw OPTIONS ({listed});\n"
-
-
-def one(conn: object, sql: str) -> str | None:
-    """The single value a remote query returns."""
-    rows = list(conn.stream(sql))  # type: ignore[attr-defined]
-    assert len(rows) == 1 and len(rows[0]) == 1, rows
-    return rows[0][0]
-
-
-def fdwsh_error(setup: str, remote_sql: str, user: str = USER) -> str:
-    """What fdwsh prints when a statement reaches ``remote_sql`` under the catalog ``setup``."""
-    cache = ConnectionCache(catalog(setup), user)
-    try:
-        with pytest.raises(FdwshError) as info:
-            list(cache.get("s").stream(remote_sql))
-        return format_error(info.value, verbosity="verbose")
-    finally:
-        cache.close_all()
-
-
-def oracle_error(pg: Cluster, db: str, setup: str, foreign_table: str, query: str) -> str:
-    """What psql + postgres_fdw print for ``query`` after ``setup`` (+ the foreign table)."""
-    script = ("\\set VERBOSITY verbose\nSET client_min_messages = warning;\n"
-              "CREATE EXTENSION IF NOT EXISTS postgres_fdw;\n" + setup
-              + foreign_table + ";\n" + query + ";\n")
-    out = pg.psql(script, db, "-q").stdout
-    return "".join(line for line in out.splitlines(keepends=True)
-                   if not line.startswith("LOCATION:  "))
+from tests.pgcluster import Cluster
+from tests.remote_helpers import (REMOTE_DB, USER, backend_count, catalog, one, remote_database,
+                                  server_sql)
 
 
 @pytest.fixture(autouse=True)
@@ -89,14 +35,7 @@ def remote_user_default(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.fixture(scope="module")
 def remote(pg: Cluster) -> Cluster:
     """The shared cluster, with a database playing the remote server."""
-    pg.psql(f'DROP DATABASE IF EXISTS "{REMOTE_DB}"', check=True)
-    pg.create_database(REMOTE_DB)
-    pg.psql("CREATE TABLE t (a int, b text); INSERT INTO t VALUES (1, 'one'), (2, 'two');"
-            "CREATE ROLE bob LOGIN; GRANT SELECT ON t TO bob;"
-            "CREATE FUNCTION boom() RETURNS int LANGUAGE plpgsql AS $$BEGIN "
-            "RAISE EXCEPTION 'boom' USING DETAIL = 'a detail', HINT = 'a hint'; END$$;"
-            "CREATE VIEW v_boom AS SELECT boom() AS a;", REMOTE_DB, check=True)
-    return pg
+    return remote_database(pg)
 
 
 @pytest.fixture
@@ -108,12 +47,6 @@ def cache(remote: Cluster) -> Iterator[ConnectionCache]:
     cache.close_all()
 
 
-def backend_count(cluster: Cluster, application_name: str = "fdwsh") -> int:
-    out = cluster.psql("SELECT count(*) FROM pg_stat_activity WHERE application_name = "
-                       f"'{application_name}'", "postgres", "-At").stdout
-    return int(out)
-
-
 # -- parameters ---------------------------------------------------------------------------------
 
 def test_only_libpq_options_reach_libpq_server_options_first_then_the_mapping() -> None:
@@ -123,6 +56,16 @@ def test_only_libpq_options_reach_libpq_server_options_first_then_the_mapping() 
         [("user", "u"), ("password", "p"), ("password_required", "false"), ("sslcert", "b")])
     assert params == {"host": "h", "port": "5", "user": "u", "password": "p", "sslcert": "b",
                       "fallback_application_name": "fdwsh", "client_encoding": "UTF8"}
+
+
+def test_the_connection_string_is_quoted_by_libpqs_rules() -> None:
+    from psycopg.conninfo import conninfo_to_dict
+
+    odd = "p w'd\\ = x"
+    conninfo = build_conninfo([("host", "h"), ("options", "-c geqo=off")], [("password", odd)])
+    assert conninfo_to_dict(conninfo) == {
+        "host": "h", "options": "-c geqo=off", "password": odd,
+        "fallback_application_name": "fdwsh", "client_encoding": "UTF8"}
 
 
 def test_importing_the_cache_does_not_import_psycopg() -> None:
@@ -154,21 +97,6 @@ def test_the_local_users_mapping_wins_over_public(remote: Cluster) -> None:
         cache.close_all()
 
 
-def test_no_user_mapping_is_postgres_fdw_error(remote: Cluster, oracle_db: str) -> None:
-    setup = server_sql(remote)
-    assert (fdwsh_error(setup, "SELECT a FROM public.t")
-            == oracle_error(remote, oracle_db, setup,
-                            "CREATE FOREIGN TABLE ft (a int) SERVER s OPTIONS (table_name 't')",
-                            "SELECT * FROM ft")
-            == 'ERROR:  42704: user mapping not found for "postgres"\n')
-
-
-def test_unknown_server() -> None:
-    cache = ConnectionCache(catalog(""), USER)
-    with pytest.raises(FdwshError, match='^server "nope" does not exist$'):
-        cache.get("nope")
-
-
 def test_remote_session_settings_are_pinned(cache: ConnectionCache) -> None:
     conn = cache.get("s")
     shown = {name: one(conn, f"SHOW {name}") for name in (
@@ -193,254 +121,6 @@ def test_application_name_is_fdwsh_unless_the_server_says_otherwise(remote: Clus
     finally:
         cache.close_all()
     assert backend_count(remote, "fdwsh") == 0
-
-
-@pytest.fixture(scope="module")
-def auth_cluster() -> Iterator[Cluster]:
-    """A cluster of our own where role alice must log in with a SCRAM password."""
-    cluster = Cluster("fdwsh-auth")
-    try:
-        cluster.psql("SET password_encryption = 'scram-sha-256';"
-                     "CREATE ROLE alice LOGIN PASSWORD 'secret'", check=True)
-        hba = cluster.datadir / "pg_hba.conf"
-        rules = hba.read_text()
-        hba.write_text(f"host all alice {cluster.host}/32 scram-sha-256\n" + rules)
-        cluster.psql("SELECT pg_reload_conf()", check=True)
-        yield cluster
-    finally:
-        cluster.destroy()
-
-
-def alice_catalog(cluster: Cluster, password: str | None = None) -> CatalogStore:
-    opts = "user 'alice'" + (f", password '{password}'" if password else "")
-    return catalog(server_sql(cluster, dbname="postgres")
-                   + f"CREATE USER MAPPING FOR public SERVER s OPTIONS ({opts});")
-
-
-def test_password_from_the_mapping(auth_cluster: Cluster) -> None:
-    cache = ConnectionCache(alice_catalog(auth_cluster, "secret"), USER)
-    assert one(cache.get("s"), "SELECT current_user") == "alice"
-    cache.close_all()
-
-
-@pytest.mark.parametrize("via", ["home", "PGPASSFILE"])
-def test_password_from_pgpass(auth_cluster: Cluster, tmp_path: Path,
-                              monkeypatch: pytest.MonkeyPatch, via: str) -> None:
-    passfile = tmp_path / (".pgpass" if via == "home" else "passwords")
-    passfile.write_text(f"{auth_cluster.host}:{auth_cluster.port}:*:alice:secret\n")
-    passfile.chmod(0o600)
-    monkeypatch.delenv("PGPASSWORD", raising=False)
-    if via == "home":
-        monkeypatch.delenv("PGPASSFILE", raising=False)
-        monkeypatch.setenv("HOME", str(tmp_path))
-    else:
-        monkeypatch.setenv("PGPASSFILE", str(passfile))
-    cache = ConnectionCache(alice_catalog(auth_cluster), USER)
-    assert one(cache.get("s"), "SELECT current_user") == "alice"
-    cache.close_all()
-
-
-def test_connection_failures_read_as_postgres_fdw_reports_them(
-        remote: Cluster, auth_cluster: Cluster, oracle_db: str, tmp_path: Path,
-        monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("HOME", str(tmp_path))  # no ~/.pgpass on either side
-    monkeypatch.delenv("PGPASSFILE", raising=False)
-    closed_port = free_port()
-    cases = {
-        "closed port": f"CREATE SERVER s FOREIGN DATA WRAPPER postgres_fdw OPTIONS (host "
-                       f"'127.0.0.1', port '{closed_port}', dbname 'postgres');"
-                       "CREATE USER MAPPING FOR public SERVER s;",
-        "wrong password": server_sql(auth_cluster, dbname="postgres")
-        + "CREATE USER MAPPING FOR public SERVER s OPTIONS (user 'alice', password 'wrong');",
-        "no password": server_sql(auth_cluster, dbname="postgres")
-        + "CREATE USER MAPPING FOR public SERVER s OPTIONS (user 'alice');",
-        "no such role": server_sql(remote)
-        + "CREATE USER MAPPING FOR public SERVER s OPTIONS (user 'nosuchrole');",
-        "no such database": server_sql(remote, dbname="nosuchdb")
-        + "CREATE USER MAPPING FOR public SERVER s;",
-        "bad port": "CREATE SERVER s FOREIGN DATA WRAPPER postgres_fdw OPTIONS (port 'abc');"
-                    "CREATE USER MAPPING FOR public SERVER s;",
-    }
-    for case, setup in cases.items():
-        expected = oracle_error(remote, oracle_db, setup,
-                                "CREATE FOREIGN TABLE ft (a int) SERVER s", "SELECT * FROM ft")
-        remote.psql("DROP SERVER s CASCADE", oracle_db, "-q")
-        assert expected.startswith('ERROR:  08001: could not connect to server "s"\nDETAIL:  ')
-        assert fdwsh_error(setup, "SELECT a FROM public.ft") == expected, case
-
-
-def test_connect_timeout_gives_up_with_libpqs_message() -> None:
-    with socket.socket() as silent:  # accepts the TCP connection, never answers
-        silent.bind(("127.0.0.1", 0))
-        silent.listen()
-        port = silent.getsockname()[1]
-        setup = (f"CREATE SERVER s FOREIGN DATA WRAPPER postgres_fdw OPTIONS (host 'localhost', "
-                 f"port '{port}', connect_timeout '1'); CREATE USER MAPPING FOR public SERVER s;")
-        started = time.monotonic()
-        text = fdwsh_error(setup, "SELECT 1")
-    assert 1.9 < time.monotonic() - started < 5  # libpq waits at least 2 s
-    assert text == ('ERROR:  08001: could not connect to server "s"\nDETAIL:  connection to '
-                    f'server at "localhost" (127.0.0.1), port {port} failed: timeout expired\n')
-
-
-def interrupt_main_after(seconds: float) -> threading.Thread:
-    """Deliver SIGINT (Ctrl-C) to the main thread after ``seconds``."""
-    main = threading.main_thread().ident
-    assert main is not None
-    thread = threading.Timer(seconds, signal.pthread_kill, (main, signal.SIGINT))
-    thread.start()
-    return thread
-
-
-def test_ctrl_c_interrupts_a_hanging_connect() -> None:
-    with socket.socket() as silent:
-        silent.bind(("127.0.0.1", 0))
-        silent.listen()
-        port = silent.getsockname()[1]
-        cache = ConnectionCache(catalog(
-            f"CREATE SERVER s FOREIGN DATA WRAPPER postgres_fdw OPTIONS (host '127.0.0.1', "
-            f"port '{port}'); CREATE USER MAPPING FOR public SERVER s;"), USER)
-        started = time.monotonic()
-        interrupt_main_after(0.3)
-        with pytest.raises(KeyboardInterrupt):
-            cache.get("s")
-        assert time.monotonic() - started < 2
-        assert functions.get_connections(cache) == []
-
-
-# -- remote errors ------------------------------------------------------------------------------
-
-@pytest.mark.parametrize("table, remote_sql", [
-    ("nosuch", "SELECT a FROM public.nosuch"),
-    ("v_boom", "SELECT a FROM public.v_boom"),
-])
-def test_remote_errors_keep_sqlstate_and_name_the_remote_sql(
-        remote: Cluster, oracle_db: str, table: str, remote_sql: str) -> None:
-    setup = server_sql(remote) + "CREATE USER MAPPING FOR public SERVER s;"
-    expected = oracle_error(remote, oracle_db, setup,
-                            f"CREATE FOREIGN TABLE ft (a int) SERVER s OPTIONS "
-                            f"(table_name '{table}')", "SELECT * FROM ft")
-    assert expected.count("CONTEXT:  ") == 1 and "remote SQL command: " in expected
-    assert fdwsh_error(setup, remote_sql) == expected
-
-
-def test_after_a_remote_error_the_connection_serves_the_next_statement(
-        cache: ConnectionCache) -> None:
-    conn = cache.get("s")
-    pid = one(conn, "SELECT pg_backend_pid()")
-    cache.end_of_statement()
-    with pytest.raises(FdwshError, match="division by zero"):
-        list(conn.stream("SELECT 1/0"))
-    cache.end_of_statement(ok=False)
-    assert cache.get("s") is conn and one(conn, "SELECT pg_backend_pid()") == pid
-
-
-# -- cancel and lost connections ----------------------------------------------------------------
-
-def test_cancel_from_another_thread(cache: ConnectionCache) -> None:
-    conn = cache.get("s")
-    threading.Timer(0.3, conn.cancel).start()
-    started = time.monotonic()
-    with pytest.raises(FdwshError) as info:
-        list(conn.stream("SELECT pg_sleep(30)"))
-    assert time.monotonic() - started < 5
-    err = info.value
-    assert (err.sqlstate, err.message, err.context) == (
-        "57014", "canceling statement due to user request",
-        "remote SQL command: SELECT pg_sleep(30)")
-    cache.end_of_statement(ok=False)
-    assert one(cache.get("s"), "SELECT 42") == "42"
-
-
-def test_ctrl_c_cancels_the_remote_query(cache: ConnectionCache, remote: Cluster) -> None:
-    conn = cache.get("s")
-    pid = one(conn, "SELECT pg_backend_pid()")
-    cache.end_of_statement()
-    interrupt_main_after(0.3)
-    with pytest.raises(FdwshError) as info:
-        list(conn.stream("SELECT pg_sleep(30)"))
-    assert format_error(info.value) == "ERROR:  canceling statement due to user request\n"
-    cache.end_of_statement(ok=False)
-    state = remote.psql(f"SELECT state FROM pg_stat_activity WHERE pid = {pid}", "postgres",
-                        "-At").stdout.strip()
-    assert state == "idle"
-    assert cache.get("s") is conn and one(conn, "SELECT pg_backend_pid()") == pid
-
-
-def terminate_fdwsh_backends(cluster: Cluster) -> None:
-    cluster.psql("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                 "WHERE application_name = 'fdwsh'", "postgres", check=True)
-
-
-def test_a_connection_lost_mid_query_is_an_error_then_replaced(
-        cache: ConnectionCache, remote: Cluster) -> None:
-    conn = cache.get("s")
-    pid = one(conn, "SELECT pg_backend_pid()")
-    cache.end_of_statement()
-    threading.Timer(0.3, terminate_fdwsh_backends, (remote,)).start()
-    with pytest.raises(FdwshError) as info:
-        list(conn.stream("SELECT pg_sleep(30)"))
-    err = info.value
-    assert err.sqlstate == "08006"
-    assert err.message.startswith("FATAL:  terminating connection due to administrator command")
-    assert err.context == "remote SQL command: SELECT pg_sleep(30)"
-    assert conn.broken
-    cache.end_of_statement(ok=False)
-    assert functions.get_connections(cache) == []
-    assert one(cache.get("s"), "SELECT pg_backend_pid()") != pid
-
-
-def test_a_connection_lost_inside_a_transaction_reads_as_postgres_fdws_error(
-        cache: ConnectionCache, remote: Cluster, oracle_db: str) -> None:
-    setup = server_sql(remote) + "CREATE USER MAPPING FOR public SERVER s;"
-    kill = ("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
-            "WHERE application_name = 'postgres_fdw'")
-    out = oracle_error(remote, oracle_db, setup,
-                       "CREATE FOREIGN TABLE ft (a int) SERVER s OPTIONS (table_name 't')",
-                       f"BEGIN; SELECT count(*) FROM ft; {kill}; SELECT * FROM ft; ROLLBACK")
-    expected = out[out.index("ERROR:  "):out.index("CONTEXT:  ")]
-    conn = cache.get("s")
-    conn.begin()
-    one(conn, "SELECT 1")
-    terminate_fdwsh_backends(remote)
-    with pytest.raises(FdwshError) as info:
-        one(conn, "SELECT a FROM public.t")
-    assert format_error(info.value, verbosity="verbose") == (
-        expected + "CONTEXT:  remote SQL command: SELECT a FROM public.t\n")
-    assert conn.closed
-    conn.rollback()  # nothing left to roll back
-    assert one(cache.get("s"), "SELECT 1") == "1"
-
-
-def test_an_idle_connection_found_dead_is_reopened_silently(
-        cache: ConnectionCache, remote: Cluster) -> None:
-    conn = cache.get("s")
-    pid = one(conn, "SELECT pg_backend_pid()")
-    cache.end_of_statement()
-    terminate_fdwsh_backends(remote)
-    assert one(cache.get("s"), "SELECT pg_backend_pid()") != pid
-
-
-def test_a_stopped_server(tmp_path: Path) -> None:
-    own = Cluster("fdwsh-stop")
-    try:
-        cache = ConnectionCache(catalog(server_sql(own, dbname="postgres")
-                                        + "CREATE USER MAPPING FOR public SERVER s;"), USER)
-        assert one(cache.get("s"), "SELECT 1") == "1"
-        cache.end_of_statement()
-        own.stop()
-        with pytest.raises(FdwshError) as info:
-            one(cache.get("s"), "SELECT 1")
-        assert format_error(info.value) == (
-            'ERROR:  could not connect to server "s"\nDETAIL:  connection to server at '
-            f'"127.0.0.1", port {own.port} failed: Connection refused\n\tIs the server running '
-            'on that host and accepting TCP/IP connections?\n')
-        cache.end_of_statement(ok=False)
-        own.start()
-        assert one(cache.get("s"), "SELECT 2") == "2"
-        cache.close_all()
-    finally:
-        own.destroy()
 
 
 # -- the cache over time ------------------------------------------------------------------------

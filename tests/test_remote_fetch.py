@@ -12,18 +12,14 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from pglast import parse_sql
 
-from fdwsh.catalog import ddl
-from fdwsh.catalog.context import DdlContext
-from fdwsh.catalog.store import CatalogStore
 from fdwsh.errors import FdwshError, Notice
 from fdwsh.remote.connection import ConnectionCache
 from fdwsh.remote.fetch import DEFAULT_FETCH_SIZE, RemoteColumn, fetch_size_option
 from fdwsh.remote.link import RemoteConnection
 from tests.pgcluster import Cluster
+from tests.remote_helpers import USER, catalog, remote_database, server_sql
 
-USER = "postgres"
 REMOTE_DB = "remote_fetch"
 
 #: The settings a postgres_fdw remote session runs with (configure_remote_session).
@@ -39,7 +35,8 @@ CREATE TABLE typed (
 );
 INSERT INTO typed VALUES
  (1, 9223372036854775807, 123456789.000100, 3.14159, 0.1, 1.5, 'plain', true, '\x00ff41',
-  '2024-02-29', '2024-02-29 12:34:56.789+05', '2024-02-29 12:34:56', '1 year 2 mons 3 days 04:05:06.7',
+  '2024-02-29', '2024-02-29 12:34:56.789+05', '2024-02-29 12:34:56',
+  '1 year 2 mons 3 days 04:05:06.7',
   'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11', '{"b": [1, 2.50, null], "a": "x"}', '{"b" : 1}',
   '{1,2,NULL}', '{"a b","c\"d",NULL,"",e}', 'ab', 'hello', 'happy', '10.0.0.1/8', B'1010', 'typed'),
  (2, -1, 'NaN', -0.005, 'NaN', 'Infinity', E'two\nlines\tand tab \\ back', false, '',
@@ -55,27 +52,16 @@ INSERT INTO typed VALUES
 """
 
 
-def catalog(sql: str) -> CatalogStore:
-    store = CatalogStore(":memory:")
-    for raw in parse_sql("CREATE EXTENSION postgres_fdw;" + sql):
-        ddl.execute(raw.stmt, DdlContext(store, USER, sql))
-    return store
-
-
 @pytest.fixture(scope="module")
 def remote(pg: Cluster) -> Cluster:
-    pg.psql(f'DROP DATABASE IF EXISTS "{REMOTE_DB}"', check=True)
-    pg.create_database(REMOTE_DB)
-    pg.psql(TYPED_TABLE, REMOTE_DB, check=True)
-    return pg
+    return remote_database(pg, REMOTE_DB, TYPED_TABLE)
 
 
 @pytest.fixture
 def cache(remote: Cluster) -> Iterator[ConnectionCache]:
-    cache = ConnectionCache(catalog(
-        f"CREATE SERVER s FOREIGN DATA WRAPPER postgres_fdw OPTIONS (host '{remote.host}', "
-        f"port '{remote.port}', dbname '{REMOTE_DB}');"
-        "CREATE USER MAPPING FOR public SERVER s OPTIONS (user 'postgres');"), USER)
+    cache = ConnectionCache(catalog(server_sql(remote, dbname=REMOTE_DB)
+                                    + "CREATE USER MAPPING FOR public SERVER s"
+                                    " OPTIONS (user 'postgres');"), USER)
     yield cache
     cache.close_all()
 

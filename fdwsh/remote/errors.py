@@ -1,6 +1,6 @@
-"""Remote failures as :class:`~fdwsh.errors.FdwshError`, worded exactly as postgres_fdw 15 words them.
+"""Remote failures as FdwshError, worded exactly as postgres_fdw 15 words them.
 
-Contract (checked against psql + postgres_fdw 15, see tests/test_remote_connection.py):
+Contract (checked against psql + postgres_fdw 15, see tests/test_remote_failures.py):
 
 - :func:`could_not_connect` is connect_pg_server()'s failure: ``ERROR:  could not connect to
   server "NAME"`` with libpq's own message (trailing newline removed) as DETAIL, SQLSTATE 08001.

@@ -92,7 +92,7 @@ class RemoteConnection(Wire):
         return int(self._pg.server_version)
 
     def parameter(self, name: str) -> str | None:
-        """A server parameter reported at connect or SET time (``server_version``, ``TimeZone``…)."""
+        """A parameter the server reports (``server_version``, ``TimeZone``, …)."""
         value = self._pg.parameter_status(name.encode())
         return None if value is None else rerr.text(value)
 
