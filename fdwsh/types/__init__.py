@@ -1,0 +1,33 @@
+"""PostgreSQL values in Python: input and output functions with PostgreSQL 15's semantics.
+
+Contract (the package's public face):
+
+- ``type_io(type_name) -> TypeIO`` with ``parse(text, typmod, settings)`` (the type's input
+  function: PostgreSQL's errors, typmods as atttypmod) and ``format(value, settings)`` (what
+  psql shows under the session's DateStyle, IntervalStyle, TimeZone, extra_float_digits and
+  bytea_output).
+- ``converter(remote_type, declared_type, typmod, settings)`` / ``convert(...)``: remote text
+  (postgres_fdw's pinned styles) → local display text, unchanged when nothing would change.
+- ``settings`` is any object with :class:`TypeSettings`' attributes (``Gucs`` has them).
+
+Python values: int, Decimal, float, bool, str, bytes, uuid.UUID, datetime.date / datetime /
+time (see :mod:`dtcore` for BC dates, infinities and 24:00), :class:`Interval`, json as str,
+:class:`Jsonb`, arrays as nested lists (:class:`BoundedArray` for odd lower bounds).
+"""
+
+from __future__ import annotations
+
+from fdwsh.types.arrays import BoundedArray
+from fdwsh.types.convert import convert, converter
+from fdwsh.types.dtcore import INFINITY, NEG_INFINITY, TIME_24, PgDate, PgTimestamp, Time24
+from fdwsh.types.interval import Interval
+from fdwsh.types.json import Jsonb
+from fdwsh.types.registry import TypeIO, canonical_name, type_io
+from fdwsh.types.settings import REMOTE, StyleSettings, TypeSettings
+from fdwsh.types.tz import Zone, find_zone, offset_zone
+
+__all__ = [
+    "BoundedArray", "INFINITY", "Interval", "Jsonb", "NEG_INFINITY", "PgDate", "PgTimestamp",
+    "REMOTE", "StyleSettings", "TIME_24", "Time24", "TypeIO", "TypeSettings", "Zone",
+    "canonical_name", "convert", "converter", "find_zone", "offset_zone", "type_io",
+]

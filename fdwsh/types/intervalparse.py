@@ -1,0 +1,375 @@
+"""interval_in(): DecodeInterval and DecodeISO8601Interval of PostgreSQL 15.
+
+Contract: :func:`parse_interval` (text, typmod, settings) → :class:`Interval` or PostgreSQL's
+error.  Fields are read right to left so units label the numbers before them; a bare number
+takes its unit from the typmod's range (seconds by default); IntervalStyle sql_standard makes a
+leading minus apply to every field when no other field carries a sign.
+"""
+
+from __future__ import annotations
+
+import re
+
+from fdwsh.types import dtlex as L
+from fdwsh.types.common import cdiv, cmod
+from fdwsh.types.dtdecode import Tm, decode_time
+from fdwsh.types.dtlex import DtError
+from fdwsh.types.interval import FULL_RANGE, Interval, adjust_for_typmod, check_months
+from fdwsh.types.settings import StyleSettings
+
+USEC = {"s": 1_000_000, "m": 60_000_000, "h": 3_600_000_000, "d": 86_400_000_000}
+_I64 = 1 << 63
+_I32 = 1 << 31
+_YEAR, _MONTH, _DAY, _HOUR, _MINUTE, _SECOND = 1 << 2, 1 << 1, 1 << 3, 1 << 10, 1 << 11, 1 << 12
+_RANGE_UNIT = {
+    _YEAR: L.D_YEAR, _MONTH: L.D_MONTH, _YEAR | _MONTH: L.D_MONTH, _DAY: L.D_DAY,
+    _HOUR: L.D_HOUR, _DAY | _HOUR: L.D_HOUR, _MINUTE: L.D_MINUTE,
+    _HOUR | _MINUTE: L.D_MINUTE, _DAY | _HOUR | _MINUTE: L.D_MINUTE,
+}
+_ISO_NUM = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
+
+
+class Acc:
+    """pg_itm_in: the parts accumulated so far, with PostgreSQL's overflow limits."""
+
+    def __init__(self) -> None:
+        self.usec = 0
+        self.mday = 0
+        self.mon = 0
+        self.year = 0
+
+    def add_usec(self, val: int, fval: float, scale: int) -> None:
+        self.usec = _i64(self.usec + val * scale)
+        self.fract_usec(fval, scale)
+
+    def fract_usec(self, frac: float, scale: int) -> None:
+        if frac == 0:
+            return
+        frac *= scale
+        usec = int(frac)
+        frac -= usec
+        if frac > 0.5:
+            usec += 1
+        elif frac < -0.5:
+            usec -= 1
+        self.usec = _i64(self.usec + usec)
+
+    def add_days(self, val: int, scale: int) -> None:
+        _i32(val)
+        self.mday = _i32(self.mday + _i32(val * scale))
+
+    def fract_days(self, frac: float, scale: int) -> None:
+        if frac == 0:
+            return
+        frac *= scale
+        extra = int(frac)
+        self.mday = _i32(self.mday + extra)
+        self.fract_usec(frac - extra, 86_400_000_000)
+
+    def add_months(self, val: int) -> None:
+        self.mon = _i32(self.mon + _i32(val))
+
+    def add_years(self, val: int, scale: int) -> None:
+        _i32(val)
+        self.year = _i32(self.year + _i32(val * scale))
+
+    def fract_years(self, frac: float, scale: int) -> None:
+        self.mon = _i32(self.mon + round(frac * scale * 12))
+
+
+def _i64(v: int) -> int:
+    if not -_I64 <= v < _I64:
+        raise DtError(L.FIELD_OVERFLOW)
+    return v
+
+
+def _i32(v: int) -> int:
+    if not -_I32 <= v < _I32:
+        raise DtError(L.FIELD_OVERFLOW)
+    return v
+
+
+def _time_usec(text: str, rng: int) -> int:
+    tm = Tm()
+    decode_time(text, rng, tm, interval=True)
+    return _i64(((tm.hour * 60 + tm.min) * 60 + tm.sec) * 1_000_000 + tm.fsec)
+
+
+def _apply(acc: Acc, unit: int, val: int, fval: float) -> int:
+    """Add ``val + fval`` of ``unit`` to the parts; returns the field's mask."""
+    if unit == L.D_MICROSEC:
+        acc.add_usec(val, fval, 1)
+        return L.M(L.MICROSECOND)
+    if unit == L.D_MILLISEC:
+        acc.add_usec(val, fval, 1000)
+        return L.M(L.MILLISECOND)
+    if unit == L.D_SECOND:
+        acc.add_usec(val, fval, USEC["s"])
+        return L.M(L.SECOND) if fval == 0 else L.ALL_SECS_M
+    if unit == L.D_MINUTE:
+        acc.add_usec(val, fval, USEC["m"])
+        return L.M(L.MINUTE)
+    if unit == L.D_HOUR:
+        acc.add_usec(val, fval, USEC["h"])
+        return L.M(L.HOUR)
+    if unit == L.D_DAY:
+        acc.add_days(val, 1)
+        acc.fract_usec(fval, USEC["d"])
+        return L.M(L.DAY)
+    if unit == L.D_WEEK:
+        acc.add_days(val, 7)
+        acc.fract_days(fval, 7)
+        return L.M(L.WEEK)
+    if unit == L.D_MONTH:
+        acc.add_months(val)
+        acc.fract_days(fval, 30)
+        return L.M(L.MONTH)
+    scale = {L.D_YEAR: 1, L.D_DECADE: 10, L.D_CENTURY: 100, L.D_MILLENNIUM: 1000}.get(unit)
+    if scale is None:
+        raise DtError(L.BAD_FORMAT)
+    acc.add_years(val, scale)
+    acc.fract_years(fval, scale)
+    return L.M({1: L.YEAR, 10: L.DECADE, 100: L.CENTURY, 1000: L.MILLENNIUM}[scale])
+
+
+def _number(field: str, force_negative: bool) -> tuple[int, float, bool]:
+    """(integer part, fraction, is year-month) of a numeric interval field."""
+    val, rest = _strtoi64(field)
+    fval = 0.0
+    if rest.startswith("-"):
+        val2, tail = L.strtoint(rest[1:])
+        if not 0 <= val2 < 12:
+            raise DtError(L.FIELD_OVERFLOW)
+        if tail:
+            raise DtError(L.BAD_FORMAT)
+        if field.startswith("-"):
+            val2 = -val2
+        val = _i64(_i64(val * 12) + val2)
+        year_month = True
+    else:
+        year_month = False
+        if rest.startswith("."):
+            try:
+                fval = 0.0 if rest == "." else float(rest)
+            except ValueError:
+                raise DtError(L.BAD_FORMAT) from None
+            if field.startswith("-"):
+                fval = -fval
+        elif rest:
+            raise DtError(L.BAD_FORMAT)
+    if force_negative:
+        val, fval = -abs(val) if val > 0 else val, -fval if fval > 0 else fval
+    return val, fval, year_month
+
+
+def _strtoi64(s: str) -> tuple[int, str]:
+    m = re.match(r"[+-]?[0-9]+", s)
+    if m is None:
+        return 0, s
+    return _i64(int(m.group())), s[m.end():]
+
+
+def decode_interval(fields: list[tuple[str, str]], rng: int, settings: StyleSettings) -> Acc:
+    acc = Acc()
+    force_negative = (settings.interval_style == "sql_standard" and bool(fields)
+                      and fields[0][0].startswith("-")
+                      and not any(f[0][:1] in "+-" for f in fields[1:]))
+    fmask, unit, is_before = 0, L.IGNORE, False
+    for i in range(len(fields) - 1, -1, -1):
+        field, kind = fields[i]
+        if kind == L.TIME or (kind == L.TZ and ":" in field[1:] and _try_time(field, rng, acc)):
+            if kind == L.TIME:
+                acc.usec = _time_usec(field, rng)
+            if force_negative and acc.usec > 0:
+                acc.usec = -acc.usec
+            tmask, unit = L.TIME_M, L.D_DAY
+        elif kind in (L.TZ, L.DATE, L.NUMBER):
+            if unit == L.IGNORE:
+                unit = _RANGE_UNIT.get(rng, L.D_SECOND)
+            val, fval, year_month = _number(field, force_negative)
+            if year_month:
+                unit = L.D_MONTH
+            tmask = _apply(acc, unit, val, fval)
+            if unit == L.D_HOUR:
+                unit = L.D_DAY
+        else:
+            typ, uval = L.decode_units(field)
+            if typ == L.IGNORE:
+                continue
+            if typ == L.UNITS:
+                unit, tmask = uval, 0
+            elif typ == L.AGO:
+                is_before, unit, tmask = True, uval, 0
+            else:
+                raise DtError(L.BAD_FORMAT)
+        if tmask & fmask:
+            raise DtError(L.BAD_FORMAT)
+        fmask |= tmask
+    if fmask == 0:
+        raise DtError(L.BAD_FORMAT)
+    if is_before:
+        acc.usec, acc.mday, acc.mon, acc.year = -acc.usec, -acc.mday, -acc.mon, -acc.year
+    return acc
+
+
+def _try_time(field: str, rng: int, acc: Acc) -> bool:
+    """A signed hh:mm[:ss] field: decode it into acc (with its sign) if it is one."""
+    try:
+        usec = _time_usec(field[1:], rng)
+    except DtError:
+        return False
+    acc.usec = -usec if field[0] == "-" else usec
+    return True
+
+
+def _iso_number(s: str, pos: int) -> tuple[int, float, int]:
+    if pos >= len(s) or not (s[pos].isdigit() or s[pos] in "-."):
+        raise DtError(L.BAD_FORMAT)
+    m = _ISO_NUM.match(s, pos)
+    if m is None:
+        raise DtError(L.BAD_FORMAT)
+    val = float(m.group())
+    if val != val or not -1e15 <= val <= 1e15:
+        raise DtError(L.FIELD_OVERFLOW)
+    ipart = int(val)
+    return ipart, val - ipart, m.end()
+
+
+def _int_width(s: str, pos: int) -> int:
+    if s[pos:pos + 1] == "-":
+        pos += 1
+    end = pos
+    while end < len(s) and s[end].isdigit():
+        end += 1
+    return end - pos
+
+
+def decode_iso8601(s: str) -> Acc:
+    """DecodeISO8601Interval(): P1Y2M3DT4H5M6S and the alternative P0001-02-03T04:05:06."""
+    acc = Acc()
+    if len(s) < 2 or s[0] != "P":
+        raise DtError(L.BAD_FORMAT)
+    pos, datepart, havefield = 1, True, False
+    while pos < len(s):
+        if s[pos] == "T":
+            datepart, havefield, pos = False, False, pos + 1
+            continue
+        start = pos
+        val, fval, pos = _iso_number(s, pos)
+        unit = s[pos] if pos < len(s) else ""
+        pos += 1
+        step = _iso_date_unit if datepart else _iso_time_unit
+        state, pos = step(s, unit, start, val, fval, havefield, acc, pos)
+        if state == "done":
+            return acc
+        if state == "time":
+            datepart, havefield = False, False
+            continue
+        havefield = True
+    return acc
+
+
+def _iso_date_unit(s: str, unit: str, start: int, val: int, fval: float, havefield: bool,
+                   acc: Acc, pos: int) -> tuple[str, int]:
+    """One date-part designator → ("next" | "done" | "time", position to go on from)."""
+    if unit == "Y":
+        acc.add_years(val, 1)
+        acc.fract_years(fval, 1)
+    elif unit == "M":
+        acc.add_months(val)
+        acc.fract_days(fval, 30)
+    elif unit == "W":
+        acc.add_days(val, 7)
+        acc.fract_days(fval, 7)
+    elif unit == "D":
+        acc.add_days(val, 1)
+        acc.fract_usec(fval, USEC["d"])
+    elif unit in ("T", "") and _int_width(s, start) == 8 and not havefield:
+        acc.add_years(cdiv(val, 10000), 1)
+        acc.add_months(cmod(cdiv(val, 100), 100))
+        acc.add_days(cmod(val, 100), 1)
+        acc.fract_usec(fval, USEC["d"])
+        return ("done" if unit == "" else "time"), pos
+    elif unit in ("T", "", "-"):
+        return _iso_alt_date(s, unit, val, fval, havefield, acc, pos)
+    else:
+        raise DtError(L.BAD_FORMAT)
+    return "next", pos
+
+
+def _iso_alt_date(s: str, unit: str, val: int, fval: float, havefield: bool, acc: Acc,
+                  pos: int) -> tuple[str, int]:
+    if havefield:
+        raise DtError(L.BAD_FORMAT)
+    acc.add_years(val, 1)
+    acc.fract_years(fval, 1)
+    if unit == "":
+        return "done", pos
+    if unit == "T":
+        return "time", pos
+    val, fval, pos = _iso_number(s, pos)
+    acc.add_months(val)
+    acc.fract_days(fval, 30)
+    if pos >= len(s):
+        return "done", pos
+    if s[pos] == "T":
+        return "time", pos + 1
+    if s[pos] != "-":
+        raise DtError(L.BAD_FORMAT)
+    val, fval, pos = _iso_number(s, pos + 1)
+    acc.add_days(val, 1)
+    acc.fract_usec(fval, USEC["d"])
+    if pos >= len(s):
+        return "done", pos
+    if s[pos] == "T":
+        return "time", pos + 1
+    raise DtError(L.BAD_FORMAT)
+
+
+def _iso_time_unit(s: str, unit: str, start: int, val: int, fval: float, havefield: bool,
+                   acc: Acc, pos: int) -> tuple[str, int]:
+    if unit in ("H", "M", "S"):
+        acc.add_usec(val, fval, USEC[unit.lower()])
+        return "next", pos
+    if unit not in ("", ":"):
+        raise DtError(L.BAD_FORMAT)
+    if unit == "" and _int_width(s, start) == 6 and not havefield:
+        acc.add_usec(cdiv(val, 10000), 0, USEC["h"])
+        acc.add_usec(cmod(cdiv(val, 100), 100), 0, USEC["m"])
+        acc.add_usec(cmod(val, 100), 0, USEC["s"])
+        acc.fract_usec(fval, 1)
+        return "done", pos
+    if havefield:
+        raise DtError(L.BAD_FORMAT)
+    acc.add_usec(val, fval, USEC["h"])
+    if unit == "":
+        return "done", pos
+    val, fval, pos = _iso_number(s, pos)
+    acc.add_usec(val, fval, USEC["m"])
+    if pos >= len(s):
+        return "done", pos
+    if s[pos] != ":":
+        raise DtError(L.BAD_FORMAT)
+    val, fval, pos = _iso_number(s, pos + 1)
+    acc.add_usec(val, fval, USEC["s"])
+    if pos >= len(s):
+        return "done", pos
+    raise DtError(L.BAD_FORMAT)
+
+
+def parse_interval(text: str, typmod: int | None = None, settings: StyleSettings | None = None
+                   ) -> Interval:
+    assert settings is not None
+    rng = (typmod >> 16) & 0x7FFF if typmod is not None and typmod >= 0 else FULL_RANGE
+    try:
+        try:
+            acc = decode_interval(L.parse_fields(text, 256), rng, settings)
+        except DtError as err:
+            if err.code != L.BAD_FORMAT:
+                raise
+            acc = decode_iso8601(text)
+    except DtError as err:
+        code = L.INTERVAL_OVERFLOW if err.code == L.FIELD_OVERFLOW else err.code
+        raise L.report(DtError(code), text, "interval") from None
+    months = check_months(acc.year * 12 + acc.mon)
+    return adjust_for_typmod(Interval(months, acc.mday, acc.usec), typmod)
