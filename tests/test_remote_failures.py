@@ -9,7 +9,9 @@ source and is dropped).  Cancel, Ctrl-C, lost and stopped servers leave the cach
 
 from __future__ import annotations
 
+import os
 import socket
+import subprocess
 import threading
 import time
 from collections.abc import Iterator
@@ -227,6 +229,28 @@ def test_ctrl_c_cancels_the_remote_query(cache: ConnectionCache, remote: Cluster
                         "-At").stdout.strip()
     assert state == "idle"
     assert cache.get("s") is conn and one(conn, "SELECT pg_backend_pid()") == pid
+
+
+def test_ctrl_c_while_the_query_waits_for_a_lock_before_any_row(
+        cache: ConnectionCache, remote: Cluster) -> None:
+    env = {**os.environ, "PGHOST": remote.host, "PGPORT": str(remote.port), "PGUSER": USER,
+           "PGAPPNAME": "locker"}
+    locker = subprocess.Popen(
+        ["psql", "-X", "-q", "-d", REMOTE_DB, "-c",
+         "BEGIN; LOCK TABLE t IN ACCESS EXCLUSIVE MODE; SELECT pg_sleep(10)"],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        time.sleep(0.5)
+        interrupt_main_after(0.3)
+        with pytest.raises(FdwshError) as info:
+            one(cache.get("s"), "SELECT a FROM public.t")  # parsing it waits for the lock
+        assert info.value.sqlstate == "57014" and info.value.context is None
+        cache.end_of_statement(ok=False)
+    finally:
+        remote.psql("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                    "WHERE application_name = 'locker'", check=True)
+        locker.wait()
+    assert one(cache.get("s"), "SELECT count(*) FROM public.t") == "2"
 
 
 def test_a_connection_lost_mid_query_is_an_error_then_replaced(

@@ -163,8 +163,12 @@ class RemoteConnection(Wire):
 
     def _start_transaction(self, isolation: str) -> None:
         level = ISOLATION_LEVELS[isolation.lower()]
-        self._with_reconnect(lambda: self._command(f"START TRANSACTION ISOLATION LEVEL {level}"))
-        self.xact_depth, self.implicit = 1, False
+        try:
+            self._with_reconnect(
+                lambda: self._command(f"START TRANSACTION ISOLATION LEVEL {level}"))
+        finally:  # even when interrupted: a transaction the server opened is ours to end
+            if not self.closed and self.transaction_status in (TX.INTRANS, TX.INERROR):
+                self.xact_depth, self.implicit = 1, False
 
     def _end_transaction(self, sql: str) -> None:
         try:
@@ -243,11 +247,15 @@ class RemoteConnection(Wire):
 
     def _begin_pipeline(self, steps: Sequence[Step]) -> list[Results]:
         begin: Step = (BEGIN_SQL, lambda pg: pg.send_query_params(BEGIN_SQL.encode(), None))
-        with self.guard(steps[0][0]):
-            try:
-                groups = self.pipeline([begin, *steps])
-            except psycopg.OperationalError:
-                raise _DeadOnBegin() from None
+        try:
+            with self.guard(steps[0][0]):
+                try:
+                    groups = self.pipeline([begin, *steps])
+                except psycopg.OperationalError:
+                    raise _DeadOnBegin() from None
+        finally:  # interrupted after the BEGIN ran: that transaction is ours to end
+            if not self.closed and self.transaction_status in (TX.INTRANS, TX.INERROR):
+                self.xact_depth, self.implicit = 1, True
         if not groups or groups[0][-1].status != ST.COMMAND_OK:
             if self._pg.status == BAD:
                 raise _DeadOnBegin()
