@@ -314,24 +314,28 @@ class Session:
                 self.print_result(result)
                 self._end_remote_statement(ok=True)
             return True
-        except FdwshError as err:
-            self._flush_notices(notices)
-            self.txn.failed()
-            self._end_remote_statement(ok=False)
-            self.report_error(err, text)
-        except sqlite3.Error as exc:
-            self._flush_notices(notices)
-            self.txn.failed()
-            self.report_error(FdwshError(f"catalog error: {exc}", sqlstate="58000"))
         except FatalError:
             raise  # the catalog cannot be opened: the run ends (exit 1)
-        except Exception as exc:  # a bug must never show a traceback to the user
+        except (Exception, KeyboardInterrupt) as exc:
+            err = self._as_error(exc)
             self._flush_notices(notices)
             self.txn.failed()
-            if os.environ.get("FDWSH_DEBUG"):
-                traceback.print_exc(file=self.stderr)
-            self.report_error(FdwshError(f"internal error: {exc!r}"))
+            self._end_remote_statement(ok=False)  # cancels what still runs remotely
+            self.report_error(err, text if isinstance(exc, FdwshError) else None)
         return False
+
+    def _as_error(self, exc: BaseException) -> FdwshError:
+        """Any failure of a statement as the one error the user sees (never a traceback)."""
+        if isinstance(exc, FdwshError):
+            return exc
+        if isinstance(exc, KeyboardInterrupt):  # Ctrl-C while rows were being printed
+            self.stderr.write("Cancel request sent\n")
+            return FdwshError("canceling statement due to user request", sqlstate="57014")
+        if isinstance(exc, sqlite3.Error):
+            return FdwshError(f"catalog error: {exc}", sqlstate="58000")
+        if os.environ.get("FDWSH_DEBUG"):
+            traceback.print_exception(exc, file=self.stderr)
+        return FdwshError(f"internal error: {exc!r}")
 
     def _flush_notices(self, notices: list[Notice]) -> None:
         for n in notices:
