@@ -20,10 +20,6 @@ from fdwsh.plan.shippable import unshippable_reasons
 from fdwsh.remote.deparse import remote_tree
 from fdwsh.sql.bind import BoundQuery, RelationRef, TableLookup, bind_relations
 
-#: Rows per round trip when neither the table nor its server sets ``fetch_size``.
-DEFAULT_FETCH_SIZE = 10000
-
-
 @dataclass(frozen=True, slots=True)
 class RemoteQuery:
     """A query that runs whole on one server."""
@@ -32,7 +28,7 @@ class RemoteQuery:
     server_id: int
     tree: ast.Node  # the query as it runs remotely
     bound: BoundQuery
-    fetch_size: int
+    fetch_size: int | None  # None: the remote layer's default
 
     @property
     def sql(self) -> str:
@@ -69,7 +65,7 @@ def plan_query(stmt: ast.Node, lookup: TableLookup) -> RemoteQuery:
                        bound=bound, fetch_size=_fetch_size(bound))
 
 
-def _fetch_size(bound: BoundQuery) -> int:
-    """The largest ``fetch_size`` option among the tables (table, else server, else default)."""
+def _fetch_size(bound: BoundQuery) -> int | None:
+    """The largest ``fetch_size`` option among the tables (each: table's, else server's)."""
     sizes = [int(v) for ref in bound.relations if (v := ref.table.option("fetch_size"))]
-    return max(sizes) if sizes else DEFAULT_FETCH_SIZE
+    return max(sizes) if sizes else None
