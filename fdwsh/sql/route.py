@@ -67,6 +67,10 @@ def execute(stmt: ast.Node, ctx: StatementContext) -> Result:
     ctx.txn.check_allowed(stmt)
     if isinstance(stmt, ast.TransactionStmt):
         return ctx.txn.execute(stmt, ctx.store, ctx.notices)
+    if isinstance(stmt, ast.SelectStmt) and not _names_relations(stmt):
+        from fdwsh.exec.local_query import run_local_select
+
+        return run_local_select(stmt, ctx)
     if isinstance(stmt, (ast.SelectStmt, ast.ExplainStmt)) and ctx.remote is not None:
         from fdwsh.exec import remote_query
 
@@ -81,3 +85,17 @@ def execute(stmt: ast.Node, ctx: StatementContext) -> Result:
         hint="This version of fdwsh runs catalog statements (CREATE EXTENSION, SERVER, "
              "USER MAPPING, FOREIGN TABLE, SCHEMA, COMMENT) and transaction control.",
     )
+
+
+def _names_relations(stmt: ast.Node) -> bool:
+    """Whether a query names any relation (else fdwsh evaluates it itself)."""
+    from pglast.visitors import Visitor
+
+    found: list[bool] = []
+
+    class Find(Visitor):  # type: ignore[misc]
+        def visit_RangeVar(self, ancestors: Any, node: ast.RangeVar) -> None:
+            found.append(True)
+
+    Find()(stmt)
+    return bool(found)

@@ -1,0 +1,68 @@
+"""Entry point for queries that read no foreign table: ``run_local_select(stmt, ctx)``.
+
+``SELECT 1, 'a' || 'b', now()``, ``VALUES (1, 'x'), (2, 'y') ORDER BY 1``, their WHERE /
+ORDER BY / LIMIT / OFFSET, sub-queries in FROM and UNION / INTERSECT / EXCEPT [ALL] of them are
+typed and evaluated by fdwsh itself (sql.typecheck → exec.fold → exec.eval) and returned as a
+:class:`~fdwsh.output.result.Result` whose values are printed by each type's output function
+under the session's settings.  Notices raised while analysing (typmod warnings) go to
+``ctx.notices``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pglast import ast
+
+from fdwsh.exec import values
+from fdwsh.exec.eval import EvalContext
+from fdwsh.exec.local_select import Analyzer, LocalRelation
+from fdwsh.output.result import Column, Result
+from fdwsh.pgtypes import format_type
+from fdwsh.sql import oids as T
+from fdwsh.sql.const_locations import const_locations
+from fdwsh.sql.pstate import ParseState
+
+
+def session_settings(ctx: Any) -> Any:
+    """The value styles of the session behind ``ctx`` (PostgreSQL's defaults without one)."""
+    for name in ("gucs", "settings"):
+        found = getattr(ctx, name, None)
+        if found is not None and hasattr(found, "date_style"):
+            return found
+    return values.default_settings()
+
+
+def analyze_local(stmt: ast.SelectStmt, ctx: Any) -> tuple[LocalRelation, EvalContext]:
+    """Type and evaluate the query: its columns and rows of Python values."""
+    settings = session_settings(ctx)
+    user = getattr(ctx, "user", "postgres")
+    notices = getattr(ctx, "notices", None)
+    ps = ParseState(settings=settings, user=user)
+    ps.const_locations = const_locations(getattr(ctx, "source", "") or "", stmt)
+    if notices is not None:
+        ps.notices = notices
+    ectx = EvalContext(settings=settings, user=user)
+    shared = getattr(ctx, "eval_state", None)
+    if isinstance(shared, dict):
+        ectx.state = shared
+    return Analyzer(ps, ectx).run(stmt), ectx
+
+
+def run_local_select(stmt: ast.SelectStmt, ctx: Any) -> Result:
+    """Run a query that reads no foreign table; the Result's values are psql's text."""
+    rel, ectx = analyze_local(stmt, ctx)
+    settings = ectx.settings
+    formats = [_formatter(c.type, settings) for c in rel.columns]
+    rows = [tuple(None if v is None else fmt(v) for fmt, v in zip(formats, row))
+            for row in rel.rows]
+    columns = [Column(c.name, format_type(c.type, c.typmod)) for c in rel.columns]
+    return Result(columns=columns, rows=rows)
+
+
+def _formatter(oid: int, settings: Any) -> Any:
+    if oid == T.UNKNOWN:
+        return str
+    if oid == T.REGTYPE:
+        return lambda v: format_type(v)
+    return lambda v: values.format_output(oid, v, settings)

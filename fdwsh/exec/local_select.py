@@ -1,0 +1,227 @@
+"""Analysis of one query level that reads no foreign table: SELECT without FROM (or FROM
+sub-queries and VALUES lists), VALUES itself, and their WHERE / ORDER BY / LIMIT / OFFSET.
+
+The result is a :class:`LocalRelation`: typed output columns and materialised rows (these
+queries are small).  Transformation follows parse_clause.c/analyze.c of PostgreSQL 15: output
+names (FigureColname, ``columnN`` for VALUES), unknown literals resolved to text, ORDER BY by
+output name or position first, then by expression; LIMIT/OFFSET coerced to bigint.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from pglast import ast
+from pglast.enums import SetOperation
+
+from fdwsh.exec.eval import EvalContext, compile_expr
+from fdwsh.exec.fold import fold_constants
+from fdwsh.exec.sorting import SortSpec, sort_rows, transform_sort_clause
+from fdwsh.sql import ir
+from fdwsh.sql import oids as T
+from fdwsh.sql.coerce import (IMPLICIT, coerce_to_boolean, coerce_to_common_type,
+                              coerce_to_specific_type, coerce_type, select_common_type,
+                              select_common_typmod)
+from fdwsh.sql.pstate import ParseState, error
+from fdwsh.sql.typecheck import figure_colname, transform_expr
+
+
+@dataclass(slots=True)
+class OutputColumn:
+    name: str
+    type: int
+    typmod: int = -1
+
+
+@dataclass(slots=True)
+class LocalRelation:
+    """Rows of Python values with their typed columns (one query level's result)."""
+
+    columns: list[OutputColumn]
+    rows: list[tuple[Any, ...]]
+    #: The expressions that computed each column (for set operations' type unification).
+    exprs: list[ir.Expr] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Analyzer:
+    """Transforms and runs query levels with one ParseState and EvalContext."""
+
+    ps: ParseState
+    ctx: EvalContext
+
+    # -- entry ------------------------------------------------------------------------------
+
+    def run(self, stmt: ast.SelectStmt, resolve_unknowns: bool = True) -> LocalRelation:
+        if stmt.withClause is not None:
+            raise error("WITH queries are not supported locally", "0A000",
+                        stmt.withClause.location)
+        if stmt.op != SetOperation.SETOP_NONE:
+            from fdwsh.exec.setops import run_set_operation
+            rel = run_set_operation(self, stmt)
+            return self._finish(stmt, rel, set_operation=True)
+        if stmt.valuesLists:
+            rel = self.values(stmt.valuesLists)
+            return self._finish(stmt, rel)
+        return self.select(stmt, resolve_unknowns)
+
+    # -- VALUES ---------------------------------------------------------------------------------
+
+    def values(self, lists: Any) -> LocalRelation:
+        """transformValuesClause(): rows of expressions, each column unified."""
+        rows = [[transform_expr(self.ps, e) for e in sub] for sub in lists]
+        width = len(rows[0])
+        for row in rows[1:]:
+            if len(row) != width:
+                raise error("VALUES lists must all be the same length", "42601",
+                            ir.expr_location(row[0]))
+        columns: list[OutputColumn] = []
+        for i in range(width):
+            col = [row[i] for row in rows]
+            ctype = select_common_type(col, "VALUES")
+            for row in rows:
+                row[i] = coerce_to_common_type(self.ps, row[i], ctype, "VALUES")
+            columns.append(OutputColumn(f"column{i + 1}", ctype,
+                                        select_common_typmod([r[i] for r in rows], ctype)))
+        data = [tuple(self.evaluate_all(row, ())) for row in rows]
+        return LocalRelation(columns, data, [r for r in rows[0]])
+
+    def evaluate_all(self, exprs: list[ir.Expr], row: tuple[Any, ...]) -> list[Any]:
+        return [compile_expr(fold_constants(e, self.ctx), self.ctx)(row) for e in exprs]
+
+    # -- SELECT ---------------------------------------------------------------------------------
+
+    def select(self, stmt: ast.SelectStmt, resolve_unknowns: bool = True) -> LocalRelation:
+        for clause, what in ((stmt.groupClause, "GROUP BY"), (stmt.havingClause, "HAVING"),
+                             (stmt.windowClause, "WINDOW"), (stmt.lockingClause, "FOR UPDATE"),
+                             (stmt.intoClause, "SELECT INTO")):
+            if clause:
+                raise error(f"{what} is not supported locally", "0A000")
+        source = self.from_clause(stmt.fromClause or ())
+        self.ps.columns = source.resolver
+        targets = self.targets(stmt.targetList or (), source, resolve_unknowns)
+        where = None
+        if stmt.whereClause is not None:
+            where = coerce_to_boolean(self.ps, transform_expr(self.ps, stmt.whereClause), "WHERE")
+        specs = transform_sort_clause(self.ps, stmt.sortClause or (), targets, False)
+        limit, offset = self.limits(stmt)
+        rows = self._evaluate(source.rows, targets, where, specs)
+        rows = self._distinct(stmt, rows, targets)
+        rows = sort_rows(rows, specs, len(targets))
+        rows = [r[:len(targets)] for r in rows]
+        rows = _slice(rows, offset, limit)
+        columns = [OutputColumn(name, e.type, e.typmod) for name, e in targets]
+        return LocalRelation(columns, rows, [e for _, e in targets])
+
+    def targets(self, target_list: Any, source: FromSource, resolve_unknowns: bool
+                ) -> list[tuple[str, ir.Expr]]:
+        out: list[tuple[str, ir.Expr]] = []
+        for res in target_list:
+            val = res.val
+            if isinstance(val, ast.ColumnRef) and isinstance(val.fields[-1], ast.A_Star):
+                out.extend(source.expand_star(val))
+                continue
+            expr = transform_expr(self.ps, val)
+            if resolve_unknowns and expr.type == T.UNKNOWN:
+                expr = coerce_type(self.ps, expr, T.TEXT, -1, IMPLICIT, ir.IMPLICIT_CAST, -1)
+            out.append((res.name or figure_colname(val), expr))
+        return out
+
+    def limits(self, stmt: ast.SelectStmt) -> tuple[int | None, int | None]:
+        return (self._limit(stmt.limitCount, "LIMIT"), self._limit(stmt.limitOffset, "OFFSET"))
+
+    def _limit(self, node: ast.Node | None, what: str) -> int | None:
+        """transformLimitClause(): a bigint expression without variables; negative fails."""
+        if node is None:
+            return None
+        saved, self.ps.columns = self.ps.columns, None
+        try:
+            expr = coerce_to_specific_type(self.ps, transform_expr(self.ps, node), T.INT8, what)
+        finally:
+            self.ps.columns = saved
+        value = compile_expr(fold_constants(expr, self.ctx), self.ctx)(())
+        if value is not None and value < 0:
+            raise error(f"{what} must not be negative", "2201W" if what == "LIMIT" else "2201X")
+        return value
+
+    def _evaluate(self, source_rows: list[tuple[Any, ...]], targets: list[tuple[str, ir.Expr]],
+                  where: ir.Expr | None, specs: list[SortSpec]) -> list[tuple[Any, ...]]:
+        exprs = [e for _, e in targets] + [s.expr for s in specs if s.resjunk]
+        fns = [compile_expr(fold_constants(e, self.ctx), self.ctx) for e in exprs]
+        test = compile_expr(fold_constants(where, self.ctx), self.ctx) if where is not None \
+            else None
+        out = []
+        for row in source_rows:
+            if test is not None and not test(row):
+                continue
+            out.append(tuple(fn(row) for fn in fns))
+        return out
+
+    def _distinct(self, stmt: ast.SelectStmt, rows: list[tuple[Any, ...]],
+                  targets: list[tuple[str, ir.Expr]]) -> list[tuple[Any, ...]]:
+        if not stmt.distinctClause:
+            return rows
+        if stmt.distinctClause != (None,) and stmt.distinctClause[0] is not None:
+            raise error("SELECT DISTINCT ON is not supported locally", "0A000")
+        from fdwsh.exec.setops import row_key_function
+        key = row_key_function([e.type for _, e in targets])
+        seen: set[Any] = set()
+        out = []
+        for row in rows:
+            k = key(row[:len(targets)])
+            if k not in seen:
+                seen.add(k)
+                out.append(row)
+        return out
+
+    def _finish(self, stmt: ast.SelectStmt, rel: LocalRelation, set_operation: bool = False
+                ) -> LocalRelation:
+        """ORDER BY / LIMIT / OFFSET on a VALUES list or a set operation's result."""
+        targets = [(c.name, ir.Var(i, c.type, c.typmod, c.name)) for i, c in
+                   enumerate(rel.columns)]
+        resolver = _output_resolver(rel.columns)
+        self.ps.columns = resolver
+        specs = transform_sort_clause(self.ps, stmt.sortClause or (), targets, set_operation)
+        limit, offset = self.limits(stmt)
+        rows = rel.rows
+        if specs:
+            extra = [compile_expr(s.expr, self.ctx) for s in specs if s.resjunk]
+            rows = [r + tuple(fn(r) for fn in extra) for r in rows] if extra else rows
+            rows = [r[:len(targets)] for r in sort_rows(rows, specs, len(targets))]
+        return LocalRelation(rel.columns, _slice(rows, offset, limit), rel.exprs)
+
+    # -- FROM -----------------------------------------------------------------------------------
+
+    def from_clause(self, items: Any) -> FromSource:
+        from fdwsh.exec.local_from import build_from
+        return build_from(self, items)
+
+
+@dataclass(slots=True)
+class FromSource:
+    """The rows a FROM clause produces and how names resolve against them."""
+
+    rows: list[tuple[Any, ...]]
+    resolver: Callable[[list[str], int], ir.Expr | None] | None
+    expand_star: Callable[[ast.ColumnRef], list[tuple[str, ir.Expr]]]
+
+
+def _output_resolver(columns: list[OutputColumn]) -> Callable[[list[str], int], ir.Expr | None]:
+    def resolve(names: list[str], location: int) -> ir.Expr | None:
+        if len(names) != 1:
+            return None
+        for i, c in enumerate(columns):
+            if c.name == names[0]:
+                return ir.Var(i, c.type, c.typmod, c.name, location)
+        return None
+    return resolve
+
+
+def _slice(rows: list[Any], offset: int | None, limit: int | None) -> list[Any]:
+    start = offset or 0
+    if limit is None:
+        return rows[start:]
+    return list(itertools.islice(rows, start, start + limit))

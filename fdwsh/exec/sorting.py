@@ -1,0 +1,126 @@
+"""ORDER BY: resolving sort items (parse_clause.c) and sorting rows by PostgreSQL's orderings.
+
+An ORDER BY item is an output column (by bare name or by position, the SQL92 rules), else an
+expression (SQL99), computed as an extra "resjunk" column.  Rows are sorted with the type's
+btree ordering (``fn_compare.sort_key``), ASC NULLS LAST / DESC NULLS FIRST by default.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cmp_to_key
+from typing import Any
+
+from pglast import ast
+from pglast.enums import SortByDir, SortByNulls
+
+from fdwsh.exec.fn_compare import sort_key
+from fdwsh.pgtypes import format_type
+from fdwsh.sql import ir
+from fdwsh.sql import oids as T
+from fdwsh.sql.coerce import IMPLICIT, coerce_type
+from fdwsh.sql.pstate import ParseState, error
+from fdwsh.sql.typecheck import transform_expr
+
+
+@dataclass(frozen=True, slots=True)
+class SortSpec:
+    index: int  # position in the (extended) row
+    expr: ir.Expr
+    descending: bool
+    nulls_first: bool
+    resjunk: bool
+    key: Callable[[Any], Any] | None
+
+
+def transform_sort_clause(ps: ParseState, items: Any, targets: list[tuple[str, ir.Expr]],
+                          set_operation: bool) -> list[SortSpec]:
+    specs: list[SortSpec] = []
+    extra = 0
+    for item in items:
+        if item.sortby_dir == SortByDir.SORTBY_USING:
+            raise error("ORDER BY ... USING is not supported locally", "0A000", item.location)
+        index, expr = _find_target(ps, item.node, targets)
+        resjunk = index < 0
+        if resjunk:
+            if set_operation:
+                raise error("invalid UNION/INTERSECT/EXCEPT ORDER BY clause", "0A000",
+                            ir.expr_location(expr),
+                            detail="Only result column names can be used, not expressions "
+                                   "or functions.",
+                            hint="Add the expression/function to every SELECT, or move the "
+                                 "UNION into a FROM clause.")
+            if expr.type == T.UNKNOWN:
+                expr = coerce_type(ps, expr, T.TEXT, -1, IMPLICIT, ir.IMPLICIT_CAST, -1)
+            index = len(targets) + extra
+            extra += 1
+        desc = item.sortby_dir == SortByDir.SORTBY_DESC
+        nulls = item.sortby_nulls
+        nulls_first = desc if nulls == SortByNulls.SORTBY_NULLS_DEFAULT else \
+            nulls == SortByNulls.SORTBY_NULLS_FIRST
+        try:
+            key = sort_key(expr.type)
+        except KeyError:
+            raise error(f"could not identify an ordering operator for type "
+                        f"{format_type(expr.type)}", "42883", ir.expr_location(expr),
+                        hint="Use an explicit ordering operator or modify the query.") from None
+        specs.append(SortSpec(index, expr, desc, nulls_first, resjunk, key))
+    return specs
+
+
+def _find_target(ps: ParseState, node: ast.Node, targets: list[tuple[str, ir.Expr]]
+                 ) -> tuple[int, ir.Expr]:
+    """findTargetlistEntrySQL92/99: (output position or -1, expression)."""
+    if isinstance(node, ast.ColumnRef) and len(node.fields) == 1 and \
+            isinstance(node.fields[0], ast.String):
+        name = node.fields[0].sval
+        found = -1
+        for i, (tname, texpr) in enumerate(targets):
+            if tname == name:
+                if found >= 0 and targets[found][1] != texpr:
+                    raise error(f'ORDER BY "{name}" is ambiguous', "42702", node.location)
+                if found < 0:
+                    found = i
+        if found >= 0:
+            return found, targets[found][1]
+    if isinstance(node, ast.A_Const):
+        if node.isnull or not isinstance(node.val, ast.Integer):
+            raise error("non-integer constant in ORDER BY", "42601", ps.loc(node))
+        pos = node.val.ival
+        if not 1 <= pos <= len(targets):
+            raise error(f"ORDER BY position {pos} is not in select list", "42P10",
+                        ps.loc(node))
+        return pos - 1, targets[pos - 1][1]
+    expr = transform_expr(ps, node)
+    for i, (_, texpr) in enumerate(targets):
+        if texpr == expr:
+            return i, texpr
+    return -1, expr
+
+
+def sort_rows(rows: list[tuple[Any, ...]], specs: list[SortSpec], width: int
+              ) -> list[tuple[Any, ...]]:
+    """Sort rows by the specs (a stable multi-key sort with NULL placement)."""
+    if not specs:
+        return rows
+    out = list(rows)
+    for spec in reversed(specs):
+        out.sort(key=cmp_to_key(_comparator(spec)))
+    return out
+
+
+def _comparator(spec: SortSpec) -> Callable[[Any, Any], int]:
+    i, key, desc, nulls_first = spec.index, spec.key, spec.descending, spec.nulls_first
+
+    def compare(a: tuple[Any, ...], b: tuple[Any, ...]) -> int:
+        x, y = a[i], b[i]
+        if x is None or y is None:
+            if x is None and y is None:
+                return 0
+            return (-1 if nulls_first else 1) if x is None else (1 if nulls_first else -1)
+        if key is not None:
+            x, y = key(x), key(y)
+        result = (x > y) - (x < y)
+        return -result if desc else result
+    return compare

@@ -1,0 +1,259 @@
+"""Function calls and the conditional/array constructs → IR (parse_func.c ParseFuncOrColumn,
+parse_expr.c transformCaseExpr/CoalesceExpr/MinMaxExpr/ArrayExpr/Indirection).
+
+A function is resolved against PostgreSQL 15's overloads of that name (``pgproc``).  A name
+PostgreSQL has but fdwsh does not evaluate is ``function f(integer) is not supported locally``
+(SQLSTATE 0A000); a name PostgreSQL lacks is PostgreSQL's own ``does not exist`` error.
+"""
+
+from __future__ import annotations
+
+from pglast import ast
+from pglast.enums import CoercionForm, MinMaxOp
+
+from fdwsh.pgtypes import format_type
+from fdwsh.sql import ir
+from fdwsh.sql import oids as T
+from fdwsh.sql.coerce import (EXPLICIT, array_type, coerce_to_boolean, coerce_to_common_type,
+                              coerce_to_target_type, coerce_type, element_type,
+                              select_common_type, select_common_typmod)
+from fdwsh.sql.pgproc import function_exists_in_postgres
+from fdwsh.sql.polymorphic import enforce_generic_type_consistency
+from fdwsh.sql.pstate import ParseState, error
+from fdwsh.sql.resolve import (COERCION, MULTIPLE, NORMAL, func_get_detail, func_signature,
+                               oper)
+from fdwsh.sql.typecheck import handles, transform_expr
+from fdwsh.sql.typecheck_ops import make_fn_arguments, make_op
+
+_SQL_SYNTAX_USERS = {"current_user": "current_user", "session_user": "session_user",
+                     "current_role": "current_role", "user": "user",
+                     "current_catalog": "current_catalog", "current_schema": "current_schema"}
+_AGGREGATES = frozenset({"count", "sum", "avg", "min", "max", "bool_and", "bool_or", "every",
+                         "string_agg", "array_agg", "json_agg", "jsonb_agg", "json_object_agg",
+                         "jsonb_object_agg", "stddev", "variance", "bit_and", "bit_or"})
+
+
+def _func_name(node: ast.FuncCall) -> tuple[str, str]:
+    """(name, name as written for messages): pg_catalog.f resolves like f."""
+    names = [n.sval for n in node.funcname]
+    written = ".".join(names)
+    if len(names) == 2 and names[0] == "pg_catalog":
+        return names[1], written
+    if len(names) > 1:
+        raise error(f'schema "{names[-2]}" does not exist', "3F000", node.location)
+    return names[0], written
+
+
+def _not_supported(written: str, types: list[int], location: int) -> Exception:
+    return error(f"function {func_signature(written, types)} is not supported locally",
+                 "0A000", location)
+
+
+@handles(ast.FuncCall)
+def transform_func_call(ps: ParseState, node: ast.FuncCall) -> ir.Expr:
+    name, written = _func_name(node)
+    loc = node.location
+    if node.funcformat == CoercionForm.COERCE_SQL_SYNTAX and name in _SQL_SYNTAX_USERS and \
+            not node.args:
+        return ir.SQLValueFunction(_SQL_SYNTAX_USERS[name], T.NAME, -1, loc)
+    if node.over is not None or node.agg_filter is not None or node.agg_order or \
+            node.agg_distinct or node.agg_within_group:
+        raise error("aggregate and window functions are not supported locally", "0A000", loc)
+    if node.agg_star:
+        if name in _AGGREGATES:
+            raise error(f"function {written}(*) is not supported locally", "0A000", loc)
+        raise error(f"{written}(*) specified, but {written} is not an aggregate function",
+                    "42809", loc)
+    for arg in node.args or ():
+        if isinstance(arg, ast.NamedArgExpr):
+            raise error("named function arguments are not supported locally", "0A000",
+                        arg.location)
+    args = [transform_expr(ps, a) for a in node.args or ()]
+    types = [a.type for a in args]
+    arg_is_const = len(args) == 1 and isinstance(args[0], ir.Const)
+    kind, cand = func_get_detail(name, types, arg_is_const, not node.func_variadic)
+    if kind == COERCION:
+        from fdwsh.sql.resolve import func_name_as_type
+        target = func_name_as_type(name)
+        return coerce_type(ps, args[0], target, -1, EXPLICIT, ir.EXPLICIT_CALL, loc)
+    if kind == MULTIPLE:
+        raise error(f"function {func_signature(written, types)} is not unique", "42725", loc,
+                    hint="Could not choose a best candidate function. You might need to add "
+                         "explicit type casts.")
+    if kind != NORMAL or cand is None:
+        if name in _AGGREGATES or function_exists_in_postgres(name) and \
+                not _is_known_overload_name(name):
+            raise _not_supported(written, types, loc)
+        raise error(f"function {func_signature(written, types)} does not exist", "42883", loc,
+                    hint="No function matches the given name and argument types. You might "
+                         "need to add explicit type casts.")
+    return _build_call(ps, cand, args, types, written, node)
+
+
+def _is_known_overload_name(name: str) -> bool:
+    from fdwsh.sql.pgproc import functions
+    return name in functions()
+
+
+def _build_call(ps: ParseState, cand, args: list[ir.Expr], types: list[int], written: str,
+                node: ast.FuncCall) -> ir.Expr:
+    fn = cand.target
+    from fdwsh.exec.functions import is_implemented
+
+    if fn.retset:
+        raise _not_supported(written, types, node.location)
+    if not is_implemented(fn):
+        raise _not_supported(written, types, node.location)
+    declared, rettype = enforce_generic_type_consistency(types, list(cand.args), fn.result)
+    coerced = list(make_fn_arguments(ps, args, declared))
+    variadic = bool(node.func_variadic)
+    if cand.nvargs and fn.variadic != T.ANY:
+        head, tail = coerced[:-cand.nvargs], coerced[-cand.nvargs:]
+        elem = declared[-1]
+        packed = ir.ArrayExpr(elem, tuple(tail), array_type(elem))
+        coerced = [*head, packed]
+        variadic = True
+    return ir.FuncExpr(fn, tuple(coerced), rettype, -1, ir.EXPLICIT_CALL, variadic,
+                       node.location)
+
+
+# ---------------------------------------------------------------------------------------------
+# CASE, COALESCE, GREATEST/LEAST, NULLIF-like constructs
+
+
+@handles(ast.CaseExpr)
+def transform_case(ps: ParseState, node: ast.CaseExpr) -> ir.Expr:
+    arg = transform_expr(ps, node.arg) if node.arg is not None else None
+    placeholder = None
+    if arg is not None:
+        if arg.type == T.UNKNOWN:
+            arg = coerce_to_common_type(ps, arg, T.TEXT, "CASE")
+        placeholder = ir.CaseTestExpr(arg.type, arg.typmod)
+    whens: list[tuple[ir.Expr, ir.Expr, int]] = []
+    for w in node.args:
+        if placeholder is not None:
+            cond = make_op(ps, "=", placeholder, transform_expr(ps, w.expr), w.location)
+        else:
+            cond = transform_expr(ps, w.expr)
+        cond = coerce_to_boolean(ps, cond, "CASE/WHEN")
+        whens.append((cond, transform_expr(ps, w.result), w.location))
+    default_node = node.defresult if node.defresult is not None else ast.A_Const(isnull=True)
+    default = transform_expr(ps, default_node)
+    if node.defresult is None:
+        default = ir.Const(default.type, None, -1, -1)
+    results = [default, *(r for _, r, _ in whens)]
+    ptype = select_common_type(results, "CASE")
+    typmod = select_common_typmod(results, ptype)
+    default = coerce_to_common_type(ps, default, ptype, "CASE")
+    out = tuple(ir.CaseWhen(c, coerce_to_common_type(ps, r, ptype, "CASE"), loc)
+                for c, r, loc in whens)
+    return ir.CaseExpr(ptype, arg, out, default, typmod, node.location)
+
+
+@handles(ast.CoalesceExpr)
+def transform_coalesce(ps: ParseState, node: ast.CoalesceExpr) -> ir.Expr:
+    args = [transform_expr(ps, a) for a in node.args]
+    ptype = select_common_type(args, "COALESCE")
+    typmod = select_common_typmod(args, ptype)
+    coerced = tuple(coerce_to_common_type(ps, a, ptype, "COALESCE") for a in args)
+    return ir.CoalesceExpr(ptype, coerced, typmod, node.location)
+
+
+@handles(ast.MinMaxExpr)
+def transform_min_max(ps: ParseState, node: ast.MinMaxExpr) -> ir.Expr:
+    which = "greatest" if node.op == MinMaxOp.IS_GREATEST else "least"
+    args = [transform_expr(ps, a) for a in node.args]
+    ptype = select_common_type(args, which.upper())
+    typmod = select_common_typmod(args, ptype)
+    coerced = tuple(coerce_to_common_type(ps, a, ptype, which.upper()) for a in args)
+    from fdwsh.sql.pgproc import operator
+    cmp = operator("<", ptype, ptype)
+    if cmp is None:
+        raise error(f"could not identify a comparison function for type {format_type(ptype)}",
+                    "42883")
+    return ir.MinMaxExpr(which, ptype, coerced, cmp, typmod, node.location)
+
+
+# ---------------------------------------------------------------------------------------------
+# arrays
+
+
+@handles(ast.A_ArrayExpr)
+def _array_handler(ps: ParseState, node: ast.A_ArrayExpr) -> ir.Expr:
+    return transform_array_expr(ps, node, 0, 0, -1)
+
+
+def transform_array_expr(ps: ParseState, node: ast.A_ArrayExpr, atype: int, etype: int,
+                         typmod: int) -> ir.Expr:
+    """transformArrayExpr(): with a target array type (from a cast) elements are cast to it."""
+    multidims = False
+    elems: list[ir.Expr] = []
+    for e in node.elements or ():
+        if isinstance(e, ast.A_ArrayExpr):
+            elems.append(transform_array_expr(ps, e, atype, etype, typmod))
+            multidims = True
+        else:
+            new = transform_expr(ps, e)
+            multidims = multidims or bool(element_type(new.type))
+            elems.append(new)
+    hard = bool(atype)
+    if atype:
+        target = atype if multidims else etype
+    else:
+        if not elems:
+            raise error("cannot determine type of empty array", "42P18", node.location,
+                        hint="Explicitly cast to the desired type, for example "
+                             "ARRAY[]::integer[].")
+        target = select_common_type(elems, "ARRAY")
+        if multidims:
+            atype, etype = target, element_type(target)
+        else:
+            etype, atype = target, array_type(target)
+            if not atype:
+                raise error(f"could not find array type for data type {format_type(etype)}",
+                            "42704", node.location)
+    out = []
+    for e in elems:
+        if hard:
+            new = coerce_to_target_type(ps, e, target, typmod, EXPLICIT, ir.EXPLICIT_CAST, -1)
+            if new is None:
+                raise error(f"cannot cast type {format_type(e.type)} to {format_type(target)}",
+                            "42846", ir.expr_location(e))
+        else:
+            new = coerce_to_common_type(ps, e, target, "ARRAY")
+        out.append(new)
+    return ir.ArrayExpr(etype, tuple(out), atype, multidims, -1, node.location)
+
+
+@handles(ast.A_Indirection)
+def transform_indirection(ps: ParseState, node: ast.A_Indirection) -> ir.Expr:
+    base = transform_expr(ps, node.arg)
+    subscripts = [i for i in node.indirection if isinstance(i, ast.A_Indices)]
+    if len(subscripts) != len(node.indirection):
+        raise error("field selection is not supported locally", "0A000", ir.expr_location(base))
+    if base.type == T.UNKNOWN:
+        base = coerce_to_common_type(ps, base, T.TEXT, "subscript")
+    elem = element_type(base.type)
+    if not elem:
+        raise error(f"cannot subscript type {format_type(base.type)} because it does not "
+                    "support subscripting", "42804", ir.expr_location(base))
+    is_slice = any(s.is_slice for s in subscripts)
+    upper = tuple(_subscript(ps, s.uidx) for s in subscripts)
+    lower = tuple(_subscript(ps, s.lidx) for s in subscripts) if is_slice else None
+    if not is_slice and not all(u is not None for u in upper):
+        raise error("array subscript must have type integer", "42804")
+    rtype = base.type if is_slice else elem
+    return ir.SubscriptingRef(base, upper, lower, rtype, base.typmod)
+
+
+def _subscript(ps: ParseState, node: ast.Node | None) -> ir.Expr | None:
+    if node is None:
+        return None
+    expr = transform_expr(ps, node)
+    new = coerce_to_target_type(ps, expr, T.INT4, -1, "a", ir.IMPLICIT_CAST, -1)
+    if new is None:
+        raise error("array subscript must have type integer", "42804", ir.expr_location(expr))
+    return new
+
+
+__all__ = ["oper", "transform_array_expr", "transform_func_call"]
