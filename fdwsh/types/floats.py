@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 import re
 import struct
+from fractions import Fraction
 
 from fdwsh.types.common import C_SPACE, OUT_OF_RANGE, error, invalid_syntax
 from fdwsh.types.settings import StyleSettings
@@ -22,6 +23,7 @@ _NUMBER = re.compile(
     r"|(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?"
     r"|(?i:inf(?:inity)?|nan(?:\([0-9a-zA-Z_]*\))?))")
 _F4 = struct.Struct("f")
+_I4 = struct.Struct("I")
 
 
 def _to_float(token: str) -> float:
@@ -92,12 +94,49 @@ def _digits(text: str) -> tuple[str, int]:
     return (digits.rstrip("0") or "0"), e
 
 
-def _shortest4(x: float) -> str:
-    for p in range(9):
-        s = f"{x:.{p}e}"
-        if _F4.unpack(_F4.pack(float(s)))[0] == x:
-            return s
-    return f"{x:.8e}"
+def _to32(x: float) -> float:
+    return _F4.unpack(_F4.pack(x))[0]
+
+
+def _on_boundary(text: str, single: bool) -> bool:
+    """Whether ``text`` lies exactly halfway between two floats: PostgreSQL's Ryu never
+    accepts such a rounding boundary (1e23 prints as 9.999999999999999e+22)."""
+    if single:
+        return _on_boundary32(text)
+    mant, _, exp = text.partition("e")
+    whole, _, frac = mant.partition(".")
+    coeff = int(whole + frac) * 10**50
+    scale = int(exp or 0) - len(frac) - 50
+    # float() rounds exactly: a hair below and above differ only across a midpoint
+    return float(f"{coeff - 1}e{scale}") != float(f"{coeff + 1}e{scale}")
+
+
+def _on_boundary32(text: str) -> bool:
+    value = Fraction(text)
+    x = _to32(float(text))
+    bits = _I4.unpack(_F4.pack(x))[0]
+    for step in (-1, 1):
+        neighbour = _F4.unpack(_I4.pack(bits + step))[0]
+        if math.isfinite(neighbour) and value == (Fraction(x) + Fraction(neighbour)) / 2:
+            return True
+    return False
+
+
+def _shortest(x: float, single: bool) -> str:
+    """The shortest text that reads back to ``x`` and is no rounding boundary."""
+    if not single:
+        text = repr(x)
+        if not _on_boundary(text, False):
+            return text
+        start = len(_digits(text)[0])
+    else:
+        start = 1
+    for p in range(start - 1, 17):
+        text = f"{x:.{p}e}"
+        back = _to32(float(text)) if single else float(text)
+        if back == x and not _on_boundary(text, single):
+            return text
+    return f"{x:.16e}"
 
 
 def _ryu_text(x: float, fixed_limit: int, single: bool) -> str:
@@ -105,7 +144,7 @@ def _ryu_text(x: float, fixed_limit: int, single: bool) -> str:
     if x == 0.0:
         return "-0" if math.copysign(1.0, x) < 0 else "0"
     sign = "-" if x < 0 else ""
-    digits, e = _digits(_shortest4(-x if sign else x) if single else repr(abs(x)))
+    digits, e = _digits(_shortest(abs(x), single))
     if -4 <= e < fixed_limit:
         if e < 0:
             return f"{sign}0.{'0' * (-e - 1)}{digits}"

@@ -55,16 +55,19 @@ parse_int8 = make_int_parser(64, "bigint")
 
 def parse_oid(text: str, typmod: int | None = None, settings: StyleSettings | None = None
               ) -> int:
-    """oidin(): strtoul() semantics; -2147483648..-1 wrap around to the upper half."""
+    """oidin(): strtoul() semantics; -2147483648..-1 wrap around to the upper half.
+
+    strtoul() itself only overflows past 64 bits; the 32-bit range is checked after the
+    trailing-junk check."""
     value, rest = _scan(text)
     if value is None:
-        if text == "":
-            return 0  # strtoul() parses nothing, and PostgreSQL lets that through as 0
         raise invalid_syntax("oid", text)
-    if not (0 <= value < 1 << 32 or -(1 << 31) <= value < 0):
+    if abs(value) >= 1 << 64:
         raise error(f'value "{text}" is out of range for type oid', OUT_OF_RANGE)
     if rest.strip(C_SPACE):
         raise invalid_syntax("oid", text)
+    if not (0 <= value < 1 << 32 or -(1 << 31) <= value < 0):
+        raise error(f'value "{text}" is out of range for type oid', OUT_OF_RANGE)
     return value % (1 << 32)
 
 

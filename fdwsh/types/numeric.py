@@ -58,12 +58,7 @@ def _scan(text: str, s: str) -> tuple[Decimal, str]:
         if abs(exponent) >= 0x7FFFFFFF // 2:
             raise _overflow()
         rest = rest[em.end():]
-    value = Decimal(body)
-    if exponent:
-        value = value.scaleb(exponent, _BIG)
-    if value.as_tuple().exponent > 0:  # type: ignore[operator]
-        value = value.quantize(Decimal(1), context=_BIG)
-    return value, rest
+    return Decimal(f"{body}e{exponent}" if exponent else body), rest
 
 
 def _int_digits(value: Decimal) -> int:
@@ -71,6 +66,13 @@ def _int_digits(value: Decimal) -> int:
     if value.is_zero():
         return 0
     return max(0, value.adjusted() + 1)
+
+
+def _field_overflow(precision: int, scale: int, maxdigits: int) -> Exception:
+    bound = f"10^{maxdigits}" if maxdigits else "1"
+    return error("numeric field overflow", OUT_OF_RANGE,
+                 detail=f"A field with precision {precision}, scale {scale} "
+                        f"must round to an absolute value less than {bound}.")
 
 
 def apply_typmod(value: Decimal, typmod: int) -> Decimal:
@@ -86,13 +88,12 @@ def apply_typmod(value: Decimal, typmod: int) -> Decimal:
                            "cannot hold an infinite value.")
     if value.is_nan():
         return value
-    rounded = value.quantize(Decimal(1).scaleb(-scale), rounding=ROUND_HALF_UP, context=_BIG)
     maxdigits = precision - scale
-    if _int_digits(rounded) > maxdigits:
-        bound = f"10^{maxdigits}" if maxdigits else "1"
-        raise error("numeric field overflow", OUT_OF_RANGE,
-                    detail=f"A field with precision {precision}, scale {scale} "
-                           f"must round to an absolute value less than {bound}.")
+    if not value.is_zero() and value.adjusted() + 1 > maxdigits:
+        raise _field_overflow(precision, scale, maxdigits)
+    rounded = value.quantize(Decimal(1).scaleb(-scale), rounding=ROUND_HALF_UP, context=_BIG)
+    if not rounded.is_zero() and rounded.adjusted() + 1 > maxdigits:
+        raise _field_overflow(precision, scale, maxdigits)
     if scale < 0:
         rounded = rounded.quantize(Decimal(1), context=_BIG)
     return rounded
@@ -105,9 +106,10 @@ def parse_numeric(text: str, typmod: int | None = None, settings: StyleSettings 
     value, rest = special if special is not None else _scan(text, s)
     if rest.strip(C_SPACE):
         raise _syntax(text)
+    value = check_range(value)
     if typmod is not None and typmod >= VARHDRSZ:
         value = apply_typmod(value, typmod)
-    return check_range(value)
+    return value
 
 
 def check_range(value: Decimal) -> Decimal:
@@ -117,6 +119,8 @@ def check_range(value: Decimal) -> Decimal:
     exp = value.as_tuple().exponent
     if -exp > DSCALE_MAX or _int_digits(value) > MAX_INT_DIGITS:  # type: ignore[operator]
         raise _overflow()
+    if exp > 0:  # type: ignore[operator]
+        value = value.quantize(Decimal(1), context=_BIG)
     return value
 
 
