@@ -9,8 +9,8 @@ from typing import Any
 
 from fdwsh.exec import pgerrors as E
 from fdwsh.exec import values
-from fdwsh.exec.fn_string import quote_ident, quote_literal
 from fdwsh.exec.functions import factory, register
+from fdwsh.quoting import quote_ident, quote_literal
 from fdwsh.sql import oids as T
 
 

@@ -13,6 +13,7 @@ from typing import Any
 from fdwsh.exec import pgerrors as E
 from fdwsh.exec import regex, values
 from fdwsh.exec.functions import factory, register
+from fdwsh.quoting import quote_ident, quote_literal
 from fdwsh.sql import oids as T
 
 register("textcat")(lambda a, b: a + b)
@@ -20,8 +21,10 @@ register("textlen")(len)
 register("bpcharlen")(lambda s: len(s.rstrip(" ")))
 register("textoctetlen", "bpcharoctetlen")(lambda s: len(s.encode()))
 register("byteaoctetlen")(len)
-register("upper")(lambda s: s.upper())
-register("lower")(lambda s: s.lower())
+_UPPER = str.maketrans("abcdefghijklmnopqrstuvwxyz", "ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+_ALNUM = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
+register("upper")(lambda s: s.translate(_UPPER))  # the C collation changes ASCII letters only
+register("lower")(regex.ascii_lower)
 register("text_reverse")(lambda s: s[::-1])
 register("text_starts_with")(lambda s, p: s.startswith(p))
 register("ascii")(lambda s: ord(s[0]) if s else 0)
@@ -35,8 +38,13 @@ def _any_cat(node: Any, ctx: Any) -> Any:
     settings = ctx.settings
 
     def text_of(oid: int, v: Any) -> str:
+        """``$2::text``: the cast to text (booleans spell true/false), else the output."""
         if oid in (T.TEXT, T.VARCHAR, T.UNKNOWN, T.NAME):
             return str(v)
+        if oid == T.BOOL:
+            return "true" if v else "false"
+        if oid == T.BPCHAR:
+            return v.rstrip(" ")
         return values.format_output(oid, v, settings)
     return lambda a, b: text_of(left, a) + text_of(right, b)
 
@@ -56,8 +64,8 @@ def _chr(code: int) -> str:
 def _initcap(s: str) -> str:
     out, word = [], False
     for c in s:
-        out.append(c.lower() if word else c.upper())
-        word = c.isalnum()
+        out.append(regex.ascii_lower(c) if word else c.translate(_UPPER))
+        word = c in _ALNUM or ord(c) > 127
     return "".join(out)
 
 
@@ -160,18 +168,8 @@ def _to_hex64(node: Any, ctx: Any) -> Any:
     return lambda n: format(n & 0xFFFFFFFFFFFFFFFF, "x")
 
 
-@register("quote_ident")
-def quote_ident(s: str) -> str:
-    from fdwsh.quoting import quote_identifier
-    return quote_identifier(s)
-
-
-@register("quote_literal")
-def quote_literal(s: str) -> str:
-    escaped = s.replace("'", "''")
-    if "\\" in s:
-        return "E'" + escaped.replace("\\", "\\\\") + "'"
-    return "'" + escaped + "'"
+register("quote_ident")(quote_ident)
+register("quote_literal")(quote_literal)
 
 
 register("quote_nullable")(lambda s: "NULL" if s is None else quote_literal(s))

@@ -50,8 +50,8 @@ def _load() -> None:
     global _LOADED
     if not _LOADED:
         _LOADED = True
-        from fdwsh.exec import (fn_casts, fn_compare, fn_datetime, fn_math,  # noqa: F401
-                                fn_misc, fn_numeric, fn_string)
+        from fdwsh.exec import (arrays, fn_casts, fn_compare, fn_datetime,  # noqa: F401
+                                fn_math, fn_misc, fn_numeric, fn_string)
 
 
 def is_implemented(target: Function | Operator) -> bool:

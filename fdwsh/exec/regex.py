@@ -193,7 +193,25 @@ def compile_are(pattern: str, flags: str) -> re.Pattern[str]:
     try:
         return re.compile(text, bits)
     except re.error as exc:
-        raise E.invalid(f"invalid regular expression: {exc.msg}", "2201B") from None
+        raise E.invalid(f"invalid regular expression: {_message(exc.msg)}", "2201B") from None
+
+
+_RE_MESSAGES = (("missing )", "parentheses () not balanced"),
+                ("unbalanced parenthesis", "parentheses () not balanced"),
+                ("unterminated character set", "brackets [] not balanced"),
+                ("nothing to repeat", "quantifier operand invalid"),
+                ("multiple repeat", "quantifier operand invalid"),
+                ("bad escape", "invalid escape \\ sequence"),
+                ("bad character range", "invalid character range"),
+                ("invalid group reference", "invalid backreference number"))
+
+
+def _message(python_message: str) -> str:
+    """PostgreSQL's wording for the common regex syntax errors."""
+    for start, message in _RE_MESSAGES:
+        if python_message.startswith(start):
+            return message
+    return python_message
 
 
 def search(pattern: str, flags: str, s: str) -> re.Match[str] | None:

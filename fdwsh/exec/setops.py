@@ -40,7 +40,7 @@ def run_set_operation(an: Analyzer, stmt: ast.SelectStmt) -> LocalRelation:
     context = _NAMES[stmt.op]
     if len(left.columns) != len(right.columns):
         raise error(f"each {context} query must have the same number of columns", "42601",
-                    _first_location(stmt.rarg))
+                    _first_location(an, stmt.rarg))
     columns, lconv, rconv = [], [], []
     for i, (lc, rc) in enumerate(zip(left.columns, right.columns)):
         lexpr = ir.Var(i, lc.type, lc.typmod, lc.name, _expr_loc(left, i))
@@ -79,11 +79,25 @@ def _expr_loc(rel: LocalRelation, i: int) -> int:
     return ir.expr_location(rel.exprs[i]) if i < len(rel.exprs) else -1
 
 
-def _first_location(stmt: ast.SelectStmt) -> int:
+def _first_location(an: Analyzer, stmt: ast.SelectStmt) -> int:
+    """Where PostgreSQL points for a column-count mismatch: the right side's first column."""
+    while stmt.op != SetOperation.SETOP_NONE:
+        stmt = stmt.larg
     if stmt.targetList:
-        val = stmt.targetList[0].val
-        return getattr(val, "location", -1) if val is not None else -1
+        return _leftmost(an, stmt.targetList[0].val)
+    if stmt.valuesLists:
+        return _leftmost(an, stmt.valuesLists[0][0])
     return -1
+
+
+def _leftmost(an: Analyzer, node: ast.Node) -> int:
+    """exprLocation() of a raw expression: operators report their left operand's start."""
+    if isinstance(node, ast.A_Expr) and node.lexpr is not None:
+        return _leftmost(an, node.lexpr)
+    if isinstance(node, ast.TypeCast):
+        inner = _leftmost(an, node.arg)
+        return inner if inner >= 0 else an.ps.loc(node)
+    return an.ps.loc(node)
 
 
 def _convert(an: Analyzer, rows: list[tuple[Any, ...]], exprs: list[ir.Expr]

@@ -124,6 +124,13 @@ def coerce_type(ps: ParseState, node: ir.Expr, target: int, typmod: int, context
         return node
     if source == T.UNKNOWN and isinstance(node, ir.Const):
         return _coerce_unknown_const(ps, node, target, typmod)
+    if isinstance(node, ir.CollateExpr):
+        # push the coercion under the COLLATE (dropping it for a non-collatable target), so
+        # that an unknown literal below is still read as a constant
+        inner = coerce_type(ps, node.arg, target, typmod, context, cformat, location)
+        if not _type(target).collatable:
+            return inner
+        return ir.CollateExpr(inner, node.collation, target, inner.typmod, node.location)
     path, func = find_coercion_pathway(target, source, context)
     if path == PATH_NONE:
         raise error(f"failed to find conversion function from {format_type(source)} to "

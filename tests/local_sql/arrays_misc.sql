@@ -1,0 +1,14 @@
+SELECT ARRAY[1, 2, 3], ARRAY['a', 'b'], ARRAY[1.5, 2], ARRAY[NULL, 1], ARRAY[ARRAY[1, 2], ARRAY[3, 4]];
+SELECT (ARRAY[10, 20, 30])[2], (ARRAY[10, 20, 30])[5], (ARRAY[1, 2, 3])[2:3], '{1,2,3}'::int[];
+SELECT ARRAY[1, 2] = ARRAY[1, 2], ARRAY[1, 2] < ARRAY[1, 3], ARRAY[1] || ARRAY[2], ARRAY[1] || 2, 0 || ARRAY[1];
+SELECT ARRAY['a', NULL]::text[], ARRAY[1, 2]::text[], ARRAY['1', '2']::int[];
+SELECT pg_typeof(1), pg_typeof('a'), pg_typeof(1.5), pg_typeof(1::int8), pg_typeof(ARRAY[1]), pg_typeof(NULL);
+SELECT num_nulls(1, NULL, NULL), num_nonnulls(1, NULL, 'a');
+SELECT int4('5'), text(123), float8(1), numeric(3), int8(2.5);
+SELECT CAST('42' AS integer), CAST(3.7 AS int), CAST(1 AS text), CAST('t' AS boolean), CAST(10 AS numeric(5, 2));
+SELECT '123'::int::text::int + 1, 12::text || 'x', true::text, 1.50::text;
+SELECT 1::boolean;
+SELECT 'a'::int;
+SELECT '1.5'::int;
+SELECT 'x' COLLATE "C" < 'y', 1 COLLATE "C";
+SELECT current_user, session_user;
