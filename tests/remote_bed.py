@@ -22,6 +22,7 @@ table names a remote table that is gone.  Tests must not change either catalog (
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -193,6 +194,19 @@ CREATE FOREIGN TABLE ft_narrow (id int, a text, b int) SERVER loopback
 CREATE FOREIGN TABLE ft_mismatch (id int, val int) SERVER loopback
     OPTIONS (table_name 'mismatch');
 """
+
+
+# postgres_fdw and fdwsh deparse different (equivalent) remote SQL: postgres_fdw sends
+# `SELECT "C 1" FROM "S 1"."T 1" WHERE ((("C 1" / 0) > 0))`, fdwsh the query with each foreign
+# table replaced by a subquery of its remote columns.  So where outputs are compared, the
+# remote SQL text is blanked on the lines postgres_fdw's pgfdw_report_error() writes it (the
+# CONTEXT line, or the line after a remote context); the line itself must be on both sides.
+_REMOTE_SQL = re.compile(r"^((?:CONTEXT:  )?remote SQL command: ).*$", re.MULTILINE)
+
+
+def normalise_remote_sql(output: str) -> str:
+    """``output`` with the text after ``remote SQL command: `` blanked (see above)."""
+    return _REMOTE_SQL.sub(r"\1<remote SQL>", output)
 
 
 def psql_env(cluster: Cluster, dbname: str) -> dict[str, str]:

@@ -17,22 +17,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.remote_bed import QueryBed, query_bed  # noqa: F401  (the fixture)
+from tests.remote_bed import QueryBed, normalise_remote_sql, query_bed  # noqa: F401
 
 QUERY_DIR = Path(__file__).parent / "oracle" / "queries"
 SCRIPTS = sorted(p.name for p in QUERY_DIR.glob("*.sql"))
-
-# postgres_fdw and fdwsh deparse different (equivalent) remote SQL: postgres_fdw sends
-# `SELECT "C 1" FROM "S 1"."T 1" WHERE ((("C 1" / 0) > 0))`, fdwsh the query with each foreign
-# table replaced by a subquery of its remote columns.  The remote SQL text is therefore
-# blanked on the lines postgres_fdw's pgfdw_report_error() writes it (the CONTEXT line, or
-# the line after a remote context); the line itself must still be there on both sides.
-_REMOTE_SQL = re.compile(r"^((?:CONTEXT:  )?remote SQL command: ).*$", re.MULTILINE)
-
-
-def normalise_remote_sql(output: str) -> str:
-    return _REMOTE_SQL.sub(r"\1<remote SQL>", output)
-
 
 def script_args(path: Path) -> list[str]:
     """Command-line flags from a ``-- psql-args:`` first line."""
