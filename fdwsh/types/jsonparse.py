@@ -56,7 +56,7 @@ class Lexer:
         self.decode = decode
         self.start: int | None = 0
         self.term = 0
-        self.kind = END
+        self.kind = "INVALID"  # the type of the last token lexed successfully
         self.line = 1
         self.line_start = 0
         self.value: object = None
@@ -155,23 +155,29 @@ class Lexer:
                     s, hi = self._unicode(s, hi, out)
                     continue
                 if self.decode and hi != -1:
-                    raise JsonError("Unicode low surrogate must follow a high surrogate.")
+                    self._fail_after(s)
                 if data[s] not in _ESCAPES:
                     self.start, self.term = s, s + _mblen(data[s])
                     raise JsonError(f'Escape sequence "\\{self.token_text()}" is invalid.')
                 out.append(_ESCAPES[data[s]])
             else:
                 if self.decode and hi != -1:
-                    raise JsonError("Unicode low surrogate must follow a high surrogate.")
+                    self._fail_after(s)
                 end = s + 1
                 while end < n and data[end] not in b'"\\' and data[end] >= 32:
                     end += 1
                 out.append(data[s:end].decode())
                 s = end - 1
         if self.decode and hi != -1:
-            raise JsonError("Unicode low surrogate must follow a high surrogate.")
+            self._fail_after(s)
         self.term, self.kind = s + 1, STRING
         self.value = "".join(out) if self.decode else None
+
+    def _fail_after(self, s: int, detail: str = "Unicode low surrogate must follow a high "
+                    "surrogate.", unicode: bool = False) -> None:
+        """FAIL_AT_CHAR_END(): the error's context ends after the character at ``s``."""
+        self.term = s + _mblen(self.data[s])
+        raise JsonError(detail, unicode)
 
     def _unicode(self, s: int, hi: int, out: list[str]) -> tuple[int, int]:
         data, n, ch = self.data, len(self.data), 0
@@ -188,17 +194,17 @@ class Lexer:
             return s, hi
         if 0xD800 <= ch <= 0xDBFF:
             if hi != -1:
-                raise JsonError("Unicode high surrogate must not follow a high surrogate.")
+                self._fail_after(s, "Unicode high surrogate must not follow a high surrogate.")
             return s, ch
         if 0xDC00 <= ch <= 0xDFFF:
             if hi == -1:
-                raise JsonError("Unicode low surrogate must follow a high surrogate.")
+                self._fail_after(s)
             ch = ((hi & 0x3FF) << 10) + (ch & 0x3FF) + 0x10000
             hi = -1
         if hi != -1:
-            raise JsonError("Unicode low surrogate must follow a high surrogate.")
+            self._fail_after(s)
         if ch == 0:
-            raise JsonError("\\u0000 cannot be converted to text.", unicode=True)
+            self._fail_after(s, "\\u0000 cannot be converted to text.", unicode=True)
         out.append(chr(ch))
         return s, hi
 

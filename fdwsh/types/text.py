@@ -64,7 +64,8 @@ def parse_char(text: str, typmod: int | None = None, settings: StyleSettings | N
 
     The value is kept as a one-character string whose code point is the byte (0-255)."""
     if len(text) == 4 and text[0] == "\\" and all(c in "01234567" for c in text[1:]):
-        return chr(int(text[1:], 8) & 0xFF)
+        code = int(text[1:], 8) & 0xFF
+        return chr(code) if code else ""
     raw = text.encode()
     return chr(raw[0]) if raw else ""
 
