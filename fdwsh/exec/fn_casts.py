@@ -80,7 +80,7 @@ def _numeric_to_float(v: Decimal) -> float:
         return math.nan
     if v.is_infinite():
         return math.inf if v > 0 else -math.inf
-    result = float(v)
+    result = float(v) if not v.is_zero() else 0.0
     if math.isinf(result):
         raise E.invalid(f'"{v}" is out of range for type double precision', "22003")
     return result

@@ -53,10 +53,21 @@ register("numeric_floor")(lambda v: v if not v.is_finite() else normalize(
 register("numeric_sign")(lambda v: v if v.is_nan() else Decimal(
     0 if v.is_zero() else (-1 if v.is_signed() else 1)))
 register("numeric_scale")(lambda v: dscale(v) if v.is_finite() else None)
-register("dround")(lambda v: v if not math.isfinite(v) else float(round(v)))
-register("dtrunc")(lambda v: v if not math.isfinite(v) else float(math.trunc(v)))
-register("dceil")(lambda v: v if not math.isfinite(v) else float(math.ceil(v)))
-register("dfloor")(lambda v: v if not math.isfinite(v) else float(math.floor(v)))
+
+
+def _c_rounding(fn: Any) -> Any:
+    """C's rint/trunc/ceil/floor: a zero result keeps the argument's sign (-0)."""
+    def rounded(v: float) -> float:
+        if not math.isfinite(v):
+            return v
+        return math.copysign(float(fn(v)), v)
+    return rounded
+
+
+register("dround")(_c_rounding(round))
+register("dtrunc")(_c_rounding(math.trunc))
+register("dceil")(_c_rounding(math.ceil))
+register("dfloor")(_c_rounding(math.floor))
 register("dsign")(lambda v: v if math.isnan(v) else (0.0 if v == 0 else math.copysign(1.0, v)))
 
 

@@ -155,6 +155,8 @@ def normalize(value: Decimal) -> Decimal:
         exp = value.as_tuple().exponent
         if isinstance(exp, int) and exp > 0:
             value = value.quantize(Decimal(1), context=NUMERIC_CTX)
+        if value.is_zero() and value.is_signed():  # numeric has no negative zero
+            value = value.copy_abs()
         return check_range(value)
     return value
 

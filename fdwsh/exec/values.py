@@ -14,7 +14,7 @@ from functools import cache
 from typing import Any
 
 from fdwsh.errors import FeatureNotSupported
-from fdwsh.pgtypes import type_by_oid
+from fdwsh.pgtypes import format_type, type_by_oid
 
 Parse = Callable[[str, int, Any], Any]
 Format = Callable[[Any, Any], str]
@@ -32,10 +32,18 @@ def _io(oid: int) -> tuple[Parse, Format]:
     t = type_by_oid(oid)
     if t is None:
         raise FeatureNotSupported(f"type with OID {oid} is not supported")
+    if t.name == "regtype":  # values are type OIDs (pg_typeof), shown as format_type()
+        return _parse_regtype, lambda v, settings: format_type(v)
     from fdwsh.types import type_io
 
     io = type_io(t.name)
     return io.parse, io.format
+
+
+def _parse_regtype(text: str, typmod: int, settings: Any) -> int:
+    from fdwsh.pgtypes import parse_type
+
+    return parse_type(text).type.oid
 
 
 def parse_input(oid: int, text: str, typmod: int, settings: Any) -> Any:
