@@ -257,8 +257,6 @@ def _loop(fields: list[tuple[str, str]], st: State, tm: Tm, time_only: bool,
         if tmask & st.fmask:
             raise DtError(L.BAD_FORMAT)
         st.fmask |= tmask
-    if st.ptype != 0:
-        raise DtError(L.BAD_FORMAT)
 
 
 def _resolve_zone(st: State, tm: Tm) -> None:

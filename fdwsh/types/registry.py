@@ -105,6 +105,8 @@ def canonical_name(type_name: str) -> tuple[str, bool]:
     if is_array:
         name = name[:-2].rstrip()
     low = name if name == '"char"' else name.lower().strip('"')
+    if low.startswith("interval ") or low.startswith("interval("):
+        low = "interval"  # field qualifiers: interval day to second
     if low.startswith("_") and low[1:] in _SCALARS | {"char": None}:
         return low[1:], True
     return ALIASES.get(low, low), is_array

@@ -28,10 +28,14 @@ _CYCLE = 146_097 * USEC_PER_DAY
 TZ_STRLEN_MAX = 255
 
 
-def _clamp(usec: int) -> int:
-    """An instant Python can hold with the same zone rules (earliest rules, 400-year cycle)."""
+def _clamp(usec: int, cyclic: bool = False) -> int:
+    """An instant Python can hold with the same zone rules: the zone's earliest rules before
+    year 1 (or, for rule-only POSIX zones, the same day of the 400-year Gregorian cycle), the
+    same day of the cycle after 9999."""
     if usec < _PY_MIN:
-        return _PY_MIN
+        if not cyclic:
+            return _PY_MIN
+        return usec + ((_PY_MIN - usec) // _CYCLE + 1) * _CYCLE
     if usec > _PY_MAX:
         return usec - ((usec - _PY_MAX) // _CYCLE + 1) * _CYCLE
     return usec
@@ -74,7 +78,9 @@ class Zone:
         """(offset east in seconds, abbreviation) in effect at a UTC instant."""
         if self.single is not None:
             return self.single
-        local = (EPOCH_UTC + timedelta(microseconds=_clamp(usec))).astimezone(self.tzinfo)
+        cyclic = isinstance(self.tzinfo, PosixTz)
+        local = (EPOCH_UTC + timedelta(microseconds=_clamp(usec, cyclic))).astimezone(
+            self.tzinfo)
         off = local.utcoffset()
         return (0 if off is None else int(off.total_seconds())), local.tzname() or ""
 
@@ -82,7 +88,8 @@ class Zone:
         """DetermineTimeZoneOffset(): the offset east for a local wall-clock time."""
         if self.fixed_offset is not None:
             return self.fixed_offset
-        naive = EPOCH + timedelta(microseconds=_clamp(usec) // 1_000_000 * 1_000_000)
+        cyclic = isinstance(self.tzinfo, PosixTz)
+        naive = EPOCH + timedelta(microseconds=_clamp(usec, cyclic) // 1_000_000 * 1_000_000)
         offs = [naive.replace(tzinfo=self.tzinfo, fold=f).utcoffset() for f in (0, 1)]
         return min(int(o.total_seconds()) for o in offs if o is not None)
 
