@@ -65,7 +65,7 @@ def _initcap(s: str) -> str:
     out, word = [], False
     for c in s:
         out.append(regex.ascii_lower(c) if word else c.translate(_UPPER))
-        word = c in _ALNUM or ord(c) > 127
+        word = c in _ALNUM
     return "".join(out)
 
 

@@ -21,23 +21,66 @@ _CLASSES = {
     "word": r"\w", "cntrl": r"\x00-\x1f\x7f", "print": r"\x20-\x7e", "graph": r"\x21-\x7e",
 }
 _ESCAPES = {"m": r"\b(?=\w)", "M": r"\b(?<=\w)", "y": r"\b", "Y": r"\B", "Z": r"\Z",
-            "A": r"\A"}
+            "A": r"\A", "b": r"\x08", "B": r"\\", "e": r"\x1b"}
 
 
-@lru_cache(maxsize=256)
-def _like_regex(pattern: str, icase: bool) -> re.Pattern[str]:
-    out, i = [], 0
-    while i < len(pattern):
-        c = pattern[i]
+_TRUE, _FALSE, _ABORT = 1, 0, -1
+
+
+def _end_escape() -> Exception:
+    return E.invalid("LIKE pattern must not end with escape character", _ESCAPE_SEQ)
+
+
+def _match_text(t: str, ti: int, p: str, pi: int) -> int:
+    """like_match.c MatchText(): TRUE, FALSE, or ABORT (no later start can match).  The
+    escape error is raised only when matching reaches the escape, as in PostgreSQL."""
+    tlen, plen = len(t), len(p)
+    if plen - pi == 1 and p[pi] == "%":
+        return _TRUE
+    while ti < tlen and pi < plen:
+        c = p[pi]
         if c == "\\":
-            if i + 1 >= len(pattern):
-                raise E.invalid("LIKE pattern must not end with escape character", _ESCAPE_SEQ)
-            out.append(re.escape(pattern[i + 1]))
-            i += 2
-            continue
-        out.append(".*" if c == "%" else "." if c == "_" else re.escape(c))
-        i += 1
-    return re.compile("".join(out), re.DOTALL | (re.IGNORECASE if icase else 0))
+            pi += 1
+            if pi >= plen:
+                raise _end_escape()
+            if p[pi] != t[ti]:
+                return _FALSE
+        elif c == "%":
+            pi += 1
+            while pi < plen:
+                if p[pi] == "%":
+                    pi += 1
+                elif p[pi] == "_":
+                    if ti >= tlen:
+                        return _ABORT
+                    ti += 1
+                    pi += 1
+                else:
+                    break
+            if pi >= plen:
+                return _TRUE
+            if p[pi] == "\\":
+                if plen - pi < 2:
+                    raise _end_escape()
+                first = p[pi + 1]
+            else:
+                first = p[pi]
+            while ti < tlen:
+                if t[ti] == first:
+                    matched = _match_text(t, ti, p, pi)
+                    if matched != _FALSE:
+                        return matched
+                ti += 1
+            return _ABORT
+        elif c != "_" and c != t[ti]:
+            return _FALSE
+        ti += 1
+        pi += 1
+    if ti < tlen:
+        return _FALSE
+    while pi < plen and p[pi] == "%":
+        pi += 1
+    return _TRUE if pi >= plen else _ABORT
 
 
 def like(s: str | bytes, pattern: str | bytes, icase: bool) -> bool:
@@ -46,7 +89,7 @@ def like(s: str | bytes, pattern: str | bytes, icase: bool) -> bool:
     assert isinstance(pattern, str)
     if icase:
         s, pattern = ascii_lower(s), ascii_lower(pattern)
-    return _like_regex(pattern, False).fullmatch(s) is not None
+    return _match_text(s, 0, pattern, 0) == _TRUE
 
 
 _LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
@@ -132,6 +175,10 @@ def translate_are(pattern: str) -> str:
         c = pattern[i]
         if c == "\\" and i + 1 < n:
             nxt = pattern[i + 1]
+            if nxt == "c" and i + 2 < n:  # \cX: the control character of X
+                out.append(re.escape(chr(ord(pattern[i + 2]) & 0x1F)))
+                i += 3
+                continue
             out.append(_ESCAPES.get(nxt, c + nxt))
             i += 2
         elif c == "[":
