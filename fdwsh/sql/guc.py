@@ -78,7 +78,9 @@ class Gucs:
 
     def show(self, name: str) -> str:
         """SHOW name: the setting as PostgreSQL displays it."""
-        key, _ = self.lookup(name)
+        key, d = self.lookup(name)
+        if d is not None and d.per_txn and self._session is None:
+            return self._values["default_" + key]  # each implicit transaction starts afresh
         return self._values[key]
 
     def display_name(self, name: str) -> str:
@@ -128,7 +130,11 @@ class Gucs:
     # -- transactions ---------------------------------------------------------------------------
 
     def begin(self) -> None:
-        """A transaction block starts: remember the values a ROLLBACK goes back to."""
+        """A transaction block starts: remember the values a ROLLBACK goes back to; the
+        transaction_* settings start from their default_transaction_* values."""
+        for key, d in DEFS.items():
+            if d.per_txn:
+                self._values[key] = self._values["default_" + key]
         self._start = (dict(self._values), dict(self._names))
         self._session = dict(self._values)
 
@@ -136,16 +142,15 @@ class Gucs:
         """End of block: plain SETs stay, SET LOCAL and transaction_* values end."""
         if self._session is not None:
             self._values = self._session
-            for key, d in DEFS.items():
-                if d.per_txn:
-                    self._values[key] = self._reset[key]
         self._session = self._start = None
         self._zone = self._types = None
 
     def rollback(self) -> None:
         """A rolled-back block undoes every SET made in it."""
         if self._start is not None:
-            self._values, self._names = dict(self._start[0]), dict(self._start[1])
+            self._values = dict(self._start[0])
+            for key in self._names:  # placeholders stay defined, with their reset value
+                self._values.setdefault(key, self._reset.get(key, ""))
         self._session = None
         self.commit()
 
@@ -155,8 +160,10 @@ class Gucs:
                 None if self._session is None else dict(self._session))
 
     def restore(self, snap: Any) -> None:
-        values, names, session = snap
-        self._values, self._names = dict(values), dict(names)
+        values, _names, session = snap
+        self._values = dict(values)
+        for key in self._names:
+            self._values.setdefault(key, self._reset.get(key, ""))
         self._session = None if session is None else dict(session)
         self._zone = self._types = None
 
@@ -214,7 +221,7 @@ class Gucs:
 
     def all_settings(self) -> list[tuple[str, str, str]]:
         """SHOW ALL: (name, setting, description), ordered as PostgreSQL orders them."""
-        rows = [(d.name, self._values[k], d.desc) for k, d in DEFS.items()]
+        rows = [(d.name, self.show(k), d.desc) for k, d in DEFS.items()]
         return sorted(rows, key=lambda r: r[0].lower())
 
 
