@@ -22,6 +22,7 @@ _COMPARE = {"=": pyop.eq, "<>": pyop.ne, "<": pyop.lt, "<=": pyop.le, ">": pyop.
 _IDENTITY_TYPES = frozenset({T.INT2, T.INT4, T.INT8, T.OID, T.TEXT, T.VARCHAR, T.NAME, T.CHAR,
                              T.BOOL, T.BYTEA, T.UUID, T.UNKNOWN})
 _FLOATS = frozenset({T.FLOAT4, T.FLOAT8})
+_DATETIME = frozenset({T.DATE, T.TIME, T.TIMETZ, T.TIMESTAMP, T.TIMESTAMPTZ, T.INTERVAL})
 
 
 def _float_key(v: float) -> tuple[int, float]:
@@ -47,10 +48,9 @@ def key_function(oid: int) -> Callable[[Any], Any] | None:
         return _numeric_key
     if oid == T.BPCHAR:
         return _bpchar_key
-    from fdwsh.exec.fn_datetime import datetime_key
-    found = datetime_key(oid)
-    if found is not None:
-        return found
+    if oid in _DATETIME:
+        from fdwsh.exec.fn_clock import sort_key as datetime_key
+        return datetime_key(oid)
     from fdwsh.pgtypes import type_by_oid
     t = type_by_oid(oid)
     if t is not None and t.is_array:
@@ -74,8 +74,9 @@ def _array_key(elem: Callable[[Any], Any] | None) -> Callable[[Any], Any]:
     return key
 
 
-def comparison(op: Operator) -> Callable[[Any, Any], bool] | None:
-    """The implementation of a comparison operator between two orderable types."""
+def comparison(op: Operator, ctx: Any = None) -> Callable[[Any, Any], bool] | None:
+    """The implementation of a comparison operator between two orderable types (``ctx``:
+    the evaluation context, for comparisons that depend on the session's TimeZone)."""
     cmp = _COMPARE.get(op.name)
     if cmp is None or op.kind != "b" or op.result != T.BOOL:
         return None
@@ -83,8 +84,8 @@ def comparison(op: Operator) -> Callable[[Any, Any], bool] | None:
     if left != right and not ({left, right} <= {T.INT2, T.INT4, T.INT8} or
                               {left, right} <= _FLOATS or
                               {left, right} <= {T.TEXT, T.NAME}):
-        from fdwsh.exec.fn_datetime import cross_type_comparison
-        return cross_type_comparison(op, cmp)
+        from fdwsh.exec.fn_clock import cross_comparison
+        return cross_comparison(op, cmp, ctx)
     try:
         key = key_function(left)
     except KeyError:

@@ -73,7 +73,7 @@ def implementation(target: Function | Operator, node: Any, ctx: EvalContext) -> 
         return _SIMPLE[impl]
     if isinstance(target, Operator):
         from fdwsh.exec.fn_compare import comparison
-        found = comparison(target)
+        found = comparison(target, ctx)
         if found is not None:
             return found
         sig = (f"{format_type(target.left)} {target.name} " if target.left else
@@ -86,7 +86,7 @@ def implementation(target: Function | Operator, node: Any, ctx: EvalContext) -> 
 def sql_value_function(node: Any, ctx: EvalContext) -> Callable[[], Any]:
     """CURRENT_USER, CURRENT_DATE ... as a callable of no arguments."""
     _load()
-    from fdwsh.exec.fn_datetime import clock_value
+    from fdwsh.exec.fn_clock import clock_value
     name = node.name
     if name in ("current_user", "current_role", "user", "session_user"):
         return lambda: ctx.user
