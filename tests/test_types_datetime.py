@@ -16,7 +16,7 @@ from tests.pgcluster import Cluster
 from tests.types_oracle import (DATESTYLES, TIMEZONES, Oracle, input_mismatches,
                                 round_trip_mismatches)
 
-HSET = settings(max_examples=25, deadline=None,
+HSET = settings(max_examples=40, deadline=None,
                 suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 
@@ -83,13 +83,18 @@ TIMESTAMPS = ["2024-01-01 12:00:00", "2024-01-01 12:00:00.123456", "2024-01-01 1
               "2024-01-01 t 12:00:00", "2024-01-01 t120000", "2024-01-01t12:00:00",
               "1999-01-08 040506", "1999-01-08 04:05:06.789-08", "2024-01-01 12:00:00+0530",
               "2024-01-01 12:00:00 GMT+2", "2024-01-01 12:00:00 gmt-2", "2024-06-01 noon",
-              "J2451187.5", "J2451187 12:00", "2024-01-01 z", "Sat Jan 01 12:00:00 2000 UTC"]
+              "J2451187.5", "J2451187 12:00", "2024-01-01 z", "Sat Jan 01 12:00:00 2000 UTC",
+              "2024-03-10 02:30:00", "2024-11-03 01:30:00", "2024-03-31 02:30", "2024-10-06 02:10",
+              "2024-04-07 01:45", "1883-11-18 12:03:58", "0001-01-01 00:00 BC", "2024-07-01 12:00 LMT",
+              "2024-07-01 12:00 +0330", "Mon Jul 01 12:00:00 2024 EDT", "01.07.2024 12:00:00 CEST",
+              "07/01/2024 12:00:00.5 PDT", "2024-07-01 12:00:00 IST", "2024-07-01 12:00 AEST"]
 
 
 @pytest.mark.parametrize("type_name", ["timestamp with time zone",
                                        "timestamp without time zone",
                                        "timestamp(0) with time zone", "timestamp(3)"])
-@pytest.mark.parametrize("timezone", ["UTC", "America/New_York", "Asia/Kolkata"])
+@pytest.mark.parametrize("timezone", ["UTC", "America/New_York", "Asia/Kolkata",
+                                      "Australia/Lord_Howe", "XYZ3ABC"])
 def test_timestamp_input_and_errors(oracle: Oracle, type_name: str, timezone: str) -> None:
     combo = {"timezone": timezone}
     assert input_mismatches(oracle, type_name, TIMESTAMPS, combo) == []
@@ -128,6 +133,27 @@ def test_timestamptz_property(oracle: Oracle, usecs: list[int], datestyle: str,
     literals = [format_timestamptz(ts_value(u, True), REMOTE) for u in usecs]
     combos = [{"datestyle": datestyle, "timezone": timezone}]
     assert round_trip_mismatches(oracle, "timestamp with time zone", literals, combos) == []
+
+
+@HSET
+@given(st.lists(st.integers(min_value=-211813488000000000, max_value=9223371331200000000 - 1),
+                min_size=5, max_size=12),
+       st.sampled_from(DATESTYLES), st.sampled_from(TIMEZONES),
+       st.sampled_from(["timestamp with time zone", "timestamp without time zone", "date"]))
+def test_reading_every_output_style_back(oracle: Oracle, usecs: list[int], datestyle: str,
+                                         timezone: str, type_name: str) -> None:
+    """What a style prints reads back under that style as the server reads it (zone
+    abbreviations, BC, day/month order), errors included."""
+    from fdwsh.types.dtcore import USECS_PER_DAY, date_value, ts_value
+    from tests.types_oracle import settings_for
+
+    s = settings_for(datestyle, timezone)
+    if type_name == "date":
+        literals = [type_io("date").format(date_value(u // USECS_PER_DAY), s) for u in usecs]
+    else:
+        literals = [type_io("timestamptz").format(ts_value(u, True), s) for u in usecs]
+    combo = {"datestyle": datestyle, "timezone": timezone}
+    assert input_mismatches(oracle, type_name, literals, combo) == []
 
 
 TIMES = ["00:00", "12:34:56", "12:34:56.789", "24:00:00", "24:00:01", "23:59:60",

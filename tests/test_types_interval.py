@@ -101,3 +101,19 @@ def test_interval_ordering_key() -> None:
     assert one_month.cmp_key() == io.parse("30 days", None, REMOTE).cmp_key()
     assert io.parse("1 day", None, REMOTE).cmp_key() < io.parse("25 hours", None,
                                                                 REMOTE).cmp_key()
+
+
+@settings(max_examples=40, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.tuples(st.integers(-10**6, 10**6), st.integers(-10**6, 10**6),
+                          st.integers(-10**15, 10**15)), min_size=5, max_size=12),
+       st.sampled_from(INTERVALSTYLES), st.sampled_from(INTERVALSTYLES))
+def test_reading_other_styles(oracle: Oracle, parts: list[tuple[int, int, int]],
+                              written: str, read: str) -> None:
+    """Text printed in one IntervalStyle read under another (sql_standard's sign rules)."""
+    from fdwsh.types.interval import format_interval
+    from tests.types_oracle import settings_for
+
+    s = settings_for(intervalstyle=written)
+    literals = [format_interval(Interval(*p), s) for p in parts]
+    assert input_mismatches(oracle, "interval", literals, {"intervalstyle": read}) == []
