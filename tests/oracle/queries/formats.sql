@@ -40,3 +40,8 @@ SELECT id, name FROM regions ORDER BY id;
 \pset expanded off
 SELECT id, c_text FROM ft_types WHERE id = 3 \gx
 SELECT count(*) FROM orders \g
+\pset format wrapped
+\pset columns 60
+SELECT id, c_text, c_json, c_textarr FROM ft_types ORDER BY id;
+\x on
+SELECT id, c_text, c_json, c_textarr FROM ft_types WHERE id IN (2, 3) ORDER BY id;

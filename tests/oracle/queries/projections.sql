@@ -38,3 +38,13 @@ FROM orders WHERE id IN (1, 2) ORDER BY id;
 SELECT id, md5(name) AS md5, encode(c_bytea, 'hex') AS hex
 FROM customers JOIN ft_types USING (id) WHERE id = 3;
 SELECT c1, c4, c5, c5 + interval '36 hours' AS later FROM ft1 WHERE c1 IN (1, 100) ORDER BY c1;
+TABLE regions;
+SELECT * FROM ONLY ft1 WHERE c1 = 1;
+SELECT c1, c1, c1 AS c1 FROM ft1 WHERE c1 = 1;
+SELECT t FROM regions t ORDER BY id;
+SELECT c_textarr[2:3] AS sl, c_jsonb #> '{nested,deep}' AS deep, c_jsonb ? 'a' AS has_a
+FROM ft_types ORDER BY id;
+SELECT 1 AS a FROM ft_one_row; SELECT 2 AS b FROM ft_one_row;
+\set lim 3
+\set st 'paid'
+SELECT id FROM orders WHERE status = :'st' ORDER BY id LIMIT :lim;
