@@ -64,10 +64,8 @@ def transform_func_call(ps: ParseState, node: ast.FuncCall) -> ir.Expr:
             raise error(f"function {written}(*) is not supported locally", "0A000", loc)
         raise error(f"{written}(*) specified, but {written} is not an aggregate function",
                     "42809", loc)
-    for arg in node.args or ():
-        if isinstance(arg, ast.NamedArgExpr):
-            raise error("named function arguments are not supported locally", "0A000",
-                        arg.location)
+    if any(isinstance(a, ast.NamedArgExpr) for a in node.args or ()):
+        return _named_call(ps, node, name, written)
     args = [transform_expr(ps, a) for a in node.args or ()]
     types = [a.type for a in args]
     arg_is_const = len(args) == 1 and isinstance(args[0], ir.Const)
@@ -88,6 +86,43 @@ def transform_func_call(ps: ParseState, node: ast.FuncCall) -> ir.Expr:
                     hint="No function matches the given name and argument types. You might "
                          "need to add explicit type casts.")
     return _build_call(ps, cand, args, types, written, node)
+
+
+#: Defaults of the named-parameter functions fdwsh evaluates (pg_proc.proargdefaults).
+_DEFAULTS = {"make_interval": (0, 0, 0, 0, 0, 0, 0.0)}
+
+
+def _named_call(ps: ParseState, node: ast.FuncCall, name: str, written: str) -> ir.Expr:
+    """f(a, b => x): arguments put in the declared order, omitted ones defaulted."""
+    from fdwsh.sql.pgproc import functions
+    from fdwsh.sql.resolve import Candidate
+    positional = [a for a in node.args if not isinstance(a, ast.NamedArgExpr)]
+    named = [a for a in node.args if isinstance(a, ast.NamedArgExpr)]
+    values = [transform_expr(ps, a) for a in positional]
+    named_values = {a.name: transform_expr(ps, a.arg) for a in named}
+    types = [v.type for v in values] + [v.type for v in named_values.values()]
+    labels: list[str | None] = [None] * len(values) + list(named_values)
+    for fn in functions().get(name, ()):
+        if len(fn.argnames) < len(fn.args) or name not in _DEFAULTS:
+            continue
+        order = dict(zip(fn.argnames, range(len(fn.args))))
+        if any(k not in order or order[k] < len(values) for k in named_values):
+            continue
+        args: list[ir.Expr] = []
+        for i, declared in enumerate(fn.args):
+            if i < len(values):
+                args.append(values[i])
+            elif fn.argnames[i] in named_values:
+                args.append(named_values[fn.argnames[i]])
+            else:
+                args.append(ir.Const(declared, _DEFAULTS[name][i]))
+        cand = Candidate(fn, fn.args)
+        from fdwsh.sql.coerce import can_coerce_types, IMPLICIT
+        if can_coerce_types([a.type for a in args], list(fn.args), IMPLICIT):
+            return _build_call(ps, cand, args, [a.type for a in args], written, node)
+    raise error(f"function {func_signature(written, types, labels)} does not exist", "42883",
+                node.location, hint="No function matches the given name and argument types. "
+                                    "You might need to add explicit type casts.")
 
 
 def _is_known_overload_name(name: str) -> bool:

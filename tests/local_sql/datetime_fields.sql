@@ -1,0 +1,18 @@
+SELECT extract(year from timestamp '2024-05-06 07:08:09.5'), extract(month from date '2024-05-06'), extract(second from timestamp '2024-05-06 07:08:09.5'), extract(epoch from timestamp '2024-01-01 00:00:01');
+SELECT extract(dow from date '2024-05-05'), extract(isodow from date '2024-05-05'), extract(doy from date '2024-12-31'), extract(week from date '2024-12-30'), extract(isoyear from date '2021-01-01'), extract(quarter from date '2024-05-06');
+SELECT extract(century from date '2000-01-01'), extract(century from date '2001-01-01'), extract(decade from date '2024-01-01'), extract(millennium from date '2001-01-01'), extract(julian from date '2024-01-01'), extract(epoch from date '2024-01-01');
+SELECT extract(milliseconds from timestamp '2024-01-01 00:00:12.345678'), extract(microseconds from time '00:00:12.5' + date '2024-01-01'), extract(julian from timestamp '2024-01-01 12:00');
+SELECT date_part('year', timestamp '2024-05-06'), date_part('second', timestamp '2024-05-06 07:08:09.25'), date_part('dow', date '2024-05-05'), date_part('epoch', timestamp '2024-01-01');
+SELECT extract(hour from interval '2 days 3 hours'), extract(minute from interval '-90 minutes'), extract(epoch from interval '1 year 2 months 3 days 04:05:06.5'), extract(month from interval '14 months'), extract(year from interval '14 months'), extract(second from interval '1.25 seconds');
+SELECT extract(epoch from timestamptz '2024-01-01 00:00:00+00'), extract(timezone from timestamptz '2024-01-01'), extract(hour from timestamptz '2024-01-01 10:00+02');
+SELECT extract(hour from date '2024-01-01');
+SELECT extract(foo from timestamp '2024-01-01');
+SELECT extract(year from 'infinity'::timestamp), extract(month from 'infinity'::timestamp);
+SELECT date_trunc('month', timestamp '2024-05-06 07:08:09'), date_trunc('year', timestamp '2024-05-06'), date_trunc('hour', timestamp '2024-05-06 07:08:09'), date_trunc('week', timestamp '2024-05-09 10:00'), date_trunc('quarter', timestamp '2024-05-06');
+SELECT date_trunc('day', timestamptz '2024-05-06 07:08:09+00'), date_trunc('decade', timestamp '2024-05-06'), date_trunc('century', timestamp '2024-05-06'), date_trunc('millennium', timestamp '2001-05-06'), date_trunc('milliseconds', timestamp '2024-01-01 00:00:00.123456');
+SELECT date_trunc('week', date '2024-01-01'), date_trunc('month', date '2024-02-15');
+SELECT date_trunc('fortnight', timestamp '2024-01-01');
+SELECT age(timestamp '2024-03-01', timestamp '2023-01-31'), age(timestamp '2023-01-31', timestamp '2024-03-01'), age(timestamp '2024-01-01 10:00', timestamp '2024-01-01 12:30'), age(date '2024-02-29', date '2023-02-28');
+SELECT make_date(2024, 2, 29), make_date(-44, 3, 15), make_timestamp(2024, 1, 2, 3, 4, 5.5), make_time(10, 20, 30.25), make_interval(years => 1), make_interval(1, 2, 3, 4, 5, 6, 7.5);
+SELECT make_date(2023, 2, 29);
+SELECT pg_typeof(extract(year from now())), pg_typeof(date_part('year', now())), extract(year from now()) = date_part('year', now());
