@@ -203,3 +203,18 @@ def test_a_declared_column_missing_remotely(
         + "SELECT b FROM ft_narrow WHERE id = 1;\n" + NEXT_STATEMENT)
     assert expected.count('ERROR:  column "b" does not exist\n') == 2
     assert got == expected
+
+
+@pytest.mark.parametrize("args", [
+    ["-c", "SELECT * FROM ft_dropped"],
+    ["-v", "ON_ERROR_STOP=1", "-f", "-"],
+    ["-1", "-f", "-"],
+], ids=["-c", "ON_ERROR_STOP", "single transaction"])
+def test_a_remote_failure_sets_psqls_exit_status(
+        query_bed: QueryBed, args: list[str]) -> None:  # noqa: F811
+    script = "SELECT count(*) FROM regions;\nSELECT * FROM ft_dropped;\n" + NEXT_STATEMENT
+    expected = query_bed.psql(*args, input=script)
+    got = query_bed.fdwsh(*args, input=script)
+    assert got.returncode == expected.returncode
+    assert normalise_remote_sql(got.stdout) == normalise_remote_sql(
+        expected.stdout.replace("psql:", "fdwsh:"))
