@@ -48,6 +48,9 @@ def key_function(oid: int) -> Callable[[Any], Any] | None:
         return _numeric_key
     if oid == T.BPCHAR:
         return _bpchar_key
+    if oid == T.JSONB:
+        from fdwsh.exec.fn_json import jsonb_sort_key
+        return jsonb_sort_key
     if oid in _DATETIME:
         from fdwsh.exec.fn_clock import sort_key as datetime_key
         return datetime_key(oid)

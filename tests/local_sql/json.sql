@@ -1,0 +1,18 @@
+SELECT '{"a": 1, "b": [1, 2, {"c": "x"}]}'::jsonb, '{"b":1,"a":2,"aa":3}'::jsonb, '[1, "a", null, true]'::jsonb, '"s"'::jsonb, '{"a":1}'::json;
+SELECT '{"a": 1, "b": {"c": "x"}}'::jsonb -> 'b', '{"a": 1}'::jsonb ->> 'a', '[10, 20, 30]'::jsonb -> 1, '[10, 20, 30]'::jsonb ->> -1, '{"a": 1}'::jsonb -> 'z';
+SELECT '{"a": {"b": [1, {"c": 42}]}}'::jsonb #> '{a,b,1}', '{"a": {"b": [1, {"c": 42}]}}'::jsonb #>> '{a,b,1,c}', '{"a": null}'::jsonb ->> 'a', '{"a": "q\"x"}'::jsonb ->> 'a';
+SELECT '{"a": 1, "b": 2}'::jsonb @> '{"a": 1}', '[1, 2, 3]'::jsonb @> '[3, 1]', '{"a": 1}'::jsonb <@ '{"a": 1, "b": 2}', '{"a": 1}'::jsonb ? 'a', '["x", "y"]'::jsonb ? 'y';
+SELECT '{"a": 1}'::jsonb || '{"b": 2}', '[1]'::jsonb || '[2, 3]', '1'::jsonb || '[2]', '{"a": 1}'::jsonb = '{"a": 1}'::jsonb;
+SELECT jsonb_build_object('a', 1, 'b', 'two', 'c', true, 'd', NULL, 'e', 1.50), json_build_object('a', 1, 'b', 'x'), jsonb_build_array(1, 'a', NULL, 2.5), json_build_array(1, 'a');
+SELECT jsonb_build_object(), json_build_array(), jsonb_build_object('k', ARRAY[1, 2]), jsonb_build_object('d', date '2024-01-02', 't', timestamp '2024-01-02 03:04:05');
+SELECT jsonb_build_object('a');
+SELECT jsonb_build_object(NULL, 1);
+SELECT to_jsonb(1), to_jsonb('a'::text), to_json('x'::text), to_json(ARRAY[1, 2]), to_jsonb(ARRAY['a', 'b']), to_jsonb(true);
+SELECT jsonb_typeof('{}'), jsonb_typeof('[1]'), jsonb_typeof('1.5'), jsonb_typeof('"x"'), jsonb_typeof('null'), jsonb_typeof('true'), json_typeof('[]');
+SELECT jsonb_array_length('[1, 2, 3]'), json_array_length('[]');
+SELECT jsonb_array_length('{"a": 1}');
+SELECT jsonb_pretty('{"a": 1, "b": [1, 2], "c": {}}');
+SELECT ('{"n": 42}'::jsonb -> 'n')::int + 1, ('{"n": 1.5}'::jsonb -> 'n')::numeric, ('true'::jsonb)::boolean;
+SELECT ('{"n": "x"}'::jsonb -> 'n')::int;
+SELECT '{bad'::jsonb;
+VALUES ('{"a": 2}'::jsonb), ('{"a": 1}'), ('[1]'), ('1') ORDER BY 1;
