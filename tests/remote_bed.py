@@ -269,8 +269,8 @@ class QueryBed:
 
 def _create_bed(cluster: Cluster, work: Path) -> QueryBed:
     for db in (REMOTE_DB, ORACLE_DB):
-        cluster.psql(f'DROP DATABASE IF EXISTS "{db}"', check=True)
-        cluster.create_database(db)
+        cluster.psql(f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE);\nCREATE DATABASE "{db}";',
+                     "postgres", "-q", "-v", "ON_ERROR_STOP=1", check=True)
     cluster.psql(REMOTE_DDL, REMOTE_DB, "-q", "-v", "ON_ERROR_STOP=1", check=True)
     bed = QueryBed(cluster, work / "catalog.db", work)
     ddl = bed.fdw_ddl
@@ -282,7 +282,14 @@ def _create_bed(cluster: Cluster, work: Path) -> QueryBed:
     return bed
 
 
+#: The bed made on each cluster.  Test modules import the fixture, which makes pytest hold one
+#: fixture definition per module: this keeps the bed to one per session all the same.
+_BEDS: dict[int, QueryBed] = {}
+
+
 @pytest.fixture(scope="session")
 def query_bed(pg: Cluster, tmp_path_factory: pytest.TempPathFactory) -> Iterator[QueryBed]:
     """The bed, created once per test session on the shared cluster."""
-    yield _create_bed(pg, tmp_path_factory.mktemp("query-bed"))
+    if id(pg) not in _BEDS:
+        _BEDS[id(pg)] = _create_bed(pg, tmp_path_factory.mktemp("query-bed"))
+    yield _BEDS[id(pg)]
