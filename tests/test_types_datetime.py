@@ -205,3 +205,18 @@ def test_convert_fast_paths() -> None:
     assert conv("2024-07-01 12:00:00+00") == "2024-07-01 14:00:00+02"
     assert converter("timestamp without time zone", "timestamp(0) without time zone",
                      0, iso_utc)("2024-01-01 12:00:00.5") == "2024-01-01 12:00:01"
+
+
+def test_sequential_instants_across_transitions(oracle: Oracle) -> None:
+    """A converter reused over neighbouring instants (its per-period offset cache) crosses
+    DST changes exactly where the server does."""
+    start = dt.datetime(2024, 3, 9, tzinfo=dt.timezone.utc)
+    steps = [start + dt.timedelta(minutes=17 * i) for i in range(0, 260)]
+    autumn = dt.datetime(2024, 10, 26, tzinfo=dt.timezone.utc)
+    steps += [autumn + dt.timedelta(minutes=13 * i) for i in range(0, 900)]
+    literals = [s.strftime("%Y-%m-%d %H:%M:%S+00") for s in steps]
+    combos = [{"timezone": z, "datestyle": d}
+              for z in ("America/New_York", "Europe/Berlin", "Australia/Lord_Howe", "XYZ3ABC",
+                        "EST5EDT")
+              for d in ("ISO, MDY", "Postgres, DMY")]
+    assert round_trip_mismatches(oracle, "timestamp with time zone", literals, combos) == []

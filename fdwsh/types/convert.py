@@ -48,6 +48,10 @@ def _converter(remote_type: str, declared_type: str, typmod: int | None,
                            or (scalar_r.name, scalar_d.name) in SAME_TEXT)
     if same and _typmod_noop(scalar_d.name, typmod) and dio.remote_exact(settings):
         return _identity
+    if dio.name == rio.name == "timestamptz" and _typmod_noop("timestamptz", typmod):
+        from fdwsh.types.dates import timestamptz_converter
+
+        return timestamptz_converter(settings)
     parse, fmt = dio.parse, dio.format
 
     def convert_one(text: str) -> str:
@@ -66,3 +70,8 @@ def convert(text: str, remote_type: str, declared_type: str, declared_typmod: in
             settings: StyleSettings) -> str:
     """One value: :func:`converter` applied to ``text``."""
     return converter(remote_type, declared_type, declared_typmod, settings)(text)
+
+
+def is_identity(convert_fn: Callable[[str], str]) -> bool:
+    """Whether a converter returns its input unchanged (the caller may skip it)."""
+    return convert_fn is _identity

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
+from typing import Any
 
 from fdwsh.errors import FdwshError
 from fdwsh.types import dtlex as L
@@ -27,8 +29,6 @@ DateValue = dt.date | PgDate | InfiniteTime
 TimestampValue = dt.datetime | PgTimestamp | InfiniteTime
 
 _ISO_DATE = re.compile(r"(\d{4})-(\d\d)-(\d\d)\Z")
-_ISO_TS = re.compile(r"(\d{4})-(\d\d)-(\d\d) (\d\d):(\d\d):(\d\d)(?:\.(\d{1,6}))?"
-                     r"(?:([+-])(\d\d)(?::(\d\d)(?::(\d\d))?)?)?\Z")
 _SCALES = (1_000_000, 100_000, 10_000, 1_000, 100, 10, 1)
 _UTC = dt.timezone.utc
 _UNIX_EPOCH_USEC = (UNIX_EPOCH_JDATE - POSTGRES_EPOCH_JDATE) * USECS_PER_DAY
@@ -54,10 +54,9 @@ def _special(dtype: int, text: str, label: str) -> InfiniteTime | None:
 
 def parse_date(text: str, typmod: int | None = None, settings: StyleSettings | None = None
                ) -> DateValue:
-    m = _ISO_DATE.match(text)
-    if m:
+    if len(text) == 10 and text[4] == "-" and text[7] == "-" and _ISO_DATE.match(text):
         try:
-            return dt.date(int(m[1]), int(m[2]), int(m[3]))
+            return dt.date.fromisoformat(text)
         except ValueError:
             pass
     assert settings is not None
@@ -98,27 +97,41 @@ def _tm_usec(tm: Tm, tz_west: int | None, text: str) -> int:
     return usec
 
 
+_SHAPE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]{1,6})?"
+                    r"(?:[+-][0-9]{2}(?::[0-9]{2}(?::[0-9]{2})?)?|[+-][0-9]{4})?\Z")
+_TZ_LIMIT = dt.timedelta(hours=16)
+
+
 def _fast_ts(text: str, tz: bool) -> dt.datetime | None:
-    m = _ISO_TS.match(text)
-    if m is None or (tz and m[8] is None):
+    """``YYYY-MM-DD hh:mm:ss[.ffffff][+hh[:mm[:ss]]]`` (what a remote sends) without the
+    general parser; None sends anything else (or anything odd) the long way."""
+    if _SHAPE.match(text) is None:
         return None
     try:
-        value = dt.datetime(int(m[1]), int(m[2]), int(m[3]), int(m[4]), int(m[5]), int(m[6]),
-                            int(m[7].ljust(6, "0")) if m[7] else 0)
-        if not tz:
-            return value
-        east = (int(m[9]) * 60 + int(m[10] or 0)) * 60 + int(m[11] or 0)
-        if int(m[9]) > 15:
-            return None
-        offset = dt.timedelta(seconds=-east if m[8] == "-" else east)
-        return value.replace(tzinfo=_UTC) - offset
-    except (ValueError, OverflowError):
+        value = dt.datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    if not tz:
+        return value.replace(tzinfo=None)
+    off = value.utcoffset()
+    if off is None or abs(off) >= _TZ_LIMIT:
+        return None
+    return value
+
+
+def _fast_tstz(text: str) -> dt.datetime | None:
+    value = _fast_ts(text, True)
+    if value is None:
+        return None
+    try:
+        return value.astimezone(_UTC)
+    except OverflowError:
         return None
 
 
 def _parse_ts(text: str, typmod: int | None, settings: StyleSettings | None, tz: bool,
               label: str) -> TimestampValue:
-    fast = _fast_ts(text, tz)
+    fast = _fast_tstz(text) if tz else _fast_ts(text, False)
     if fast is not None:
         if typmod is None or typmod < 0 or typmod >= 6 or fast.microsecond == 0:
             return fast
@@ -166,8 +179,8 @@ def format_timestamp(value: TimestampValue, settings: StyleSettings) -> str:
         return str(value)
     if isinstance(value, dt.datetime):
         if settings.date_style == "ISO":
-            return (f"{value.year:04d}-{value.month:02d}-{value.day:02d} {value.hour:02d}:"
-                    f"{value.minute:02d}:{seconds_text(value.second, value.microsecond)}")
+            text = value.isoformat(" ")
+            return text[:26].rstrip("0") if len(text) > 19 else text
         fields = _fields(value)
     else:
         fields = usec_fields(value.usec)
@@ -194,12 +207,95 @@ def _local(value: dt.datetime | PgTimestamp, settings: StyleSettings
     return usec_fields(usec + off * USECS_PER_SEC), off, abbr
 
 
+def _iso_local(value: dt.datetime, settings: StyleSettings) -> str | None:
+    """The ISO text of an in-range timestamptz, the quick way (None: take the long way)."""
+    zone = settings.timezone
+    try:
+        local = value.astimezone(zone.tzinfo)
+    except (OverflowError, ValueError):
+        return None
+    return _iso_text(local)
+
+
+_ISO_ZONE: dict[str, str] = {"": ""}
+
+
+def _iso_text(local: dt.datetime) -> str | None:
+    """isoformat() reshaped into PostgreSQL's ISO output (fraction without trailing zeros,
+    ``+02`` rather than ``+02:00``)."""
+    if local.year < 1:
+        return None
+    text = local.isoformat(" ")
+    if len(text) > 19 and text[19] == ".":
+        frac, tail = text[19:26].rstrip("0"), text[26:]
+    else:
+        frac, tail = "", text[19:]
+    ztext = _ISO_ZONE.get(tail)
+    if ztext is None:
+        ztext = _ISO_ZONE.setdefault(tail, zone_text(-_tail_seconds(tail)))
+    return text[:19] + frac + ztext
+
+
+def _tail_seconds(tail: str) -> int:
+    sign = -1 if tail[0] == "-" else 1
+    parts = [int(p) for p in tail[1:].split(":")] + [0, 0]
+    return sign * (parts[0] * 3600 + parts[1] * 60 + parts[2])
+
+
 def format_timestamptz(value: TimestampValue, settings: StyleSettings) -> str:
     if isinstance(value, InfiniteTime):
         return str(value)
+    if settings.date_style == "ISO" and isinstance(value, dt.datetime):
+        text = _iso_local(value, settings)
+        if text is not None:
+            return text
     fields, off, abbr = _local(value, settings)
     if settings.date_style == "ISO" and fields[0] > 0:
         y, m, d, h, mi, s, us = fields
         return (f"{y:04d}-{m:02d}-{d:02d} {h:02d}:{mi:02d}:{seconds_text(s, us)}"
                 f"{zone_text(-off)}")
     return encode_datetime(fields, settings.date_style, settings.date_order, -off, abbr)
+
+
+def timestamptz_converter(settings: StyleSettings) -> Callable[[str], str]:
+    """Remote timestamptz text → local display, straight from the remote's ISO text to the
+    session zone, reusing the offset while instants stay within one period of the zone (the
+    general parse/format pair handles everything else)."""
+    zone = settings.timezone
+    tz = zone.tzinfo
+    style, order = settings.date_style, settings.date_order
+    cache: list[Any] = [1.0, 0.0, None, "", ""]  # start, end, offset, abbreviation, ISO zone
+
+    def local_parts(aware: dt.datetime) -> tuple[dt.datetime, dt.timedelta, str, str] | None:
+        ts = aware.timestamp()
+        if not cache[0] <= ts < cache[1]:
+            try:
+                local = aware.astimezone(tz)
+            except (OverflowError, ValueError):
+                return None
+            off = local.utcoffset()
+            if off is None:
+                return None
+            span = zone.period(ts) or (ts, ts)
+            cache[:] = [span[0], span[1], off, local.tzname() or "",
+                        zone_text(-int(off.total_seconds()))]
+            return local.replace(tzinfo=None), off, cache[3], cache[4]
+        try:
+            local = aware.replace(tzinfo=None) - aware.utcoffset() + cache[2]  # type: ignore
+        except OverflowError:
+            return None
+        return local, cache[2], cache[3], cache[4]
+
+    def convert(text: str) -> str:
+        aware = _fast_ts(text, True)
+        parts = local_parts(aware) if aware is not None else None
+        if parts is not None and parts[0].year > 0:
+            local, off, abbr, ztext = parts
+            if style == "ISO":
+                iso = local.isoformat(" ")
+                return (iso[:26].rstrip("0") if len(iso) > 19 else iso) + ztext
+            west = -int(off.total_seconds())
+            return encode_datetime(_fields(local), style, order, west, abbr)
+        return format_timestamptz(parse_timestamptz(text, None, settings), settings)
+
+    return convert

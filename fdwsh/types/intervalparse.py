@@ -357,9 +357,38 @@ def _iso_time_unit(s: str, unit: str, start: int, val: int, fval: float, havefie
     raise DtError(L.BAD_FORMAT)
 
 
+_POSTGRES_STYLE = re.compile(
+    r"(?:(-?\d{1,9}) years?(?: |\Z))?(?:([+-]?\d{1,9}) mons?(?: |\Z))?"
+    r"(?:([+-]?\d{1,10}) days?(?: |\Z))?(?:([+-]?)(\d{1,10}):(\d\d):(\d\d)(?:\.(\d{1,6}))?)?\Z")
+
+
+def _fast(text: str, settings: StyleSettings) -> Interval | None:
+    """IntervalStyle postgres output (what a remote sends) without the general parser."""
+    if not text or (text[0] == "-" and settings.interval_style == "sql_standard"):
+        return None
+    m = _POSTGRES_STYLE.match(text)
+    if m is None or text.endswith(" "):
+        return None
+    years, mons, days, sign, h, mi, sec, frac = m.groups()
+    usec = 0
+    if h is not None:
+        if int(mi) > 59 or int(sec) > 59:
+            return None
+        usec = ((int(h) * 60 + int(mi)) * 60 + int(sec)) * 1_000_000 + int((frac or "").ljust(6, "0"))
+        if sign == "-":
+            usec = -usec
+    months = int(years or 0) * 12 + int(mons or 0)
+    if not (-_I32 <= months < _I32 and -_I32 <= int(days or 0) < _I32 and -_I64 < usec < _I64):
+        return None
+    return Interval(months, int(days or 0), usec)
+
+
 def parse_interval(text: str, typmod: int | None = None, settings: StyleSettings | None = None
                    ) -> Interval:
     assert settings is not None
+    fast = _fast(text, settings)
+    if fast is not None:
+        return adjust_for_typmod(fast, typmod)
     rng = (typmod >> 16) & 0x7FFF if typmod is not None and typmod >= 0 else FULL_RANGE
     try:
         try:

@@ -157,6 +157,30 @@ class PosixTz(tzinfo):
             fold = 1 if east == min(self.std_east, self.dst_east) else 0
         return local.replace(tzinfo=self, fold=fold)
 
+    def period(self, unix_seconds: float) -> tuple[float, float] | None:
+        """The [start, end) Unix-time span of constant offset around an instant (years
+        1-9999 only; None outside)."""
+        if self.fixed:
+            return float("-inf"), float("inf")
+        if self.start is None or self.end is None:
+            return None
+        try:
+            year = datetime.utcfromtimestamp(unix_seconds).year
+        except (OverflowError, ValueError, OSError):
+            return None
+        if not 2 <= year <= 9998:
+            return None
+        edges: list[float] = []
+        for y in (year - 1, year, year + 1):
+            jan1 = (datetime(y, 1, 1) - datetime(1970, 1, 1)).total_seconds()
+            edges.append(jan1 + self.start.local_seconds(y) - self.std_east)
+            edges.append(jan1 + self.end.local_seconds(y) - self.dst_east)
+        edges.sort()
+        for lo, hi in zip(edges, edges[1:]):
+            if lo <= unix_seconds < hi:
+                return lo, hi
+        return None
+
     def tzname_for_utc(self, utc: datetime) -> tuple[int, str]:
         if self._is_dst_utc(utc):
             return self.dst_east, self.dst_name  # type: ignore[return-value]

@@ -11,6 +11,8 @@ years 1-9999 use the zone's earliest rules, or an equivalent year of the 400-yea
 
 from __future__ import annotations
 
+import bisect
+import math
 import os
 import struct
 import zoneinfo
@@ -44,7 +46,8 @@ def _clamp(usec: int, cyclic: bool = False) -> int:
 class Zone:
     """One session time zone: its display name and its rules."""
 
-    __slots__ = ("name", "tzinfo", "fixed_offset", "single", "transitions", "leap_seconds")
+    __slots__ = ("name", "tzinfo", "fixed_offset", "single", "transitions", "leap_seconds",
+                 "_times")
 
     def __init__(self, name: str, tz: tzinfo, fixed_offset: int | None = None,
                  single: tuple[int, str] | None = None,
@@ -59,6 +62,22 @@ class Zone:
         self.transitions = transitions or []
         #: the zone file counts leap seconds (PostgreSQL refuses it as TimeZone)
         self.leap_seconds = False
+        self._times: list[int] | None = None
+
+    def period(self, unix_seconds: float) -> tuple[float, float] | None:
+        """The [start, end) Unix-time span around an instant in which the zone's offset and
+        abbreviation stay the same, when known (None otherwise)."""
+        if self.single is not None:
+            return -math.inf, math.inf
+        if isinstance(self.tzinfo, PosixTz):
+            return self.tzinfo.period(unix_seconds)
+        if self._times is None:
+            self._times = [when for when, _, _ in self.transitions]
+        times = self._times
+        if len(times) < 3 or not times[0] <= unix_seconds < times[-2]:
+            return None
+        i = bisect.bisect_right(times, unix_seconds)
+        return times[i - 1], times[i]
 
     def __repr__(self) -> str:
         return f"Zone({self.name!r})"
