@@ -11,88 +11,26 @@ from __future__ import annotations
 import re
 
 from fdwsh.types import dtlex as L
-from fdwsh.types.common import cdiv, cmod
 from fdwsh.types.dtdecode import Tm, decode_time
 from fdwsh.types.dtlex import DtError
 from fdwsh.types.interval import FULL_RANGE, Interval, adjust_for_typmod, check_months
+from fdwsh.types.intervaliso import I32 as _I32
+from fdwsh.types.intervaliso import I64 as _I64
+from fdwsh.types.intervaliso import USEC, Acc, decode_iso8601, i64
 from fdwsh.types.settings import StyleSettings
 
-USEC = {"s": 1_000_000, "m": 60_000_000, "h": 3_600_000_000, "d": 86_400_000_000}
-_I64 = 1 << 63
-_I32 = 1 << 31
 _YEAR, _MONTH, _DAY, _HOUR, _MINUTE, _SECOND = 1 << 2, 1 << 1, 1 << 3, 1 << 10, 1 << 11, 1 << 12
 _RANGE_UNIT = {
     _YEAR: L.D_YEAR, _MONTH: L.D_MONTH, _YEAR | _MONTH: L.D_MONTH, _DAY: L.D_DAY,
     _HOUR: L.D_HOUR, _DAY | _HOUR: L.D_HOUR, _MINUTE: L.D_MINUTE,
     _HOUR | _MINUTE: L.D_MINUTE, _DAY | _HOUR | _MINUTE: L.D_MINUTE,
 }
-_ISO_NUM = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
-
-
-class Acc:
-    """pg_itm_in: the parts accumulated so far, with PostgreSQL's overflow limits."""
-
-    def __init__(self) -> None:
-        self.usec = 0
-        self.mday = 0
-        self.mon = 0
-        self.year = 0
-
-    def add_usec(self, val: int, fval: float, scale: int) -> None:
-        self.usec = _i64(self.usec + val * scale)
-        self.fract_usec(fval, scale)
-
-    def fract_usec(self, frac: float, scale: int) -> None:
-        if frac == 0:
-            return
-        frac *= scale
-        usec = int(frac)
-        frac -= usec
-        if frac > 0.5:
-            usec += 1
-        elif frac < -0.5:
-            usec -= 1
-        self.usec = _i64(self.usec + usec)
-
-    def add_days(self, val: int, scale: int) -> None:
-        _i32(val)
-        self.mday = _i32(self.mday + _i32(val * scale))
-
-    def fract_days(self, frac: float, scale: int) -> None:
-        if frac == 0:
-            return
-        frac *= scale
-        extra = int(frac)
-        self.mday = _i32(self.mday + extra)
-        self.fract_usec(frac - extra, 86_400_000_000)
-
-    def add_months(self, val: int) -> None:
-        self.mon = _i32(self.mon + _i32(val))
-
-    def add_years(self, val: int, scale: int) -> None:
-        _i32(val)
-        self.year = _i32(self.year + _i32(val * scale))
-
-    def fract_years(self, frac: float, scale: int) -> None:
-        self.mon = _i32(self.mon + round(frac * scale * 12))
-
-
-def _i64(v: int) -> int:
-    if not -_I64 <= v < _I64:
-        raise DtError(L.FIELD_OVERFLOW)
-    return v
-
-
-def _i32(v: int) -> int:
-    if not -_I32 <= v < _I32:
-        raise DtError(L.FIELD_OVERFLOW)
-    return v
 
 
 def _time_usec(text: str, rng: int) -> int:
     tm = Tm()
     decode_time(text, rng, tm, interval=True)
-    return _i64(((tm.hour * 60 + tm.min) * 60 + tm.sec) * 1_000_000 + tm.fsec)
+    return i64(((tm.hour * 60 + tm.min) * 60 + tm.sec) * 1_000_000 + tm.fsec)
 
 
 def _apply(acc: Acc, unit: int, val: int, fval: float) -> int:
@@ -144,7 +82,7 @@ def _number(field: str, force_negative: bool) -> tuple[int, float, bool]:
             raise DtError(L.BAD_FORMAT)
         if field.startswith("-"):
             val2 = -val2
-        val = _i64(_i64(val * 12) + val2)
+        val = i64(i64(val * 12) + val2)
         year_month = True
     else:
         year_month = False
@@ -166,7 +104,7 @@ def _strtoi64(s: str) -> tuple[int, str]:
     m = re.match(r"[+-]?[0-9]+", s)
     if m is None:
         return 0, s
-    return _i64(int(m.group())), s[m.end():]
+    return i64(int(m.group())), s[m.end():]
 
 
 def decode_interval(fields: list[tuple[str, str]], rng: int, settings: StyleSettings) -> Acc:
@@ -220,141 +158,6 @@ def _try_time(field: str, rng: int, acc: Acc) -> bool:
         return False
     acc.usec = -usec if field[0] == "-" else usec
     return True
-
-
-def _iso_number(s: str, pos: int) -> tuple[int, float, int]:
-    if pos >= len(s) or not (s[pos].isdigit() or s[pos] in "-."):
-        raise DtError(L.BAD_FORMAT)
-    m = _ISO_NUM.match(s, pos)
-    if m is None:
-        raise DtError(L.BAD_FORMAT)
-    val = float(m.group())
-    if val != val or not -1e15 <= val <= 1e15:
-        raise DtError(L.FIELD_OVERFLOW)
-    ipart = int(val)
-    return ipart, val - ipart, m.end()
-
-
-def _int_width(s: str, pos: int) -> int:
-    if s[pos:pos + 1] == "-":
-        pos += 1
-    end = pos
-    while end < len(s) and s[end].isdigit():
-        end += 1
-    return end - pos
-
-
-def decode_iso8601(s: str) -> Acc:
-    """DecodeISO8601Interval(): P1Y2M3DT4H5M6S and the alternative P0001-02-03T04:05:06."""
-    acc = Acc()
-    if len(s) < 2 or s[0] != "P":
-        raise DtError(L.BAD_FORMAT)
-    pos, datepart, havefield = 1, True, False
-    while pos < len(s):
-        if s[pos] == "T":
-            datepart, havefield, pos = False, False, pos + 1
-            continue
-        start = pos
-        val, fval, pos = _iso_number(s, pos)
-        unit = s[pos] if pos < len(s) else ""
-        pos += 1
-        step = _iso_date_unit if datepart else _iso_time_unit
-        state, pos = step(s, unit, start, val, fval, havefield, acc, pos)
-        if state == "done":
-            return acc
-        if state == "time":
-            datepart, havefield = False, False
-            continue
-        havefield = True
-    return acc
-
-
-def _iso_date_unit(s: str, unit: str, start: int, val: int, fval: float, havefield: bool,
-                   acc: Acc, pos: int) -> tuple[str, int]:
-    """One date-part designator → ("next" | "done" | "time", position to go on from)."""
-    if unit == "Y":
-        acc.add_years(val, 1)
-        acc.fract_years(fval, 1)
-    elif unit == "M":
-        acc.add_months(val)
-        acc.fract_days(fval, 30)
-    elif unit == "W":
-        acc.add_days(val, 7)
-        acc.fract_days(fval, 7)
-    elif unit == "D":
-        acc.add_days(val, 1)
-        acc.fract_usec(fval, USEC["d"])
-    elif unit in ("T", "") and _int_width(s, start) == 8 and not havefield:
-        acc.add_years(cdiv(val, 10000), 1)
-        acc.add_months(cmod(cdiv(val, 100), 100))
-        acc.add_days(cmod(val, 100), 1)
-        acc.fract_usec(fval, USEC["d"])
-        return ("done" if unit == "" else "time"), pos
-    elif unit in ("T", "", "-"):
-        return _iso_alt_date(s, unit, val, fval, havefield, acc, pos)
-    else:
-        raise DtError(L.BAD_FORMAT)
-    return "next", pos
-
-
-def _iso_alt_date(s: str, unit: str, val: int, fval: float, havefield: bool, acc: Acc,
-                  pos: int) -> tuple[str, int]:
-    if havefield:
-        raise DtError(L.BAD_FORMAT)
-    acc.add_years(val, 1)
-    acc.fract_years(fval, 1)
-    if unit == "":
-        return "done", pos
-    if unit == "T":
-        return "time", pos
-    val, fval, pos = _iso_number(s, pos)
-    acc.add_months(val)
-    acc.fract_days(fval, 30)
-    if pos >= len(s):
-        return "done", pos
-    if s[pos] == "T":
-        return "time", pos + 1
-    if s[pos] != "-":
-        raise DtError(L.BAD_FORMAT)
-    val, fval, pos = _iso_number(s, pos + 1)
-    acc.add_days(val, 1)
-    acc.fract_usec(fval, USEC["d"])
-    if pos >= len(s):
-        return "done", pos
-    if s[pos] == "T":
-        return "time", pos + 1
-    raise DtError(L.BAD_FORMAT)
-
-
-def _iso_time_unit(s: str, unit: str, start: int, val: int, fval: float, havefield: bool,
-                   acc: Acc, pos: int) -> tuple[str, int]:
-    if unit in ("H", "M", "S"):
-        acc.add_usec(val, fval, USEC[unit.lower()])
-        return "next", pos
-    if unit not in ("", ":"):
-        raise DtError(L.BAD_FORMAT)
-    if unit == "" and _int_width(s, start) == 6 and not havefield:
-        acc.add_usec(cdiv(val, 10000), 0, USEC["h"])
-        acc.add_usec(cmod(cdiv(val, 100), 100), 0, USEC["m"])
-        acc.add_usec(cmod(val, 100), 0, USEC["s"])
-        acc.fract_usec(fval, 1)
-        return "done", pos
-    if havefield:
-        raise DtError(L.BAD_FORMAT)
-    acc.add_usec(val, fval, USEC["h"])
-    if unit == "":
-        return "done", pos
-    val, fval, pos = _iso_number(s, pos)
-    acc.add_usec(val, fval, USEC["m"])
-    if pos >= len(s):
-        return "done", pos
-    if s[pos] != ":":
-        raise DtError(L.BAD_FORMAT)
-    val, fval, pos = _iso_number(s, pos + 1)
-    acc.add_usec(val, fval, USEC["s"])
-    if pos >= len(s):
-        return "done", pos
-    raise DtError(L.BAD_FORMAT)
 
 
 _POSTGRES_STYLE = re.compile(
