@@ -29,7 +29,7 @@ from fdwsh.output.result import Result
 from fdwsh.settings import Settings, Variables
 from fdwsh.sql import route
 from fdwsh.sql.parse import parse
-from fdwsh.txn import Transaction
+from fdwsh.txn import CatalogParticipant, SettingsParticipant, Transaction
 
 EXIT_SUCCESS = 0
 EXIT_FAILURE = 1
@@ -82,7 +82,9 @@ class Session:
         #: could not be opened, already reported).  Command tags still go to ``out``.
         self.tuples_out: Callable[[], IO[str] | None] | None = None
         self.variables = Variables({**default_variables(settings), **settings.variables})
-        self.txn = Transaction()
+        self._gucs: Any = None
+        self.txn = Transaction([CatalogParticipant(lambda: self.store),
+                                SettingsParticipant(lambda: self.gucs)])
         self.timing = False
         self.scanner = Scanner(self.variables.get)
         self.source = InputSource(None, Path.cwd())
@@ -99,6 +101,15 @@ class Session:
         if self._store is None:
             self._store = CatalogStore(self.settings.catalog_path or default_catalog_path())
         return self._store
+
+    @property
+    def gucs(self) -> Any:
+        """The server-side session settings (SET/SHOW), from the libpq environment at first use."""
+        if self._gucs is None:
+            from fdwsh.sql.guc import Gucs
+
+            self._gucs = Gucs()
+        return self._gucs
 
     @property
     def user(self) -> str:
@@ -308,7 +319,7 @@ class Session:
         try:
             for raw in parse(text):
                 ctx = route.StatementContext(self.store, self.user, self.txn, text, notices,
-                                             remote=self.remote)
+                                             remote=self.remote, gucs=self.gucs)
                 result = route.execute(raw.stmt, ctx)
                 self._flush_notices(notices)
                 self.print_result(result)
@@ -373,11 +384,11 @@ class Session:
 
     def begin_single_transaction(self) -> None:
         """``-1``: open the block silently (psql runs BEGIN without printing its tag)."""
-        self.txn.execute_silently("BEGIN", self.store)
+        self.txn.execute_silently("BEGIN")
 
     def end_single_transaction(self) -> None:
         """``-1``: COMMIT (which rolls back a failed block), silently."""
-        self.txn.execute_silently("COMMIT", self.store)
+        self.txn.execute_silently("COMMIT")
 
     # -- files -----------------------------------------------------------------------------------
 

@@ -10,35 +10,55 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterator
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from pglast import ast
 
+from fdwsh.catalog.model import ForeignColumn
 from fdwsh.output.result import Column, Result
 from fdwsh.plan.explain import Actual, explain_lines, explain_options
-from fdwsh.plan.query import RemoteQuery, plan_query
+from fdwsh.pgtypes import parse_type, type_by_oid
+from fdwsh.plan.query import RemoteQuery, declared_outputs, plan_query
 from fdwsh.remote.deparse import explain_sql
 from fdwsh.sql.bind import TableLookup
 
 if TYPE_CHECKING:
     from fdwsh.remote.connection import ConnectionCache
-
-#: Turns a remote column's type name into a converter of its text values (None: unchanged).
-ConverterFor = Callable[[str], "Callable[[str], str] | None"]
-
-
-def _no_conversion(type_name: str) -> None:
-    return None
-
+    from fdwsh.remote.fetch import RemoteColumn
 
 def run_select(stmt: ast.Node, lookup: TableLookup, remote: ConnectionCache,
-               converter_for: ConverterFor = _no_conversion) -> Result:
-    """Plan and run a query; the Result's rows stream from the server as they are printed."""
+               settings: Any = None) -> Result:
+    """Plan and run a query; the Result's rows stream from the server as they are printed.
+
+    ``settings`` (the session's Gucs) decide how values print; None keeps the remote text.
+    """
     plan = plan_query(stmt, lookup)
     stream = remote.get(plan.server).stream(plan.sql, fetch_size=plan.fetch_size)
-    columns = [Column(c.name, c.type_name) for c in stream.columns]
-    converters = [converter_for(c.type_name) for c in stream.columns]
+    declared = declared_outputs(plan.bound)
+    if declared is None or len(declared) != len(stream.columns):
+        declared = [None] * len(stream.columns)
+    columns = [Column(c.name, d.type if d is not None else c.type_name)
+               for c, d in zip(stream.columns, declared)]
+    converters = ([_converter(c, d, settings) for c, d in zip(stream.columns, declared)]
+                  if settings is not None else [])
     return Result(columns=columns, rows=_converted(stream, converters))
+
+
+def _converter(column: RemoteColumn, declared: ForeignColumn | None, settings: Any
+               ) -> Callable[[str], str] | None:
+    """How one output column's remote text becomes what psql would show (None: unchanged)."""
+    from fdwsh.types.convert import converter, is_identity
+
+    remote_type = type_by_oid(column.type_oid)
+    if remote_type is None:
+        return None
+    target, typmod = remote_type.name, None
+    if declared is not None:
+        ref = parse_type(declared.type)
+        target = ref.type.name
+        typmod = ref.typmod if ref.typmod != column.type_modifier else None
+    convert = converter(remote_type.name, target, typmod, settings)
+    return None if is_identity(convert) else convert
 
 
 def _converted(rows: Iterator[tuple[str | None, ...]],

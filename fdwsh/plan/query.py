@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pglast import ast
 from pglast.stream import RawStream
 
+from fdwsh.catalog.model import ForeignColumn
 from fdwsh.errors import FeatureNotSupported
 from fdwsh.plan.shippable import unshippable_reasons
 from fdwsh.remote.deparse import remote_tree
@@ -69,3 +70,70 @@ def _fetch_size(bound: BoundQuery) -> int | None:
     """The largest ``fetch_size`` option among the tables (each: table's, else server's)."""
     sizes = [int(v) for ref in bound.relations if (v := ref.table.option("fetch_size"))]
     return max(sizes) if sizes else None
+
+
+def declared_outputs(bound: BoundQuery) -> list[ForeignColumn | None] | None:
+    """For each output column of the query, the foreign-table column it shows as is, if any.
+
+    postgres_fdw reads a remote value through the *declared* column type's input function; for
+    outputs that are plain column references fdwsh does the same (a remote ``numeric`` shown
+    through a declared ``numeric(10,2)`` gets two decimals; a value that does not fit is an
+    error).  None when the output list cannot be matched up (``*`` over subqueries or joins
+    with USING, set operations).
+    """
+    stmt = bound.stmt
+    if not isinstance(stmt, ast.SelectStmt) or stmt.op != 0 or not stmt.targetList:
+        return None
+    refs = _from_refs(stmt.fromClause or (), bound)
+    out: list[ForeignColumn | None] = []
+    for target in stmt.targetList:
+        val = target.val
+        if not isinstance(val, ast.ColumnRef):
+            out.append(None)
+            continue
+        names = [f.sval if isinstance(f, ast.String) else None for f in val.fields]
+        if names[-1] is None:  # a star
+            expanded = _expand_star(refs, names[:-1])
+            if expanded is None:
+                return None
+            out.extend(expanded)
+        else:
+            out.append(_resolve_column(refs, names))
+    return out
+
+
+def _from_refs(items: tuple[ast.Node, ...], bound: BoundQuery) -> list[RelationRef] | None:
+    """The foreign tables of a FROM list in order; None if it holds anything else (subqueries,
+    functions) or a join whose ``*`` PostgreSQL expands differently (USING, NATURAL)."""
+    by_node = {id(ref.node): ref for ref in bound.relations}
+    refs: list[RelationRef] = []
+    for item in items:
+        if isinstance(item, ast.RangeVar) and id(item) in by_node:
+            refs.append(by_node[id(item)])
+        elif isinstance(item, ast.JoinExpr) and not item.usingClause and not item.isNatural:
+            inner = _from_refs((item.larg, item.rarg), bound)
+            if inner is None:
+                return None
+            refs.extend(inner)
+        else:
+            return None
+    return refs
+
+
+def _expand_star(refs: list[RelationRef] | None, qualifier: list[str | None]
+                 ) -> list[ForeignColumn | None] | None:
+    if refs is None:
+        return None
+    chosen = [r for r in refs if not qualifier or r.alias == qualifier[-1]]
+    if qualifier and len(chosen) != 1:
+        return None
+    return [col for ref in chosen for col in ref.table.columns]
+
+
+def _resolve_column(refs: list[RelationRef] | None, names: list[str | None]
+                    ) -> ForeignColumn | None:
+    if refs is None or len(names) > 2:
+        return None
+    candidates = [r for r in refs if len(names) == 1 or r.alias == names[0]]
+    found = [c for r in candidates if (c := r.table.column(names[-1] or "")) is not None]
+    return found[0] if len(found) == 1 else None

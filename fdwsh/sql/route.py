@@ -43,14 +43,19 @@ class StatementContext:
     notices: list[Notice] = field(default_factory=list)
     #: Opens (on first use) the session's remote connection cache.
     remote: Callable[[], Any] | None = None
+    #: The session settings (fdwsh.sql.guc.Gucs): search_path, TimeZone, DateStyle …
+    gucs: Any = None
+
+    def search_path(self) -> list[str]:
+        """The schemas that unqualified names are looked up in, ``$user`` expanded."""
+        path = self.gucs.search_path if self.gucs is not None else ["$user", "public"]
+        return [self.user if name == "$user" else name for name in path]
 
     def lookup(self) -> TableLookup:
-        """Resolves the query's relation names to foreign tables (search path: "$user", public)."""
-        from fdwsh.catalog import objects
+        """Resolves the query's relation names to foreign tables along the search path."""
         from fdwsh.sql.bind import catalog_lookup
 
-        path = [row["name"] for row in objects.search_path(self.store.db, self.user)]
-        return catalog_lookup(self.store.db, path)
+        return catalog_lookup(self.store.db, self.search_path())
 
 
 def statement_name(stmt: ast.Node) -> str:
@@ -66,7 +71,13 @@ def execute(stmt: ast.Node, ctx: StatementContext) -> Result:
     """Execute one statement and return its result."""
     ctx.txn.check_allowed(stmt)
     if isinstance(stmt, ast.TransactionStmt):
-        return ctx.txn.execute(stmt, ctx.store, ctx.notices)
+        return ctx.txn.execute(stmt, ctx.notices)
+    if isinstance(stmt, (ast.VariableSetStmt, ast.VariableShowStmt)):
+        from fdwsh.sql import guc
+
+        if isinstance(stmt, ast.VariableShowStmt):
+            return guc.execute_show(stmt, ctx.gucs)
+        return guc.execute_set(stmt, ctx.gucs, ctx.txn.in_block, ctx.notices)
     if isinstance(stmt, ast.SelectStmt) and not _names_relations(stmt):
         from fdwsh.exec.local_query import run_local_select
 
@@ -76,14 +87,15 @@ def execute(stmt: ast.Node, ctx: StatementContext) -> Result:
 
         if isinstance(stmt, ast.ExplainStmt):
             return remote_query.run_explain(stmt, ctx.lookup(), ctx.remote())
-        return remote_query.run_select(stmt, ctx.lookup(), ctx.remote())
+        return remote_query.run_select(stmt, ctx.lookup(), ctx.remote(), ctx.gucs)
     if ddl.is_ddl(stmt):
         dctx = DdlContext(ctx.store, ctx.user, ctx.source, notices=ctx.notices)
         return ddl.execute(stmt, dctx)
     raise FeatureNotSupported(
         f"{statement_name(stmt)} is not supported yet",
-        hint="This version of fdwsh runs catalog statements (CREATE EXTENSION, SERVER, "
-             "USER MAPPING, FOREIGN TABLE, SCHEMA, COMMENT) and transaction control.",
+        hint="This version of fdwsh runs queries, catalog statements (CREATE EXTENSION, "
+             "SERVER, USER MAPPING, FOREIGN TABLE, SCHEMA, COMMENT), SET/SHOW and "
+             "transaction control.",
     )
 
 
