@@ -163,3 +163,21 @@ def test_float_remote_text_is_kept_when_exact() -> None:
     assert fn.__name__ == "_identity"
     assert converter("real", "real", -1, settings_for(efd=0))("0.1") == "0.1"
     assert math.isnan(type_io("float8").parse("NaN", None, REMOTE))
+
+
+def test_type_names_and_modifiers() -> None:
+    """Every spelling reaches the same functions; modifiers travel as atttypmod."""
+    from fdwsh.types import canonical_name, resolve
+
+    assert canonical_name("character varying(10)") == ("varchar", False)
+    assert canonical_name("timestamp(3) with time zone") == ("timestamptz", False)
+    assert canonical_name("integer[]") == ("int4", True)
+    assert canonical_name("_int8") == ("int8", True)
+    assert canonical_name('"char"') == ("char", False)
+    assert canonical_name("interval hour to minute") == ("interval", False)
+    io, typmod = resolve("numeric(5,2)")
+    assert io.format(io.parse("3.14159", typmod, REMOTE), REMOTE) == "3.14"
+    io, typmod = resolve("varchar(3)[]")
+    assert (io.name, typmod) == ("_varchar", 7)
+    assert type_io("inet").format(type_io("inet").parse("10.0.0.1/8", None, REMOTE),
+                                  REMOTE) == "10.0.0.1/8"  # pass-through type

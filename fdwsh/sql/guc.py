@@ -170,37 +170,40 @@ class Gucs:
     # -- typed views (the TypeSettings attributes) ----------------------------------------------
 
     @property
+    def type_settings(self) -> TypeSettings:
+        """A frozen, hashable copy of the styles (cheap to read; rebuilt after a change)."""
+        if self._types is None:
+            v = self._values
+            style, order = (p.strip() for p in v["datestyle"].split(","))
+            if self._zone is None:
+                self._zone = check_timezone(v["timezone"], TypeSettings())
+            self._types = TypeSettings(style, order, v["intervalstyle"], self._zone,
+                                       int(v["extra_float_digits"]), v["bytea_output"])
+        return self._types
+
+    @property
     def date_style(self) -> str:
-        return self._values["datestyle"].split(",")[0].strip()
+        return self.type_settings.date_style
 
     @property
     def date_order(self) -> str:
-        return self._values["datestyle"].split(",")[1].strip()
+        return self.type_settings.date_order
 
     @property
     def interval_style(self) -> str:
-        return self._values["intervalstyle"]
+        return self.type_settings.interval_style
 
     @property
     def timezone(self) -> Zone:
-        if self._zone is None:
-            self._zone = check_timezone(self._values["timezone"], self)
-        return self._zone
+        return self.type_settings.timezone
 
     @property
     def extra_float_digits(self) -> int:
-        return int(self._values["extra_float_digits"])
+        return self.type_settings.extra_float_digits
 
     @property
     def bytea_output(self) -> str:
-        return self._values["bytea_output"]
-
-    @property
-    def type_settings(self) -> TypeSettings:
-        """A frozen, hashable copy of the styles (cache keys, other threads)."""
-        if self._types is None:
-            self._types = TypeSettings.of(self)
-        return self._types
+        return self.type_settings.bytea_output
 
     @property
     def search_path(self) -> list[str]:

@@ -22,12 +22,12 @@ from fdwsh.types.convert import convert, converter
 from fdwsh.types.dtcore import INFINITY, NEG_INFINITY, TIME_24, PgDate, PgTimestamp, Time24
 from fdwsh.types.interval import Interval
 from fdwsh.types.json import Jsonb
-from fdwsh.types.registry import TypeIO, canonical_name, type_io
+from fdwsh.types.registry import TypeIO, canonical_name, resolve, type_io
 from fdwsh.types.settings import REMOTE, StyleSettings, TypeSettings
 from fdwsh.types.tz import Zone, find_zone, offset_zone
 
 __all__ = [
     "BoundedArray", "INFINITY", "Interval", "Jsonb", "NEG_INFINITY", "PgDate", "PgTimestamp",
     "REMOTE", "StyleSettings", "TIME_24", "Time24", "TypeIO", "TypeSettings", "Zone",
-    "canonical_name", "convert", "converter", "find_zone", "offset_zone", "type_io",
+    "canonical_name", "convert", "converter", "find_zone", "offset_zone", "resolve", "type_io",
 ]

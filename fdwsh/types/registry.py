@@ -107,7 +107,7 @@ def canonical_name(type_name: str) -> tuple[str, bool]:
     low = name if name == '"char"' else name.lower().strip('"')
     if low.startswith("interval ") or low.startswith("interval("):
         low = "interval"  # field qualifiers: interval day to second
-    if low.startswith("_") and low[1:] in _SCALARS | {"char": None}:
+    if low.startswith("_") and low[1:] in _SCALARS:
         return low[1:], True
     return ALIASES.get(low, low), is_array
 
@@ -128,3 +128,13 @@ def type_io(type_name: str) -> TypeIO:
     name, is_array = canonical_name(type_name)
     scalar = _SCALARS.get(name) or _passthrough(name)
     return _array_io(scalar) if is_array else scalar
+
+
+def resolve(type_text: str) -> tuple[TypeIO, int]:
+    """A type written with its modifier (``numeric(10,2)``, ``varchar(5)[]``, as in SQL or as
+    format_type() prints it) → (its TypeIO, its atttypmod, -1 for none).  Unknown types raise
+    PostgreSQL's ``type "x" does not exist``."""
+    from fdwsh.pgtypes import parse_type
+
+    ref = parse_type(type_text)
+    return type_io(ref.type.name), ref.typmod
