@@ -16,3 +16,7 @@ SELECT age(timestamp '2024-03-01', timestamp '2023-01-31'), age(timestamp '2023-
 SELECT make_date(2024, 2, 29), make_date(-44, 3, 15), make_timestamp(2024, 1, 2, 3, 4, 5.5), make_time(10, 20, 30.25), make_interval(years => 1), make_interval(1, 2, 3, 4, 5, 6, 7.5);
 SELECT make_date(2023, 2, 29);
 SELECT pg_typeof(extract(year from now())), pg_typeof(date_part('year', now())), extract(year from now()) = date_part('year', now());
+SELECT to_char(timestamp '2024-05-06 07:08:09.123456', 'YYYY-MM-DD HH24:MI:SS.US'), to_char(timestamp '2024-05-06 17:08:09', 'HH12:MI AM Day Month DD Mon Dy'), to_char(timestamp '2024-05-06', 'FMMonth FMDDth, YYYY'), to_char(date '2024-01-01', 'IYYY-IW-ID DDD Q WW CC J');
+SELECT to_char(timestamptz '2024-05-06 07:08:09+00', 'YYYY-MM-DD HH24:MI:SS TZ OF'), to_char(timestamp '2024-05-06 07:08:09', '"Year:" YYYY "day" DDth'), to_char(timestamp '0044-03-15 BC', 'YYYY BC');
+SELECT to_char(12.5, '999.99'), to_char(-12.5, '999.99'), to_char(12.5, 'FM999.99'), to_char(5, '000'), to_char(1234567.891, '9,999,999.99'), to_char(123, '99'), to_char(0.5, '9.99'), to_char(0.5, '0.99');
+SELECT to_char(-5, 'S999'), to_char(5, 'S999'), to_char(-5, '999MI'), to_char(1.5::float8, '9.9'), to_char(42, 'FM9999'), to_char(1234, 'FM9,999'), to_char(-0.1, 'FM0.0');
