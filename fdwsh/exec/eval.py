@@ -355,3 +355,9 @@ def _sql_value_function(node: ir.SQLValueFunction, ctx: EvalContext) -> Compiled
     from fdwsh.exec.functions import sql_value_function
     fn = sql_value_function(node, ctx)
     return lambda row: fn()
+
+
+@compiles(ir.SubLink)
+def _sublink(node: ir.SubLink, ctx: EvalContext) -> Compiled:
+    from fdwsh.exec.sublink import compile_sublink
+    return compile_sublink(node, ctx)

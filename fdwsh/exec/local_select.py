@@ -53,6 +53,19 @@ class Analyzer:
     ps: ParseState
     ctx: EvalContext
 
+    def __post_init__(self) -> None:
+        self.ps.subquery = self._subquery
+
+    def _subquery(self, stmt: ast.SelectStmt) -> tuple[list[tuple[str, int, int]], Any]:
+        """Analyse a sub-SELECT now (its own scope); its rows are computed on demand."""
+        saved = self.ps.columns
+        self.ps.columns = None
+        try:
+            rel = self.run(stmt)
+        finally:
+            self.ps.columns = saved
+        return [(c.name, c.type, c.typmod) for c in rel.columns], lambda: rel.rows
+
     # -- entry ------------------------------------------------------------------------------
 
     def run(self, stmt: ast.SelectStmt, resolve_unknowns: bool = True) -> LocalRelation:

@@ -344,6 +344,26 @@ class CollateExpr(Expr):
         return (self.arg,)
 
 
+@dataclass(frozen=True, slots=True, eq=False)
+class SubLink(Expr):
+    """An uncorrelated sub-SELECT in an expression (PostgreSQL's SubLink/SubPlan): ``kind`` is
+    "expr" (scalar), "exists", "any", "all" or "array".  ``rows`` runs the sub-query (once,
+    when first needed) and returns its rows; ``convert`` turns a row's first value into the
+    operator's right-hand type; ``testexpr`` and ``op`` are the left side of ANY/ALL."""
+
+    kind: str
+    rows: Any
+    type: int
+    testexpr: Expr | None = None
+    op: Operator | None = None
+    convert: Expr | None = None
+    typmod: int = -1
+    location: int = -1
+
+    def children(self) -> tuple[Expr, ...]:
+        return tuple(e for e in (self.testexpr, self.convert) if e is not None)
+
+
 @dataclass(frozen=True, slots=True)
 class TargetEntry:
     """One output column of a query: its expression and header."""

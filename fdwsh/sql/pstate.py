@@ -31,6 +31,9 @@ class ParseState:
     #: Set while transforming a construct where some expressions are not allowed
     #: (e.g. "VALUES", "LIMIT"); used in messages.
     expr_kind: str = "SELECT"
+    #: Analyses a sub-SELECT: returns (columns as (name, type, typmod), rows thunk).
+    subquery: Callable[[Any], tuple[list[tuple[str, int, int]], Callable[[], list[Any]]]] | None \
+        = None
     #: Locations of the statement's A_Const nodes by id() (pglast does not keep them).
     const_locations: dict[int, int] = field(default_factory=dict)
 

@@ -45,16 +45,17 @@ def transform_expr(ps: ParseState, node: ast.Node) -> ir.Expr:
         _load_handlers()
         handler = _HANDLERS.get(type(node))
     if handler is None:
-        raise error(f"{_describe(node)} is not supported locally", "0A000", _loc(node))
+        raise error(f"{_describe(node)} are not supported locally", "0A000", _loc(node))
     return handler(ps, node)
 
 
 def _load_handlers() -> None:
-    from fdwsh.sql import typecheck_func, typecheck_ops  # noqa: F401  (registers handlers)
+    from fdwsh.sql import (typecheck_func, typecheck_ops,  # noqa: F401  (registers handlers)
+                           typecheck_sublink)
 
 
 def _describe(node: ast.Node) -> str:
-    names = {"SubLink": "subqueries", "RowExpr": "row constructors", "ParamRef": "parameters",
+    names = {"RowExpr": "row constructors", "ParamRef": "parameters",
              "GroupingFunc": "GROUPING", "XmlExpr": "XML functions"}
     return names.get(type(node).__name__, type(node).__name__)
 
@@ -314,6 +315,9 @@ def _figure_simple(node: Any) -> tuple[str | None, int]:
             return "exists", 2
         if node.subLinkType == SubLinkType.ARRAY_SUBLINK:
             return "array", 2
+        if node.subLinkType == SubLinkType.EXPR_SUBLINK and node.subselect.targetList:
+            first = node.subselect.targetList[0]
+            return (first.name, 2) if first.name else _figure(first.val)
     return None, 0
 
 
