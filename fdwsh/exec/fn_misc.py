@@ -146,3 +146,21 @@ def _convert(kind: str, value: str | None) -> str:
 
 def _pad(text: str, width: int, left: bool) -> str:
     return text.ljust(width) if left else text.rjust(width)
+
+
+@factory("show_config_by_name", "show_config_by_name_missing_ok")
+def _current_setting(node: Any, ctx: Any) -> Any:
+    """current_setting(name [, missing_ok]): the session's setting as SHOW prints it."""
+    from fdwsh.errors import FdwshError
+
+    def current_setting(name: str, missing_ok: bool = False) -> str | None:
+        show = getattr(ctx.settings, "show", None)
+        if show is None:
+            raise E.invalid(f'unrecognized configuration parameter "{name}"', "42704")
+        try:
+            return show(name)
+        except FdwshError:
+            if missing_ok:
+                return None
+            raise
+    return current_setting

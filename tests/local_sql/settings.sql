@@ -1,0 +1,10 @@
+SET DateStyle = 'SQL, DMY';
+SELECT date '2024-01-02', timestamp '2024-01-02 03:04', 1.5::float8;
+SET extra_float_digits = 0;
+SELECT 0.1::float8 + 0.2::float8, now() = now();
+SET TimeZone = 'America/New_York';
+SELECT timestamptz '2024-07-01 12:00+00', '2024-03-10 12:00'::timestamp::timestamptz, extract(timezone_h from timestamptz '2024-01-01'), date_trunc('day', timestamptz '2024-07-01 02:00+00');
+SET IntervalStyle = 'iso_8601';
+SELECT interval '1 day 2 hours';
+SELECT current_setting('DateStyle'), current_setting('timezone'), current_setting('nope', true);
+SELECT current_setting('nope');
