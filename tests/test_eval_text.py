@@ -48,7 +48,8 @@ def test_string_functions(conn: psycopg.Connection, a: str, b: str, n: int, m: i
                 f"rpad({A}, {m}, {B}), strpos({A}, {B}), replace({A}, {B}, 'X'), "
                 f"split_part({A}, ',', {n or 1}), btrim({A}, {B}), ltrim({A}, {B}), "
                 f"reverse({A}), repeat({A}, {m}), {A} || {B}, concat_ws({B}, {A}, NULL, {A}),"
-                f" translate({A}, {B}, 'xy'), md5({A}), position({B} in {A}), starts_with({A}, {B})")
+                f" translate({A}, {B}, 'xy'), md5({A}), position({B} in {A}), "
+                f"starts_with({A}, {B})")
 
 
 @settings(max_examples=150, deadline=None)

@@ -17,9 +17,9 @@ from fdwsh.errors import FeatureNotSupported
 from fdwsh.exec import pgerrors as E
 from fdwsh.sql import oids as T
 from fdwsh.sql.pgproc import Operator
-from fdwsh.types.dtcore import (DAY_TAB, INFINITY, NEG_INFINITY, POSTGRES_EPOCH_JDATE,
-                                USECS_PER_DAY, InfiniteTime, date2j, date_days, date_value,
-                                isleap, j2date, time_usec, time_value, ts_usec, ts_value)
+from fdwsh.types.dtcore import (DAY_TAB, POSTGRES_EPOCH_JDATE, USECS_PER_DAY, InfiniteTime,
+                                date2j, date_days, date_value, isleap, j2date, time_usec,
+                                time_value, ts_usec, ts_value)
 from fdwsh.types.interval import Interval
 
 MIN_TS_USEC, END_TS_USEC = -211813488000000000, 9223371331200000000
@@ -238,4 +238,3 @@ def check_interval(iv: Interval) -> Interval:
     return iv
 
 
-__all__ = ["INFINITY", "NEG_INFINITY", "time_value", "make_date", "make_ts"]

@@ -21,8 +21,7 @@ from fdwsh.errors import FdwshError
 from fdwsh.pgtypes import format_type, resolve_type_name
 from fdwsh.sql import ir
 from fdwsh.sql import oids as T
-from fdwsh.sql.coerce import (EXPLICIT, coerce_to_boolean, coerce_to_target_type,
-                              element_type)
+from fdwsh.sql.coerce import EXPLICIT, coerce_to_boolean, coerce_to_target_type
 from fdwsh.sql.pstate import ParseState, error, pos
 
 Transform = Callable[[ParseState, Any], ir.Expr]
@@ -321,4 +320,3 @@ def _figure_simple(node: Any) -> tuple[str | None, int]:
     return None, 0
 
 
-__all__ = ["figure_colname", "transform_expr", "handles", "element_type"]

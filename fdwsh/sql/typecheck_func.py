@@ -20,8 +20,7 @@ from fdwsh.sql.coerce import (EXPLICIT, array_type, coerce_to_boolean, coerce_to
 from fdwsh.sql.pgproc import function_exists_in_postgres
 from fdwsh.sql.polymorphic import enforce_generic_type_consistency
 from fdwsh.sql.pstate import ParseState, error
-from fdwsh.sql.resolve import (COERCION, MULTIPLE, NORMAL, func_get_detail, func_signature,
-                               oper)
+from fdwsh.sql.resolve import COERCION, MULTIPLE, NORMAL, func_get_detail, func_signature
 from fdwsh.sql.typecheck import handles, transform_expr
 from fdwsh.sql.typecheck_ops import make_fn_arguments, make_op
 
@@ -291,4 +290,3 @@ def _subscript(ps: ParseState, node: ast.Node | None) -> ir.Expr | None:
     return new
 
 
-__all__ = ["oper", "transform_array_expr", "transform_func_call"]
