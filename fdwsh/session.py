@@ -34,6 +34,7 @@ from fdwsh.txn import CatalogParticipant, SettingsParticipant, Transaction
 EXIT_SUCCESS = 0
 EXIT_FAILURE = 1
 EXIT_USER = 3  # an error in a script with ON_ERROR_STOP set
+QUERY_CANCELED = "57014"
 
 
 class Terminate(Exception):
@@ -337,11 +338,15 @@ class Session:
 
     def _as_error(self, exc: BaseException) -> FdwshError:
         """Any failure of a statement as the one error the user sees (never a traceback)."""
+        canceled = isinstance(exc, KeyboardInterrupt) or (
+            isinstance(exc, FdwshError) and exc.sqlstate == QUERY_CANCELED)
+        if canceled:  # Ctrl-C: psql reports the cancel request it sent, then the error
+            self.stderr.write("Cancel request sent\n")
         if isinstance(exc, FdwshError):
             return exc
-        if isinstance(exc, KeyboardInterrupt):  # Ctrl-C while rows were being printed
-            self.stderr.write("Cancel request sent\n")
-            return FdwshError("canceling statement due to user request", sqlstate="57014")
+        if isinstance(exc, KeyboardInterrupt):  # while rows were being printed
+            return FdwshError("canceling statement due to user request",
+                              sqlstate=QUERY_CANCELED)
         if isinstance(exc, sqlite3.Error):
             return FdwshError(f"catalog error: {exc}", sqlstate="58000")
         if os.environ.get("FDWSH_DEBUG"):

@@ -75,3 +75,19 @@ def test_unknown_relation_is_an_error():
 ])
 def test_shippability_follows_postgres_fdw(sql, reasons):
     assert unshippable_reasons(parse_sql(sql)[0].stmt) == reasons
+
+
+def test_only_the_columns_the_query_names_are_fetched():
+    assert deparse("SELECT c2 FROM ft1 WHERE c2 <> ''") == (
+        "SELECT c2 FROM (SELECT c2 FROM \"S 1\".\"T 1\") AS ft1 WHERE c2 <> ''")
+
+
+def test_a_query_naming_no_column_fetches_none():
+    assert deparse("SELECT count(*) FROM ft1") == (
+        'SELECT count(*) FROM (SELECT FROM "S 1"."T 1") AS ft1')
+
+
+def test_whole_row_references_and_alias_column_lists_fetch_every_column():
+    for sql in ("SELECT row_to_json(t) FROM ft1 t", "SELECT t.* FROM ft1 t",
+                "SELECT a FROM ft1 AS t(a, b)"):
+        assert '"C 1" AS c1, c2' in deparse(sql), sql

@@ -59,11 +59,15 @@ class Analyzer:
     def _subquery(self, stmt: ast.SelectStmt) -> tuple[list[tuple[str, int, int]], Any]:
         """Analyse a sub-SELECT now (its own scope); its rows are computed on demand."""
         saved = self.ps.columns
+        if saved is not None:
+            self.ps.outer_columns.append(saved)
         self.ps.columns = None
         try:
             rel = self.run(stmt)
         finally:
             self.ps.columns = saved
+            if saved is not None:
+                self.ps.outer_columns.pop()
         return [(c.name, c.type, c.typmod) for c in rel.columns], lambda: rel.rows
 
     # -- entry ------------------------------------------------------------------------------

@@ -14,11 +14,11 @@ from typing import TYPE_CHECKING, Any
 
 from pglast import ast
 
-from fdwsh.catalog.model import ForeignColumn
+from fdwsh.errors import FdwshError
 from fdwsh.output.result import Column, Result
-from fdwsh.plan.explain import Actual, explain_lines, explain_options
 from fdwsh.pgtypes import parse_type, type_by_oid
-from fdwsh.plan.query import RemoteQuery, declared_outputs, plan_query
+from fdwsh.plan.explain import Actual, explain_lines, explain_options
+from fdwsh.plan.query import Declared, RemoteQuery, declared_outputs, plan_query
 from fdwsh.remote.deparse import explain_sql
 from fdwsh.sql.bind import TableLookup
 
@@ -37,28 +37,44 @@ def run_select(stmt: ast.Node, lookup: TableLookup, remote: ConnectionCache,
     declared = declared_outputs(plan.bound)
     if declared is None or len(declared) != len(stream.columns):
         declared = [None] * len(stream.columns)
-    columns = [Column(c.name, d.type if d is not None else c.type_name)
+    columns = [Column(c.name, d[1].type if d is not None else c.type_name)
                for c, d in zip(stream.columns, declared)]
     converters = ([_converter(c, d, settings) for c, d in zip(stream.columns, declared)]
                   if settings is not None else [])
     return Result(columns=columns, rows=_converted(stream, converters))
 
 
-def _converter(column: RemoteColumn, declared: ForeignColumn | None, settings: Any
+def _converter(column: RemoteColumn, declared: Declared | None, settings: Any
                ) -> Callable[[str], str] | None:
-    """How one output column's remote text becomes what psql would show (None: unchanged)."""
+    """How one output column's remote text becomes what psql would show (None: unchanged).
+
+    A column shown as declared goes through the declared type's input function, and a value
+    that does not fit says which column it came from, as postgres_fdw's conversion_error_callback.
+    """
     from fdwsh.types.convert import converter, is_identity
 
     remote_type = type_by_oid(column.type_oid)
     if remote_type is None:
         return None
-    target, typmod = remote_type.name, None
-    if declared is not None:
-        ref = parse_type(declared.type)
-        target = ref.type.name
-        typmod = ref.typmod if ref.typmod != column.type_modifier else None
-    convert = converter(remote_type.name, target, typmod, settings)
-    return None if is_identity(convert) else convert
+    if declared is None:
+        convert = converter(remote_type.name, remote_type.name, None, settings)
+        return None if is_identity(convert) else convert
+    table, col = declared
+    ref = parse_type(col.type)
+    typmod = ref.typmod if ref.typmod != column.type_modifier else None
+    convert = converter(remote_type.name, ref.type.name, typmod, settings)
+    if is_identity(convert):
+        return None
+    context = f'column "{col.name}" of foreign table "{table.name}"'
+
+    def checked(text: str) -> str:
+        try:
+            return convert(text)
+        except FdwshError as err:
+            err.context = context
+            raise
+
+    return checked
 
 
 def _converted(rows: Iterator[tuple[str | None, ...]],
@@ -78,7 +94,8 @@ def run_explain(stmt: ast.ExplainStmt, lookup: TableLookup, remote: ConnectionCa
     started = time.perf_counter()
     plan = plan_query(stmt.query, lookup)
     planning_ms = (time.perf_counter() - started) * 1000
-    conn = remote.get(plan.server)
+    # Only costs (the remote server's estimate) and ANALYZE need the server.
+    conn = remote.get(plan.server) if opts.costs or opts.analyze else None
     cost = _remote_cost(conn, plan) if opts.costs else None
     actual, execution_ms = None, None
     if opts.analyze:

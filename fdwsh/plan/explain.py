@@ -178,7 +178,8 @@ def _outputs(plan: RemoteQuery) -> list[str]:
                 prefix = f"{ref.alias}." if qualify else ""
                 out.extend(prefix + col.name for col in ref.table.columns)
             continue
+        if isinstance(val, ast.ColumnRef) and not qualify:
+            val = ast.ColumnRef(fields=val.fields[-1:])  # one table: EXPLAIN shows bare names
         text = RawStream()(val)
-        out.append(text if isinstance(val, ast.ColumnRef) else f"({text})"
-                   if isinstance(val, ast.FuncCall) else text)
+        out.append(f"({text})" if isinstance(val, ast.FuncCall) else text)
     return out

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pglast import ast
 from pglast.stream import RawStream
 
-from fdwsh.catalog.model import ForeignColumn
+from fdwsh.catalog.model import ForeignColumn, ForeignTable
 from fdwsh.errors import FeatureNotSupported
 from fdwsh.plan.shippable import unshippable_reasons
 from fdwsh.remote.deparse import remote_tree
@@ -72,7 +72,11 @@ def _fetch_size(bound: BoundQuery) -> int | None:
     return max(sizes) if sizes else None
 
 
-def declared_outputs(bound: BoundQuery) -> list[ForeignColumn | None] | None:
+#: An output column that shows a foreign-table column as is: the table and the column.
+Declared = tuple[ForeignTable, ForeignColumn]
+
+
+def declared_outputs(bound: BoundQuery) -> list[Declared | None] | None:
     """For each output column of the query, the foreign-table column it shows as is, if any.
 
     postgres_fdw reads a remote value through the *declared* column type's input function; for
@@ -85,7 +89,7 @@ def declared_outputs(bound: BoundQuery) -> list[ForeignColumn | None] | None:
     if not isinstance(stmt, ast.SelectStmt) or stmt.op != 0 or not stmt.targetList:
         return None
     refs = _from_refs(stmt.fromClause or (), bound)
-    out: list[ForeignColumn | None] = []
+    out: list[Declared | None] = []
     for target in stmt.targetList:
         val = target.val
         if not isinstance(val, ast.ColumnRef):
@@ -121,19 +125,20 @@ def _from_refs(items: tuple[ast.Node, ...], bound: BoundQuery) -> list[RelationR
 
 
 def _expand_star(refs: list[RelationRef] | None, qualifier: list[str | None]
-                 ) -> list[ForeignColumn | None] | None:
+                 ) -> list[Declared | None] | None:
     if refs is None:
         return None
     chosen = [r for r in refs if not qualifier or r.alias == qualifier[-1]]
     if qualifier and len(chosen) != 1:
         return None
-    return [col for ref in chosen for col in ref.table.columns]
+    return [(ref.table, col) for ref in chosen for col in ref.table.columns]
 
 
 def _resolve_column(refs: list[RelationRef] | None, names: list[str | None]
-                    ) -> ForeignColumn | None:
+                    ) -> Declared | None:
     if refs is None or len(names) > 2:
         return None
     candidates = [r for r in refs if len(names) == 1 or r.alias == names[0]]
-    found = [c for r in candidates if (c := r.table.column(names[-1] or "")) is not None]
+    found = [(r.table, c) for r in candidates
+             if (c := r.table.column(names[-1] or "")) is not None]
     return found[0] if len(found) == 1 else None

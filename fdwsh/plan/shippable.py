@@ -3,7 +3,8 @@
 postgres_fdw's rules, applied to the parsed query: only built-in functions that are immutable
 (pg_catalog, all overloads with that argument count; ``builtin_functions`` is generated from
 PostgreSQL 15), no session-dependent value functions (CURRENT_DATE, CURRENT_USER …), no COLLATE
-clauses (the remote's collations may differ), no parameters.  The result is the list of reasons
+clauses (the remote's collations may differ), no parameters.  Row locking (FOR UPDATE) is
+shipped, as postgres_fdw does, so that the remote rows are locked.  The result is the list of reasons
 something must stay local — EXPLAIN shows them; an empty list means "shippable".
 """
 
@@ -74,9 +75,6 @@ def unshippable_reasons(node: ast.Node) -> list[str]:
 
         def visit_ParamRef(self, ancestors: Ancestor, node: ast.ParamRef) -> None:
             add("parameters are not sent to remote servers")
-
-        def visit_LockingClause(self, ancestors: Ancestor, node: ast.LockingClause) -> None:
-            add("row locking clauses are not sent to remote servers")
 
     Check()(node)
     return reasons

@@ -9,6 +9,8 @@ maps the declared columns to the remote ones::
 so the rest of the query (column references, ``*``, aliases) keeps its local meaning unchanged:
 ``*`` expands to the declared columns only, and renamed columns (``column_name``) need no
 rewriting wherever they are used.  PostgreSQL pulls such a subquery up, so it costs nothing there.
+The subquery lists only the columns the query may use (as postgres_fdw fetches only those), so
+a declared column missing remotely fails only the queries that name it.
 The remote session's search_path is pg_catalog, so remote tables are always schema-qualified.
 """
 
@@ -24,12 +26,13 @@ from fdwsh.catalog.model import ForeignTable
 from fdwsh.sql.bind import BoundQuery, RelationRef
 
 
-def table_subquery(table: ForeignTable) -> ast.SelectStmt:
-    """``SELECT remote_col AS local_col, … FROM remote_schema.remote_table``."""
+def table_subquery(table: ForeignTable, used: set[str] | None = None) -> ast.SelectStmt:
+    """``SELECT remote_col AS local_col, … FROM remote_schema.remote_table`` for the declared
+    columns in ``used`` (None: all of them)."""
     targets = tuple(
         ast.ResTarget(name=col.name if col.name != col.remote_name else None,
                       val=ast.ColumnRef(fields=(ast.String(sval=col.remote_name),)))
-        for col in table.columns
+        for col in table.columns if used is None or col.name in used
     )
     source = ast.RangeVar(schemaname=table.remote_schema, relname=table.remote_name, inh=True,
                           relpersistence="p")
@@ -50,6 +53,7 @@ def remote_tree(bound: BoundQuery) -> ast.Node:
     """A copy of the query with every foreign table replaced by its remote subquery."""
     tree = copy.deepcopy(bound.stmt)
     by_node = _remap(bound, tree)  # deepcopy made new nodes: pair them with the references
+    names, whole = _column_names_used(bound.stmt)
 
     class Replace(Visitor):  # type: ignore[misc]
         def visit_RangeVar(self, ancestors: Ancestor, node: ast.RangeVar) -> ast.Node | None:
@@ -57,7 +61,9 @@ def remote_tree(bound: BoundQuery) -> ast.Node:
             if ref is None:
                 return None
             alias = copy.copy(node.alias) if node.alias else ast.Alias(aliasname=node.relname)
-            return ast.RangeSubselect(lateral=False, subquery=table_subquery(ref.table),
+            all_columns = whole is None or ref.alias in whole or bool(alias.colnames)
+            used = None if all_columns else names
+            return ast.RangeSubselect(lateral=False, subquery=table_subquery(ref.table, used),
                                       alias=alias)
 
     Replace()(tree)
@@ -81,3 +87,32 @@ def _range_vars(tree: ast.Node) -> list[ast.RangeVar]:
 
     Collect()(tree)
     return found
+
+
+def _column_names_used(stmt: ast.Node) -> tuple[set[str], set[str] | None]:
+    """Every name the query may use as a column (the last part of column references and USING
+    lists), and the table aliases it uses whole (``t.*``, ``row_to_json(t)``); None for the
+    latter when an unqualified ``*`` or a NATURAL join needs every column of every table."""
+    names: set[str] = set()
+    whole: list[set[str] | None] = [set()]
+
+    class Collect(Visitor):  # type: ignore[misc]
+        def visit_ColumnRef(self, ancestors: Ancestor, node: ast.ColumnRef) -> None:
+            parts = [f.sval if isinstance(f, ast.String) else None for f in node.fields]
+            if parts[-1] is None and len(parts) == 1:
+                whole[0] = None
+            elif parts[-1] is None:
+                if whole[0] is not None:
+                    whole[0].add(parts[-2] or "")
+            else:
+                names.add(parts[-1])
+                if len(parts) == 1 and whole[0] is not None:
+                    whole[0].add(parts[0])  # maybe a whole-row reference to a table alias
+
+        def visit_JoinExpr(self, ancestors: Ancestor, node: ast.JoinExpr) -> None:
+            if node.isNatural:
+                whole[0] = None
+            names.update(n.sval for n in node.usingClause or ())
+
+    Collect()(stmt)
+    return names, whole[0]

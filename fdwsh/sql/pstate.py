@@ -31,6 +31,8 @@ class ParseState:
     #: Set while transforming a construct where some expressions are not allowed
     #: (e.g. "VALUES", "LIMIT"); used in messages.
     expr_kind: str = "SELECT"
+    #: The column resolvers of the enclosing query levels (innermost last).
+    outer_columns: list[ColumnResolver] = field(default_factory=list)
     #: Analyses a sub-SELECT: returns (columns as (name, type, typmod), rows thunk).
     subquery: Callable[[Any], tuple[list[tuple[str, int, int]], Callable[[], list[Any]]]] | None \
         = None

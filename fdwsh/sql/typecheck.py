@@ -122,6 +122,8 @@ def transform_column_ref(ps: ParseState, node: ast.ColumnRef) -> ir.Expr:
     found = ps.columns(names, loc) if ps.columns is not None else None
     if found is not None:
         return found
+    if any(outer(names, loc) is not None for outer in ps.outer_columns):
+        raise error("correlated subqueries are not supported locally", "0A000", loc)
     if len(names) == 1:
         raise error(f'column "{names[0]}" does not exist', "42703", loc)
     raise error(f'missing FROM-clause entry for table "{names[-2]}"', "42P01", loc)

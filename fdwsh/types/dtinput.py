@@ -235,7 +235,7 @@ def _loop(fields: list[tuple[str, str]], st: State, tm: Tm, time_only: bool,
         if kind == L.DATE:
             tmask = _date_field(field, fields, i, st, tm, st.fmask, time_only)
         elif kind == L.TIME:
-            if st.ptype != 0:
+            if st.ptype != 0 and not time_only:  # DecodeTimeOnly ignores a pending label
                 if st.ptype != L.D_TIME:
                     raise DtError(L.BAD_FORMAT)
                 st.ptype = 0

@@ -29,7 +29,10 @@ _I4 = struct.Struct("I")
 def _to_float(token: str) -> float:
     body = token.lstrip("+-")
     if body[:2] in ("0x", "0X"):
-        value = float.fromhex(body)
+        try:
+            value = float.fromhex(body)
+        except OverflowError:
+            value = math.inf
         return -value if token.startswith("-") else value
     low = body.lower()
     if low.startswith("nan"):
@@ -62,7 +65,8 @@ def _parse(text: str, label: str, single: bool) -> float:
             value = math.inf
     explicit = token.lstrip("+-")[:1].lower() in ("i", "n")
     if (math.isinf(value) and not explicit) or (value == 0.0 and _nonzero_mantissa(token)):
-        raise error(f'"{token}" is out of range for type {label}', OUT_OF_RANGE)
+        shown = text if single else token  # float4in quotes the whole input, float8in the number
+        raise error(f'"{shown}" is out of range for type {label}', OUT_OF_RANGE)
     if s[m.end():].strip(C_SPACE):
         raise invalid_syntax(label, text)
     return value

@@ -66,8 +66,8 @@ def _name(text: str, pos: int) -> tuple[str, int] | None:
 
 def _offset(text: str, pos: int) -> tuple[int, int] | None:
     m = _OFFSET.match(text, pos)
-    if m is None:
-        return None
+    if m is None or (m.group(4) is None and text[m.end():m.end() + 1] == ":"):
+        return None  # getsecs(): a ':' must be followed by digits
     value = _secs(*m.groups())  # type: ignore[arg-type]
     return None if value is None else (value, m.end())
 
