@@ -44,3 +44,22 @@ def test_script_matches_psql(pg: Cluster, catalog: Path, script: str) -> None:
     got = run_fdwsh("-X", "-U", "postgres", "-f", str(path), catalog=catalog).stdout
     assert got.splitlines() == expected.splitlines()
     assert got == expected
+
+
+@pytest.mark.parametrize("sql, message", [
+    ("SELECT count(*)", "function count(*) is not supported locally"),
+    ("SELECT sum(1)", "function sum(integer) is not supported locally"),
+    ("SELECT (SELECT m) FROM (VALUES (5)) t(m)",
+     "correlated subqueries are not supported locally"),
+    ("SELECT 1 GROUP BY 1", "GROUP BY is not supported locally"),
+    ("SELECT DISTINCT ON (1) 1", "SELECT DISTINCT ON is not supported locally"),
+    ("SELECT ROW(1, 2)", "row constructors are not supported locally"),
+    ("SELECT '{}'::json -> 'a'", "operator json -> text is not supported locally"),
+    ("SELECT to_tsvector('a')", "function to_tsvector(unknown) is not supported locally"),
+])
+def test_unsupported_is_named(sql: str, message: str) -> None:
+    """What fdwsh cannot evaluate itself fails with one clear error (SQLSTATE 0A000)."""
+    from tests.local_eval import fdwsh_outcome
+
+    found = fdwsh_outcome(sql)
+    assert found.error is not None and found.error[:2] == ("0A000", message)
