@@ -95,7 +95,7 @@ def _dsqrt(v: float) -> float:
     return math.sqrt(v)
 
 
-register("dcbrt")(lambda v: math.copysign(abs(v) ** (1 / 3), v) if math.isfinite(v) else v)
+register("dcbrt")(math.cbrt)  # C's cbrt(), as PostgreSQL calls it
 
 
 @register("numeric_sqrt")
@@ -325,3 +325,26 @@ def _setseed(node: Any, ctx: Any) -> Any:
             raise E.invalid(f"setseed parameter {seed:g} is out of allowed range [-1,1]")
         ctx.state.setdefault("random", pyrandom.Random()).seed(seed)
     return setseed
+
+
+def _width_bucket(operand: Any, low: Any, high: Any, count: int, exact: bool) -> int:
+    """width_bucket(): which of ``count`` equal buckets between the bounds holds operand."""
+    if count <= 0:
+        raise E.invalid("count must be greater than zero", "2201G")
+    if low == high:
+        raise E.invalid("lower bound cannot equal upper bound", "2201G")
+    if any(isinstance(x, float) and math.isnan(x) or isinstance(x, Decimal) and x.is_nan()
+           for x in (operand, low, high)):
+        raise E.invalid("operand, lower bound, and upper bound cannot be NaN", "2201G")
+    ascending = low < high
+    if (operand < low) if ascending else (operand > low):
+        return 0
+    if (operand >= high) if ascending else (operand <= high):
+        return count + 1
+    if exact:
+        return int((operand - low) * count // (high - low)) + 1
+    return int(count * ((operand - low) / (high - low))) + 1
+
+
+register("width_bucket_float8")(lambda o, lo, hi, n: _width_bucket(o, lo, hi, n, False))
+register("width_bucket_numeric")(lambda o, lo, hi, n: _width_bucket(o, lo, hi, n, True))
