@@ -230,3 +230,35 @@ register("interval_pl_time")(lambda iv, t: time_value(
     (time_usec(t) + iv.microseconds) % USECS_PER_DAY))
 register("date_finite", "timestamp_finite")(lambda v: not is_infinite(v))
 register("interval_finite")(lambda v: True)
+
+
+@register("float8_timestamptz")
+def _to_timestamp(seconds: float) -> Any:
+    """to_timestamp(double precision): Unix seconds → timestamptz (microseconds rounded)."""
+    if math.isnan(seconds):
+        raise E.invalid("timestamp cannot be NaN", "22008")
+    if math.isinf(seconds):
+        from fdwsh.types.dtcore import INFINITY, NEG_INFINITY
+        return INFINITY if seconds > 0 else NEG_INFINITY
+    usec = round(seconds * 1_000_000) - 946_684_800 * 1_000_000
+    return make_ts(usec, True)
+
+
+@register("extract_time")
+def _extract_time(text: str, t: Any) -> Any:
+    from decimal import Decimal
+
+    from fdwsh.exec.fn_dtfields import _unit, timestamp_fields
+    unit = _unit(text, "date")
+    usec = time_usec(t)
+    if unit == "epoch":
+        value: Any = Decimal(usec).scaleb(-6)
+    elif unit in ("us", "ms", "second", "minute", "hour"):
+        value = timestamp_fields(unit, usec)
+    else:
+        raise E.invalid(f'unit "{text.lower()}" not supported for type time without time zone',
+                        "0A000")
+    return value
+
+
+register("time_part")(lambda text, t: float(_extract_time(text, t)))

@@ -348,3 +348,25 @@ def _width_bucket(operand: Any, low: Any, high: Any, count: int, exact: bool) ->
 
 register("width_bucket_float8")(lambda o, lo, hi, n: _width_bucket(o, lo, hi, n, False))
 register("width_bucket_numeric")(lambda o, lo, hi, n: _width_bucket(o, lo, hi, n, True))
+
+
+def _numeric_gcd(a: Decimal, b: Decimal) -> Decimal:
+    if not (a.is_finite() and b.is_finite()):
+        return NAN
+    scale = max(dscale(a), dscale(b))
+    ia, ib = int(a.scaleb(scale)), int(b.scaleb(scale))
+    return Decimal(math.gcd(ia, ib)).scaleb(-scale)
+
+
+register("numeric_gcd")(_numeric_gcd)
+
+
+@register("numeric_lcm")
+def _numeric_lcm(a: Decimal, b: Decimal) -> Decimal:
+    if not (a.is_finite() and b.is_finite()):
+        return NAN
+    if a.is_zero() or b.is_zero():
+        return Decimal(0).quantize(Decimal(1).scaleb(-max(dscale(a), dscale(b))))
+    g = _numeric_gcd(a, b)
+    return normalize(abs(NUMERIC_CTX.divide(NUMERIC_CTX.multiply(a, b), g)).quantize(
+        Decimal(1).scaleb(-max(dscale(a), dscale(b))), context=NUMERIC_CTX))

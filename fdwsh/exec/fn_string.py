@@ -206,3 +206,26 @@ register("regexp_match")(regex.match_groups)
 register("regexp_like_no_flags")(lambda s, p: regex.search(p, "", s) is not None)
 register("regexp_like")(lambda s, p, f: regex.search(p, f, s) is not None)
 register("byteacat")(lambda a, b: a + b)
+register("bit_length(text)")(lambda s: len(s.encode()) * 8)
+register("bit_length(bytea)")(lambda b: len(b) * 8)
+register("byteatrim")(lambda b, chars: b.strip(chars))
+register("bytealtrim")(lambda b, chars: b.lstrip(chars))
+register("byteartrim")(lambda b, chars: b.rstrip(chars))
+
+
+@register("textregexsubstr")
+def _regex_substring(s: str, pattern: str) -> str | None:
+    """substring(text from pattern): the first parenthesized group's match, else the match."""
+    m = regex.search(pattern, "", s)
+    if m is None:
+        return None
+    return m.group(1) if m.re.groups else m.group(0)
+
+
+@register("substring(text,text,text)")
+def _similar_substring(s: str, pattern: str, esc: str) -> str | None:
+    """substring(text similar pattern escape e): the part between the escape-double-quotes."""
+    m = regex.search(regex.similar_to_escape(pattern, esc), "", s)
+    if m is None:
+        return None
+    return m.group(1) if m.re.groups else m.group(0)

@@ -26,3 +26,5 @@ SELECT 'abc' || 1 || 2, 1 + 1 || 'x';
 SELECT chr(0);
 SELECT split_part('a,b', ',', 0);
 SELECT repeat('-', 3) || '>', lpad('', 3, '*'), substring('hello' from 10), 'a' || chr(10) || 'b';
+SELECT bit_length('abc'), substring('foobar' from 'o(.)b'), substring('foobar' from 'z'), substring('foobar' similar '%#"o_b#"%' escape '#'), gcd(12.5, 7.5), lcm(1.5, 2.5), to_timestamp(0), to_timestamp(1704067200.5), extract(hour from time '10:11:12'), extract(epoch from time '01:00:00.5');
+SELECT date_part('hour', time '10:11:12'), date_part('second', time '10:11:12.5');
