@@ -27,8 +27,6 @@ from fdwsh.output.errors import format_error, format_notice
 from fdwsh.output.print import print_result
 from fdwsh.output.result import Result
 from fdwsh.settings import Settings, Variables
-from fdwsh.sql import route
-from fdwsh.sql.parse import parse
 from fdwsh.txn import CatalogParticipant, SettingsParticipant, Transaction
 
 EXIT_SUCCESS = 0
@@ -316,6 +314,9 @@ class Session:
         return ok
 
     def _execute_text(self, text: str) -> bool:
+        from fdwsh.sql import route  # SQL machinery loads with the first statement
+        from fdwsh.sql.parse import parse
+
         notices: list[Notice] = []
         try:
             for raw in parse(text):

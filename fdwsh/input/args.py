@@ -10,13 +10,12 @@ kept), backquoted text is replaced by a shell command's output, and ``:var``, ``
 from __future__ import annotations
 
 import re
-import subprocess
 from collections.abc import Callable
 from enum import Enum
 
 VarLookup = Callable[[str], "str | None"]
 
-_VAR_NAME = re.compile(r"[A-Za-z0-9_\u0080-\U0010ffff]+")
+_VAR_NAME = re.compile(r"[^\x00-\x2f\x3a-\x40\x5b-\x5e\x60\x7b-\x7f]+")  # see scanner.py
 _OCTAL = re.compile(r"[0-7]{1,3}")
 _HEX = re.compile(r"x([0-9A-Fa-f]{1,2})")
 _ESCAPES = {"n": "\n", "t": "\t", "b": "\b", "r": "\r", "f": "\f"}
@@ -175,6 +174,8 @@ class ArgReader:
             end = len(self.line)
         command = self.line[self.pos + 1:end]
         self.pos = min(end + 1, len(self.line))
+        import subprocess  # only for backquotes: keeps it out of start-up
+
         proc = subprocess.run(command, shell=True, capture_output=True, text=True)
         return proc.stdout[:-1] if proc.stdout.endswith("\n") else proc.stdout
 

@@ -22,9 +22,12 @@ from fdwsh.input.args import ArgReader, escape_identifier, escape_literal
 
 VarLookup = Callable[[str], "str | None"]
 
-_IDENT_CHAR = re.compile(r"[A-Za-z0-9_\u0080-\U0010ffff$]")
-_VAR_NAME = re.compile(r"[A-Za-z0-9_\u0080-\U0010ffff]+")
-_DOLLAR_TAG = re.compile(r"\$([A-Za-z_\u0080-\U0010ffff][A-Za-z0-9_\u0080-\U0010ffff]*)?\$")
+# Identifier characters: ASCII letters, digits, _ (and $ inside), and every non-ASCII character.
+# Written as "not one of the other ASCII characters": a class spelling out the range up to
+# U+10FFFF costs milliseconds to compile at every start.
+_IDENT_CHAR = re.compile(r"[^\x00-\x23\x25-\x2f\x3a-\x40\x5b-\x5e\x60\x7b-\x7f]")
+_VAR_NAME = re.compile(r"[^\x00-\x2f\x3a-\x40\x5b-\x5e\x60\x7b-\x7f]+")
+_DOLLAR_TAG = re.compile(r"\$([^\x00-\x40\x5b-\x5e\x60\x7b-\x7f][^\x00-\x2f\x3a-\x40\x5b-\x5e\x60\x7b-\x7f]*)?\$")
 
 
 class Quote(Enum):
