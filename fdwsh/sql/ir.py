@@ -12,7 +12,7 @@ SQL NULL.  A literal whose type is still ``unknown`` holds its text.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from fdwsh.sql.pgproc import Function, Operator
@@ -371,7 +371,6 @@ class TargetEntry:
     expr: Expr
     name: str
     resjunk: bool = False
-    sort_extra: tuple[str, ...] = field(default=())
 
 
 def expr_location(node: Expr | None) -> int:
