@@ -195,8 +195,31 @@ def _extract_ts(node: Any, ctx: Any) -> Any:
 
     def extract(text: str, v: Any) -> Any:
         found = extract_timestamp(text, v, kind, ctx)
+        if as_float and found is not None and found.is_finite() and \
+                _UNITS.get(text.lower()) in _FRACTIONAL:
+            return _float_field(_UNITS[text.lower()], v, kind, ctx)
         return _result(found, as_float)
     return extract
+
+
+_FRACTIONAL = frozenset({"epoch", "second", "ms", "julian"})
+
+
+def _float_field(unit: str, v: Any, kind: str, ctx: Any) -> float:
+    """date_part()'s double arithmetic for the fractional fields (as timestamp_part())."""
+    usec = usec_of(v)
+    if unit == "epoch":
+        return (usec - UNIX_EPOCH_USEC) / 1000000.0
+    if kind == "tstz":
+        usec = utc_to_local(usec, ctx)
+    day, tod = divmod(usec, USECS_PER_DAY)
+    sec, us = divmod(tod % 60_000_000, 1_000_000)
+    if unit == "second":
+        return sec + us / 1000000.0
+    if unit == "ms":
+        return sec * 1000.0 + us / 1000.0
+    whole = tod // 1_000_000
+    return (day + POSTGRES_EPOCH_JDATE) + (whole + us / 1000000.0) / 86400.0
 
 
 def _result(found: Decimal | None, as_float: bool) -> Any:
@@ -205,12 +228,30 @@ def _result(found: Decimal | None, as_float: bool) -> Any:
     return float(found)
 
 
+def _interval_part(text: str, iv: Interval) -> float:
+    """date_part(text, interval): double arithmetic for epoch and seconds."""
+    unit = _UNITS.get(text.lower())
+    found = extract_interval(text, iv)
+    sec_us = iv.microseconds - _cdiv(iv.microseconds, 60_000_000) * 60_000_000
+    if unit == "epoch":
+        return (iv.microseconds / 1000000.0 + 365.25 * 86400 * _cdiv(iv.months, 12)
+                + 30.0 * 86400 * (iv.months - _cdiv(iv.months, 12) * 12)
+                + 86400.0 * iv.days)
+    if unit == "second":
+        return _cdiv(sec_us, 1_000_000) + (sec_us - _cdiv(sec_us, 1_000_000) * 1_000_000) \
+            / 1000000.0
+    if unit == "ms":
+        whole = _cdiv(sec_us, 1_000_000)
+        return whole * 1000.0 + (sec_us - whole * 1_000_000) / 1000.0
+    return float(found)
+
+
 register("extract_date")(extract_date)
 register("date_part(text,date)")(lambda text, v: _result(extract_timestamp(
     text, v if is_infinite(v) else make_ts(days_of(v) * USECS_PER_DAY, False), "ts", None),
     True))
 register("extract_interval")(extract_interval)
-register("interval_part")(lambda text, iv: float(extract_interval(text, iv)))
+register("interval_part")(_interval_part)
 
 
 # ---- date_trunc ----------------------------------------------------------------------------------

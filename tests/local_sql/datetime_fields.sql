@@ -20,3 +20,4 @@ SELECT to_char(timestamp '2024-05-06 07:08:09.123456', 'YYYY-MM-DD HH24:MI:SS.US
 SELECT to_char(timestamptz '2024-05-06 07:08:09+00', 'YYYY-MM-DD HH24:MI:SS TZ OF'), to_char(timestamp '2024-05-06 07:08:09', '"Year:" YYYY "day" DDth'), to_char(timestamp '0044-03-15 BC', 'YYYY BC');
 SELECT to_char(12.5, '999.99'), to_char(-12.5, '999.99'), to_char(12.5, 'FM999.99'), to_char(5, '000'), to_char(1234567.891, '9,999,999.99'), to_char(123, '99'), to_char(0.5, '9.99'), to_char(0.5, '0.99');
 SELECT to_char(-5, 'S999'), to_char(5, 'S999'), to_char(-5, '999MI'), to_char(1.5::float8, '9.9'), to_char(42, 'FM9999'), to_char(1234, 'FM9,999'), to_char(-0.1, 'FM0.0');
+SELECT date_part('epoch', interval '1 year 2 months 3 days 04:05:06.5'), date_part('second', interval '-1.25 seconds'), date_part('milliseconds', interval '12.345 seconds'), date_part('julian', timestamp '2024-01-01 06:00'), date_part('second', timestamptz '2024-01-01 10:11:12.25+00');
