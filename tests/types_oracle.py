@@ -64,7 +64,8 @@ def settings_for(datestyle: str = "ISO, MDY", timezone: str = "UTC",
 
 class Oracle:
     def __init__(self, dsn: str) -> None:
-        self.conn = psycopg.connect(dsn, autocommit=True)
+        # no prepared statements: a cached plan would keep a literal read under old settings
+        self.conn = psycopg.connect(dsn, autocommit=True, prepare_threshold=None)
         for (oid,) in self.conn.execute("SELECT oid FROM pg_type").fetchall():
             self.conn.adapters.register_loader(oid, _Text)
         self._tables = itertools.count()

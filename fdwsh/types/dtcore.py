@@ -52,30 +52,49 @@ def isleap(y: int) -> bool:
     return y % 4 == 0 and (y % 100 != 0 or y % 400 == 0)
 
 
+def _wrap32(x: int) -> int:
+    return ((x + 0x80000000) & 0xFFFFFFFF) - 0x80000000
+
+
+def _cdiv(a: int, b: int) -> int:
+    q = abs(a) // abs(b)
+    return q if (a >= 0) == (b >= 0) else -q
+
+
 def date2j(y: int, m: int, d: int) -> int:
-    """Julian day number of a (proleptic Gregorian) date; year 0 is 1 BC."""
+    """Julian day number of a (proleptic Gregorian) date; year 0 is 1 BC.
+
+    Computed in C's 32-bit int arithmetic (wrapping), as PostgreSQL does, so that even absurd
+    years give PostgreSQL's (absurd) answers."""
     if m > 2:
         m += 1
         y += 4800
     else:
         m += 13
         y += 4799
-    century = y // 100
-    return y * 365 - 32167 + y // 4 - century + century // 4 + 7834 * m // 256 + d
+    if -5_000_000 < y < 5_000_000 and -1000 < d < 1000:
+        century = y // 100
+        return y * 365 - 32167 + y // 4 - century + century // 4 + 7834 * m // 256 + d
+    y, w = _wrap32(y), _wrap32
+    century = _cdiv(y, 100)
+    julian = w(w(y * 365) - 32167)
+    julian = w(julian + w(_cdiv(y, 4) - century + _cdiv(century, 4)))
+    return w(julian + _cdiv(7834 * m, 256) + d)
 
 
 def j2date(jd: int) -> tuple[int, int, int]:
-    julian = jd + 32044
+    """The date of a Julian day (C unsigned arithmetic outside the usual range)."""
+    julian = (jd + 32044) & 0xFFFFFFFF if not 0 <= jd + 32044 < 2**31 else jd + 32044
     quad = julian // 146097
-    extra = (julian - quad * 146097) * 4 + 3
-    julian += 60 + quad * 3 + extra // 146097
+    extra = ((julian - quad * 146097) * 4 + 3) & 0xFFFFFFFF
+    julian = (julian + 60 + quad * 3 + extra // 146097) & 0xFFFFFFFF
     quad = julian // 1461
     julian -= quad * 1461
     y = julian * 4 // 1461
     julian = ((julian + 305) % 365 if y != 0 else (julian + 306) % 366) + 123
-    y += quad * 4
+    y = _wrap32(y + quad * 4)
     quad = julian * 2141 // 65536
-    return y - 4800, (quad + 10) % 12 + 1, julian - 7834 * quad // 256
+    return _wrap32(y - 4800), (quad + 10) % 12 + 1, julian - 7834 * quad // 256
 
 
 def j2day(jd: int) -> int:
@@ -170,6 +189,15 @@ class Time24:
 TIME_24 = Time24()
 
 
+@dataclass(frozen=True, slots=True)
+class PgTimeTz:
+    """A timetz whose zone offset Python cannot hold (a POSIX zone name in the input can give
+    up to 167 hours): microseconds since midnight and seconds *west* of UTC."""
+
+    usec: int
+    west: int
+
+
 def date_days(value: dt.date | PgDate) -> int:
     """Days since 2000-01-01 of a date value."""
     if isinstance(value, PgDate):
@@ -209,7 +237,9 @@ def usec_fields(usec: int) -> tuple[int, int, int, int, int, int, int]:
     return y, m, d, h, mi, s, us
 
 
-def time_usec(value: dt.time | Time24) -> int:
+def time_usec(value: dt.time | Time24 | PgTimeTz) -> int:
+    if isinstance(value, PgTimeTz):
+        return value.usec
     if isinstance(value, Time24):
         return USECS_PER_DAY
     return ((value.hour * 60 + value.minute) * 60 + value.second) * USECS_PER_SEC \
@@ -223,3 +253,18 @@ def time_value(usec: int, tzinfo: dt.timezone | None = None) -> dt.time | Time24
     m, t = divmod(t, USECS_PER_MINUTE)
     s, us = divmod(t, USECS_PER_SEC)
     return dt.time(h, m, s, us, tzinfo=tzinfo)
+
+
+def timetz_value(usec: int, west: int) -> dt.time | Time24 | PgTimeTz:
+    """The Python value of a timetz (time and zone as PostgreSQL keeps them)."""
+    if abs(west) >= 86400:
+        return PgTimeTz(usec, west)
+    return time_value(usec, dt.timezone(dt.timedelta(seconds=-west)))
+
+
+def timetz_west(value: dt.time | Time24 | PgTimeTz) -> int:
+    """The zone of a timetz value in seconds west of UTC (PostgreSQL's sign)."""
+    if isinstance(value, PgTimeTz):
+        return value.west
+    off = value.tzinfo.utcoffset(None) if value.tzinfo is not None else None
+    return -int(off.total_seconds()) if off is not None else 0

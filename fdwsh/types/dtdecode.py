@@ -94,7 +94,9 @@ def parse_fractional_second(cp: str) -> int:
 
 
 def _atoi(s: str) -> int:
-    return int(s) if s else 0
+    """C atoi(): strtol() (saturating at 64 bits) narrowed to a 32-bit int."""
+    value = min(int(s), 2**63 - 1) if s else 0
+    return ((value + 2**31) & 0xFFFFFFFF) - 2**31
 
 
 def decode_number_field(s: str, fmask: int, tm: Tm, st: State) -> tuple[int, int]:

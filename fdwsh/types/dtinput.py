@@ -275,9 +275,9 @@ def decode_datetime(fields: list[tuple[str, str]], settings: StyleSettings, want
                     ) -> tuple[int, Tm, int | None]:
     st, tm, dtype = State(settings, want_tz), Tm(), [D_DATE]
     _loop(fields, st, tm, False, dtype)
+    validate_date(st.fmask, st, tm)  # PostgreSQL 15 checks the fields even for 'infinity'
+    apply_meridian(st, tm)
     if dtype[0] == D_DATE:
-        validate_date(st.fmask, st, tm)
-        apply_meridian(st, tm)
         if (st.fmask & L.DATE_M) != L.DATE_M:
             raise DtError(L.BAD_FORMAT)
         _resolve_zone(st, tm)
@@ -309,9 +309,11 @@ def decode_time_only(fields: list[tuple[str, str]], settings: StyleSettings,
             raise DtError(L.BAD_FORMAT)
         else:
             st.tz = zone_offset(tm, st.named_tz)
-    if st.abbrev is not None or (want_tz and not st.fmask & L.M(L.TZT)):
+    if st.abbrev is not None or not st.fmask & L.M(L.TZT):
         if st.fmask & L.M(L.DTZMOD):
             raise DtError(L.BAD_FORMAT)
+        if st.abbrev is None and not want_tz:
+            return dtype[0], tm, st.tz
         probe = _date_for_zone(st, tm, has_date)
         if st.abbrev is not None:
             off = st.abbrev[1].abbrev_offset(st.abbrev[0], probe.local_usec())

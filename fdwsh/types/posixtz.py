@@ -14,9 +14,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
 
 _NAME = re.compile(r"<([^>]*)>|([^0-9,+\-<>]*)")
-_OFFSET = re.compile(r"([+-]?)(\d{1,3})(?::(\d{1,2})(?::(\d{1,2}))?)?")
-_RULE = re.compile(r"(?:J(\d{1,3})|M(\d{1,2})\.(\d)\.(\d)|(\d{1,3}))(?:/([+-]?\d{1,3}"
-                   r"(?::\d{1,2}(?::\d{1,2})?)?))?")
+_OFFSET = re.compile(r"([+-]?)(\d+)(?::(\d+)(?::(\d+))?)?")
+_RULE = re.compile(r"(?:J(\d+)|M(\d+)\.(\d+)\.(\d+)|(\d+))(?:/([+-]?\d+(?::\d+(?::\d+)?)?))?")
 _US_RULES = ",M3.2.0,M11.1.0"
 MAX_HOURS = 24 * 7 - 1
 

@@ -12,12 +12,13 @@ import re
 
 from fdwsh.types import dtlex as L
 from fdwsh.types.dates import round_usec
-from fdwsh.types.dtcore import USECS_PER_SEC, Time24, time_usec, time_value
+from fdwsh.types.dtcore import (USECS_PER_SEC, PgTimeTz, Time24, time_usec, time_value,
+                                timetz_value)
 from fdwsh.types.dtformat import seconds_text, zone_text
 from fdwsh.types.dtinput import decode_time_only
 from fdwsh.types.settings import StyleSettings
 
-TimeValue = dt.time | Time24
+TimeValue = dt.time | Time24 | PgTimeTz
 _FAST = re.compile(r"(\d\d):(\d\d):(\d\d)(?:\.(\d{1,6}))?"
                    r"(?:([+-])(\d\d)(?::(\d\d)(?::(\d\d))?)?)?\Z")
 
@@ -54,7 +55,9 @@ def _parse(text: str, typmod: int | None, settings: StyleSettings | None, tz: bo
         except L.DtError as err:
             raise L.report(err, text, label) from None
         usec = ((tm.hour * 60 + tm.min) * 60 + tm.sec) * USECS_PER_SEC + tm.fsec
-        zone = dt.timezone(dt.timedelta(seconds=-(tz_west or 0))) if tz else None
+        if tz:
+            return timetz_value(round_usec(usec, typmod), tz_west or 0)
+        zone = None
     return time_value(round_usec(usec, typmod), zone)  # type: ignore[arg-type]
 
 
@@ -69,6 +72,10 @@ def parse_timetz(text: str, typmod: int | None = None, settings: StyleSettings |
 
 
 def format_time(value: TimeValue, settings: StyleSettings | None = None) -> str:
+    if isinstance(value, PgTimeTz):
+        h, rest = divmod(value.usec, 3_600_000_000)
+        m, rest = divmod(rest, 60_000_000)
+        return f"{h:02d}:{m:02d}:{seconds_text(*divmod(rest, 1_000_000))}{zone_text(value.west)}"
     if isinstance(value, Time24):
         text = "24:00:00"
     else:

@@ -211,7 +211,8 @@ def _load_file_zone(name: str) -> Zone | None:
 
 def _posix_zone(name: str, tz: PosixTz) -> Zone:
     single = (tz.std_east, tz.std) if tz.fixed else None
-    return Zone(name, tz, tz.std_east if tz.fixed else None, single)
+    same = tz.fixed or tz.std_east == tz.dst_east  # pg_get_timezone_offset(): one offset
+    return Zone(name, tz, tz.std_east if same else None, single)
 
 
 @lru_cache(maxsize=256)
