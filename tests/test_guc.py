@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pglast
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from pglast import ast
 from pglast.enums import TransactionStmtKind as T
 
@@ -184,3 +186,61 @@ def test_typed_views_follow_settings(pg: Cluster) -> None:
     expected = [p.strip() for p in out.splitlines()[-3].split("|")]
     got = [type_io(t).format(type_io(t).parse(v, None, g), g) for v, t in values]
     assert got == expected
+
+
+GUC_PIECES = {
+    "DateStyle": ["iso", "sql", "postgres", "german", "dmy", "mdy", "ymd", "euro", "us",
+                  "noneuropean", "default", ",", " ", '"', "x", "Postgres"],
+    "TimeZone": ["UTC", "utc", "America/New_York", "europe/paris", "+", "-", "1", "5", ".",
+                 "5", ":", "30", "EST", "EDT", "<", ">", "x", " ", "Etc/GMT+", "posixrules",
+                 ",M3.2.0", ",M11.1.0/3", "e", "nan", "interval '1:00'", "/"],
+    "statement_timeout": ["0", "1", "5", "00", "0x1f", ".", "5", "e", "3", " ", "ms", "s",
+                          "min", "h", "d", "us", "S", "x", "-", "99999999999"],
+    "extra_float_digits": ["0", "1", "3", "-", "+", ".", "5", "e", "x", "0x", " ", "15"],
+    "IntervalStyle": ["postgres", "_verbose", "sql_standard", "ISO_8601", "x", " "],
+    "search_path": ["a", "B", '"', ",", " ", "$user", "public", '""', "x y"],
+    "client_encoding": ["utf8", "UTF-8", "latin", "1", "9", "win", "125", "2", "sql_ascii",
+                        "-", "_", "euc", "jp", "x"],
+    "bytea_output": ["hex", "escape", "HEX", "x"],
+    "application_name": ["app", " ", "é", "\t", "x"],
+    "transaction_read_only": ["t", "tr", "f", "on", "o", "of", "1", "0", "yes", "n", "x"],
+}
+
+
+@pytest.fixture(scope="module")
+def conn(pg: Cluster):  # noqa: ANN201
+    import psycopg
+
+    c = psycopg.connect(pg.dsn(), autocommit=True, prepare_threshold=None,
+                        application_name="fdwsh")
+    yield c
+    c.close()
+
+
+@settings(max_examples=120, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.sampled_from(sorted(GUC_PIECES)).flatmap(
+    lambda name: st.tuples(st.just(name), st.lists(st.sampled_from(GUC_PIECES[name]),
+                                                   min_size=1, max_size=5).map("".join))))
+def test_set_value_fuzz(conn, case: tuple[str, str]) -> None:  # noqa: ANN001
+    """Random values for each setting: accepted the same way (SHOW) or refused with the same
+    message, DETAIL and HINT."""
+    import psycopg
+
+    name, value = case
+    quoted = "'" + value.replace("'", "''") + "'"
+    try:
+        conn.execute(f"SET {name} = {quoted}")
+        shown = conn.execute(f"SHOW {name}").fetchone()[0]
+        want: tuple[object, ...] = ("ok", shown.decode() if isinstance(shown, bytes) else shown)
+    except psycopg.Error as exc:
+        d = exc.diag
+        want = ("error", d.message_primary, d.message_detail, d.message_hint)
+    gucs = Gucs({"PGAPPNAME": "fdwsh"})
+    try:
+        execute_set(pglast.parse_sql(f"SET {name} = {quoted}")[0].stmt, gucs)
+        got: tuple[object, ...] = ("ok", gucs.show(name))
+    except FdwshError as err:
+        got = ("error", err.message, err.detail, err.hint)
+    conn.execute("RESET ALL")
+    assert got == want

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
 
-_NAME = re.compile(r"<([^>]*)>|([^0-9,+\-<>]*)")
+_NAME = re.compile(r"<([^>]*)>|(?!<)([^0-9,+\-]*)")
 _OFFSET = re.compile(r"([+-]?)(\d+)(?::(\d+)(?::(\d+))?)?")
 _RULE = re.compile(r"(?:J(\d+)|M(\d+)\.(\d+)\.(\d+)|(\d+))(?:/([+-]?\d+(?::\d+(?::\d+)?)?))?")
 _US_RULES = ",M3.2.0,M11.1.0"

@@ -223,7 +223,7 @@ def find_zone(name: str) -> Zone | None:
     upper = name.upper()
     if upper == "GMT":  # always the built-in one, as pg_tzset() does
         return _posix_zone(upper, PosixTz(upper, 0))
-    zone = _load_file_zone(name)
+    zone = _load_file_zone(name[1:] if name.startswith(":") else name)  # tzload skips a ':'
     if zone is not None:
         return zone
     if upper.startswith(":"):
