@@ -187,7 +187,13 @@ class Session:
             out = self.tuples_out()
             if out is None:
                 return
-        print_result(result, self.popt, out, quiet=self.quiet)
+        fetch = 0
+        if result.columns is not None and result.title is None:  # a query's rows, not a listing
+            from fdwsh.output.fetchcount import batch_size
+
+            fetch = batch_size(self.variables.get("FETCH_COUNT"), self.previous_query)
+        print_result(result, self.popt, out, quiet=self.quiet, fetch_count=fetch,
+                     to_stdout=out is self.stdout)
         out.flush()
 
     def _prefix(self) -> str:

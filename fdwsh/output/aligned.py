@@ -4,7 +4,8 @@ Contract: :func:`print_aligned_text` writes a :class:`TableContent` byte for byt
 does for ``\\pset format aligned`` (and ``wrapped``, which only differs when a target width is
 known): centred headers, right-aligned numbers, ``+`` newline and ``.`` wrap markers, borders
 0/1/2, title, footers and the trailing blank line.  In ``\\x auto`` mode it hands over to the
-expanded printer when the table would be wider than ``output_columns``.
+expanded printer when the table would be wider than ``output_columns``.  A table printed in
+``FETCH_COUNT`` batches is sized batch by batch (see ``TableContent.start_table``).
 """
 
 from __future__ import annotations
@@ -100,17 +101,25 @@ def print_aligned_text(cont: TableContent, out: TextIO, output_columns: int) -> 
         print_aligned_vertical(cont, out, output_columns)
         return
     fmt = line_style(opts)
-    if cont.title is not None and not opts.tuples_only:
-        _print_title(cont.title, widths.total, out)
-    if not opts.tuples_only:
-        _print_headers(cont, widths.wrap, border, fmt, out)
+    if cont.start_table:
+        if cont.title is not None and not opts.tuples_only:
+            _print_title(cont.title, widths.total, out)
+        if not opts.tuples_only:
+            _print_headers(cont, widths.wrap, border, fmt, out)
     wrap = [WRAP_NONE] * len(cont.headers)
     for row in cont.rows if cont.headers else ():
         _print_row(row, cont.aligns, widths.wrap, border, fmt, wrap, out)
+    if cont.stop_table:
+        _print_end(cont, widths.wrap, border, fmt, out)
+
+
+def _print_end(cont: TableContent, wraps: list[int], border: int, fmt: TextFormat,
+               out: TextIO) -> None:
+    """The last part of a table: bottom rule (border 2), footers, the blank line."""
     footers = cont.footers_with_default()
     if border == 2:
-        out.write(horizontal_line(widths.wrap, border, fmt, RULE_BOTTOM))
-    if footers and not opts.tuples_only:
+        out.write(horizontal_line(wraps, border, fmt, RULE_BOTTOM))
+    if footers and not cont.opts.tuples_only:
         for footer in footers:
             out.write(footer + "\n")
     out.write("\n")

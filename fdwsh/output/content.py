@@ -3,7 +3,9 @@
 Contract: :class:`TableContent` holds headers, alignments, rows (NULLs already replaced by
 ``\\pset null``, numbers already localised when ``numericlocale`` is on), title and footers.  The
 aligned and expanded printers need every row up front to size their columns; the streaming
-printers (unaligned, csv) never build one of these.
+printers (unaligned, csv) never build one of these.  With ``FETCH_COUNT`` one table is printed as
+several contents, one per batch of rows (psql's ``start_table`` / ``stop_table`` /
+``prior_records``): only the first prints title and headers, only the last the footers.
 """
 
 from __future__ import annotations
@@ -27,6 +29,12 @@ class TableContent:
     #: Footers the caller supplied (psql's cont->footers); None when there are none.
     footers: list[str] | None = None
     default_footer: bool = True
+    #: psql's printTableOpt start_table: this part opens the table (title, headers).
+    start_table: bool = True
+    #: psql's stop_table: this part closes the table (bottom rule, footers, blank line).
+    stop_table: bool = True
+    #: Rows printed by the earlier parts: record numbers and "(N rows)" count on from here.
+    prior_records: int = 0
     nrows: int = field(init=False, default=0)
 
     def __post_init__(self) -> None:
@@ -34,7 +42,8 @@ class TableContent:
 
     def footers_with_default(self) -> list[str] | None:
         """The explicit footers, else psql's "(N rows)" when the default footer is on."""
-        return footers_with_default(self.footers, self.default_footer, self.nrows)
+        return footers_with_default(self.footers, self.default_footer,
+                                    self.prior_records + self.nrows)
 
 
 def footers_with_default(footers: list[str] | None, default_footer: bool,

@@ -4,7 +4,8 @@ Contract: :func:`print_result` writes either the command tag (``CREATE SERVER``)
 the format ``PrintOptions`` asks for, byte for byte as psql would: aligned / wrapped (see
 ``aligned.py``), expanded (``vertical.py``), unaligned (``-A``: field and record separators), csv
 (``--csv``), each with ``tuples_only``, titles, footers and ``\\x on|auto``.  Unaligned and csv
-output is streamed row by row as rows arrive; aligned output needs every row to size its columns.
+output is streamed row by row as rows arrive; aligned output needs every row to size its columns,
+unless ``fetch_count`` (psql's FETCH_COUNT) asks for batches of that many rows (``fetchcount.py``).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import TextIO
 
 from fdwsh.output.aligned import print_aligned_text
 from fdwsh.output.content import TableContent, display_rows, footers_with_default
+from fdwsh.output.fetchcount import print_batches
 from fdwsh.output.result import Result
 from fdwsh.output.vertical import print_aligned_vertical
 from fdwsh.settings import PrintOptions
@@ -25,25 +27,31 @@ FORMATS = ("aligned", "wrapped", "unaligned", "csv")
 
 
 def print_result(result: Result, opts: PrintOptions, out: TextIO, *, quiet: bool = False,
-                 term_width: int | None = None) -> None:
+                 term_width: int | None = None, fetch_count: int = 0,
+                 to_stdout: bool = True) -> None:
     """Print one statement's result the way psql does.
 
     A result without columns prints its command tag (unless ``quiet``, psql's ``-q``).  A result
     with columns prints the table; INSERT/UPDATE/DELETE/MERGE ... RETURNING then also print
     their tag, as psql does.  ``term_width`` is the screen width when the caller knows it (e.g.
     output goes to a pager); otherwise it is taken from the terminal only when ``out`` is one.
+    ``fetch_count`` > 0 prints the rows in batches as psql's FETCH_COUNT does; ``to_stdout``
+    says whether ``out`` is standard output (psql then pages batched output, which changes
+    ``\\x auto`` and the target width).
     """
     if result.columns is None:
         if result.status and not quiet:
             out.write(result.status + "\n")
         return
-    print_table(result, opts, out, term_width=term_width)
+    print_table(result, opts, out, term_width=term_width, fetch_count=fetch_count,
+                to_stdout=to_stdout)
     if result.status and result.status.startswith(_RETURNING_TAGS) and not quiet:
         out.write(result.status + "\n")
 
 
 def print_table(result: Result, opts: PrintOptions, out: TextIO, *,
-                term_width: int | None = None) -> None:
+                term_width: int | None = None, fetch_count: int = 0,
+                to_stdout: bool = True) -> None:
     """psql's printTable dispatch: pick the printer for format × expanded mode."""
     if opts.format not in FORMATS:
         raise ValueError(f"unsupported output format: {opts.format}")
@@ -58,10 +66,15 @@ def print_table(result: Result, opts: PrintOptions, out: TextIO, *,
     if opts.format == "unaligned":
         printer = print_unaligned_vertical if expanded else print_unaligned_text
         printer(headers, rows, opts, out, title=title, footers=footers,
-                default_footer=default_footer)
+                default_footer=default_footer, fetch_count=fetch_count)
         return
     if opts.format == "csv":
         (print_csv_vertical if expanded else print_csv_text)(headers, rows, opts, out)
+        return
+    if fetch_count > 0:
+        shell = TableContent(headers, aligns, [], opts, title, footers, default_footer)
+        print_batches(shell, rows, fetch_count, out, to_stdout=to_stdout,
+                      width=lambda paged: output_columns(opts, out, term_width, paged=paged))
         return
     cont = TableContent(headers, aligns, list(rows), opts, title, footers, default_footer)
     width = output_columns(opts, out, term_width)
@@ -71,8 +84,10 @@ def print_table(result: Result, opts: PrintOptions, out: TextIO, *,
         print_aligned_text(cont, out, width)
 
 
-def output_columns(opts: PrintOptions, out: TextIO, term_width: int | None = None) -> int:
-    """psql's target width: ``\\pset columns``, else (only on a terminal) $COLUMNS or the tty's.
+def output_columns(opts: PrintOptions, out: TextIO, term_width: int | None = None, *,
+                   paged: bool = False) -> int:
+    """psql's target width: ``\\pset columns``, else (only on a terminal, or when psql has
+    opened its pager, ``paged``) $COLUMNS or the tty's.
 
     0 means "unknown": no wrapping and no switch to expanded mode in ``\\x auto``.
     """
@@ -80,7 +95,7 @@ def output_columns(opts: PrintOptions, out: TextIO, term_width: int | None = Non
         return opts.columns
     if term_width is not None:
         return term_width
-    if not _isatty(out):
+    if not paged and not _isatty(out):
         return 0
     env = os.environ.get("COLUMNS", "")
     if env.isdigit() and int(env) > 0:
@@ -105,8 +120,13 @@ def _final_newline(opts: PrintOptions) -> str:
 
 def print_unaligned_text(headers: Sequence[str], rows: Iterable[list[str]], opts: PrintOptions,
                          out: TextIO, *, title: str | None = None,
-                         footers: list[str] | None = None, default_footer: bool = True) -> None:
-    """psql's print_unaligned_text, streaming: header line, one line per row, "(N rows)"."""
+                         footers: list[str] | None = None, default_footer: bool = True,
+                         fetch_count: int = 0) -> None:
+    """psql's print_unaligned_text, streaming: header line, one line per row, "(N rows)".
+
+    Batches (``fetch_count``) print the same bytes, but for one corner that
+    :func:`_continued` covers.
+    """
     fs, rs = opts.fieldsep, opts.recordsep
     need_recordsep = False
     if not opts.tuples_only:
@@ -123,6 +143,7 @@ def print_unaligned_text(headers: Sequence[str], rows: Iterable[list[str]], opts
             out.write(rs)
         out.write(fs.join(row))
         need_recordsep = True
+    need_recordsep = need_recordsep or _continued(nrows, fetch_count)
     shown = footers_with_default(footers, default_footer, nrows)
     if not opts.tuples_only and shown:
         for footer in shown:
@@ -137,7 +158,7 @@ def print_unaligned_text(headers: Sequence[str], rows: Iterable[list[str]], opts
 def print_unaligned_vertical(headers: Sequence[str], rows: Iterable[list[str]],
                              opts: PrintOptions, out: TextIO, *, title: str | None = None,
                              footers: list[str] | None = None,
-                             default_footer: bool = True) -> None:
+                             default_footer: bool = True, fetch_count: int = 0) -> None:
     """psql's print_unaligned_vertical: ``name|value`` lines, records split by a blank line."""
     del default_footer  # vertical formats number their records: no "(N rows)"
     fs, rs = opts.fieldsep, opts.recordsep
@@ -146,7 +167,9 @@ def print_unaligned_vertical(headers: Sequence[str], rows: Iterable[list[str]],
         out.write(title)
         need_recordsep = True
     last = len(headers) - 1
+    nrows = 0
     for row in rows:
+        nrows += 1
         for c, cell in enumerate(row):
             if need_recordsep:
                 out.write(rs + rs)
@@ -156,12 +179,23 @@ def print_unaligned_vertical(headers: Sequence[str], rows: Iterable[list[str]],
                 out.write(rs)
             else:
                 need_recordsep = True
+    need_recordsep = need_recordsep or _continued(nrows, fetch_count)
     if not opts.tuples_only and footers:
         out.write(rs)
         for footer in footers:
             out.write(rs + footer)
     if need_recordsep:
         out.write(_final_newline(opts))
+
+
+def _continued(nrows: int, fetch_count: int) -> bool:
+    """Whether psql printed these rows in more than one batch.
+
+    A batch that continues a printout assumes a record separator is pending, so the output
+    ends with a newline even when nothing was printed: a result without columns (``SELECT FROM
+    ...``) of at least ``fetch_count`` rows, with ``tuples_only`` or in expanded mode.
+    """
+    return 0 < fetch_count <= nrows
 
 
 def csv_field(value: str, sep: str) -> str:

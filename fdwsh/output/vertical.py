@@ -4,6 +4,8 @@ Contract: :func:`print_aligned_vertical` writes a :class:`TableContent` as psql 
 ``\\x on`` in aligned or wrapped format: one ``-[ RECORD n ]-+----`` header per row (``* Record n``
 for border 0), ``column | value`` lines with newline/wrap markers, explicit footers only (never
 "(N rows)", except that an empty result prints the default footer), and a trailing blank line.
+In ``FETCH_COUNT`` batches, record numbers go on from the earlier batches and only the first
+batch prints the title, only the last the footers.
 This is psql 15's code: PostgreSQL 16 widened the data column to the record line in aligned
 mode and added ``\\pset xheader_width``; neither is done here.
 """
@@ -122,7 +124,8 @@ def print_aligned_vertical(cont: TableContent, out: TextIO, output_columns: int)
     """Print the table in expanded form; ``output_columns`` matters for wrapped format only."""
     opts = cont.opts
     border = min(opts.border, 2)
-    if not cont.rows or not cont.headers:  # psql: no cells at all
+    empty = not cont.rows or not cont.headers  # psql: no cells at all
+    if empty and cont.start_table and cont.stop_table:
         footers = cont.footers_with_default()
         if not opts.tuples_only and footers:
             out.write("".join(f + "\n" for f in footers))
@@ -130,22 +133,30 @@ def print_aligned_vertical(cont: TableContent, out: TextIO, output_columns: int)
         return
     fmt = line_style(opts)
     geo = _measure(cont)
-    if not opts.tuples_only and cont.title is not None:
+    if cont.start_table and not opts.tuples_only and cont.title is not None:
         out.write(cont.title + "\n")
     _fit_data_width(cont, geo, border, fmt, output_columns)
     hlines = [wcsformat(h) for h in cont.headers]
-    for r, row in enumerate(cont.rows):
+    lhwidth = geo.hwidth + (1 if border < 2 and geo.hmultiline and fmt is OLD_ASCII else 0)
+    for r, row in enumerate(() if empty else cont.rows):
         pos = RULE_TOP if r == 0 else RULE_MIDDLE
-        lhwidth = geo.hwidth + (1 if border < 2 and geo.hmultiline and fmt is OLD_ASCII else 0)
         if not opts.tuples_only:
-            out.write(record_line(fmt, border, r + 1, lhwidth, geo.dwidth, pos))
-        elif r != 0 or border == 2:
+            record = cont.prior_records + r + 1
+            out.write(record_line(fmt, border, record, lhwidth, geo.dwidth, pos))
+        elif r != 0 or not cont.start_table or border == 2:
             out.write(record_line(fmt, border, 0, lhwidth, geo.dwidth, pos))
         for c, cell in enumerate(row):
             _print_field(hlines[c], wcsformat(cell), geo, border, fmt, out)
+    if cont.stop_table:
+        _print_end(cont, geo, border, fmt, out)
+
+
+def _print_end(cont: TableContent, geo: _Geometry, border: int, fmt: TextFormat,
+               out: TextIO) -> None:
+    """The last part of a table: bottom rule (border 2), explicit footers, the blank line."""
     if border == 2:
         out.write(record_line(fmt, border, 0, geo.hwidth, geo.dwidth, RULE_BOTTOM))
-    if not opts.tuples_only and cont.footers:
+    if not cont.opts.tuples_only and cont.footers:
         if border < 2:
             out.write("\n")
         out.write("".join(f + "\n" for f in cont.footers))
