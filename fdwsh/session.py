@@ -26,6 +26,7 @@ from fdwsh.meta.registry import MetaCall, MetaStatus
 from fdwsh.output.errors import format_error, format_notice
 from fdwsh.output.print import print_result
 from fdwsh.output.result import Result
+from fdwsh.output.target import OutputTarget
 from fdwsh.settings import Settings, Variables
 from fdwsh.txn import CatalogParticipant, SettingsParticipant, Transaction
 
@@ -75,8 +76,7 @@ class Session:
         self.popt = settings.print
         self.stdout = stdout or sys.stdout
         self.stderr = stderr or sys.stderr
-        self.out: IO[str] = self.stdout  # query output; \o and -o move it
-        self._out_close: Any = None
+        self.output = OutputTarget(self.stdout)  # query output; \o and -o move it
         #: ``\g FILE``: where the rows of the query being sent go (opened lazily; None when it
         #: could not be opened, already reported).  Command tags still go to ``out``.
         self.tuples_out: Callable[[], IO[str] | None] | None = None
@@ -118,35 +118,14 @@ class Session:
     def quiet(self) -> bool:
         return self.variables.is_on("QUIET")
 
+    @property
+    def out(self) -> IO[str]:
+        """Where query results go now (standard output unless ``\\o``/``-o`` moved it)."""
+        return self.output.stream
+
     def set_output(self, target: str | None) -> None:
-        """Send query output to a file, to ``|command``, or (None) back to standard output.
-
-        The new target is opened before the old one is closed: when opening fails (OSError),
-        output stays where it was, as in psql.
-        """
-        out, out_close = self._open_output(target)
-        if self._out_close is not None:
-            self._out_close()
-        self.out, self._out_close = out, out_close
-
-    def _open_output(self, target: str | None) -> tuple[IO[str], Any]:
-        if not target:
-            return self.stdout, None
-        if target.startswith("|"):
-            import subprocess
-
-            self.stdout.flush()
-            proc = subprocess.Popen(target[1:], shell=True, stdin=subprocess.PIPE, text=True)
-            assert proc.stdin is not None
-            pipe = proc.stdin
-
-            def close() -> None:
-                pipe.close()
-                proc.wait()
-
-            return pipe, close
-        handle = open(os.path.expanduser(target), "w", encoding="utf-8")
-        return handle, handle.close
+        """``\\o``: send query output to a file, to ``|command``, or back to standard output."""
+        self.output.switch(target)
 
     def remote(self) -> Any:
         """The remote connection cache, created on first use (psycopg loads only then)."""
