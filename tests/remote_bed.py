@@ -27,6 +27,7 @@ import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -265,6 +266,41 @@ class QueryBed:
         target = directory / "catalog-copy.db"
         shutil.copyfile(self.catalog, target)
         return target
+
+
+# Runs its argv as a child with stdout inherited; prints the child's peak RSS (KB) to stderr.
+_MEASURE = ("import resource, subprocess, sys\n"
+            "status = subprocess.call(sys.argv[1:])\n"
+            "sys.stderr.write(str(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss))\n"
+            "sys.exit(status)\n")
+
+
+def run_measured(bed: QueryBed, catalog: Path, out: Path, *args: str, timeout: int = 300
+                 ) -> int:
+    """Run fdwsh ARGS on ``catalog`` with stdout to ``out``; return its peak RSS in KB."""
+    with out.open("w") as handle:
+        proc = subprocess.run([sys.executable, "-c", _MEASURE,
+                               *bed.fdwsh_command(*args, catalog=catalog)],
+                              stdout=handle, stderr=subprocess.PIPE, text=True,
+                              env=bed.fdwsh_env(), timeout=timeout)
+    assert proc.returncode == 0
+    return int(proc.stderr)
+
+
+@contextmanager
+def big_remote_table(bed: QueryBed, directory: Path, name: str, select: str, columns: str
+                     ) -> Iterator[Path]:
+    """A remote table ``name`` made by ``CREATE TABLE name AS select``, declared as a foreign
+    table with ``columns`` in a copy of the bed's catalog (returned); dropped afterwards."""
+    bed.remote(f"DROP TABLE IF EXISTS {name}; CREATE TABLE {name} AS {select}")
+    catalog = bed.catalog_copy(directory)
+    declared = bed.fdwsh("-c", f"CREATE FOREIGN TABLE {name} ({columns}) SERVER loopback",
+                         catalog=catalog)
+    assert declared.stdout == "CREATE FOREIGN TABLE\n"
+    try:
+        yield catalog
+    finally:
+        bed.remote(f"DROP TABLE {name}")
 
 
 def _create_bed(cluster: Cluster, work: Path) -> QueryBed:

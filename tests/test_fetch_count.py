@@ -13,8 +13,6 @@ foreign table, whose rows stream from the remote server and are never all held.
 from __future__ import annotations
 
 import io
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -26,7 +24,8 @@ from fdwsh.output.result import Result
 from fdwsh.session import InputSource, Session
 from fdwsh.settings import PrintOptions, Settings
 from tests.pgcluster import Cluster
-from tests.remote_bed import QueryBed, query_bed  # noqa: F401  (the fixture)
+from tests.remote_bed import (QueryBed, big_remote_table, query_bed,  # noqa: F401
+                              run_measured)
 from tests.test_print import OPTION_SETS, Fetched, psql_sections, run_psql
 
 ROW_COUNTS = (0, 1, 3, 4, 6, 7)
@@ -213,38 +212,15 @@ BIG_ROWS = 200_000
 #: one aligned table take well over 100 MB).
 GROWTH_BOUND_KB = 20 * 1024
 
-# Runs its argv as a child with stdout inherited; prints the child's peak RSS (KB) to stderr.
-_MEASURE = ("import resource, subprocess, sys\n"
-            "status = subprocess.call(sys.argv[1:])\n"
-            "sys.stderr.write(str(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss))\n"
-            "sys.exit(status)\n")
-
-
 @pytest.fixture(scope="module")
 def big_catalog(query_bed: QueryBed, tmp_path_factory: pytest.TempPathFactory  # noqa: F811
                 ) -> Iterator[Path]:
     """A remote table ``fc_big`` of BIG_ROWS rows, declared in a copy of the bed's catalog."""
-    query_bed.remote(
-        "DROP TABLE IF EXISTS fc_big; CREATE TABLE fc_big AS SELECT g AS id,"
-        f" md5(g::text) AS label, repeat('w', g % 50) AS pad"
-        f" FROM generate_series(1, {BIG_ROWS}) g")
-    catalog = query_bed.catalog_copy(tmp_path_factory.mktemp("fc-big"))
-    declared = query_bed.fdwsh("-c", "CREATE FOREIGN TABLE fc_big (id int, label text,"
-                               " pad text) SERVER loopback", catalog=catalog)
-    assert declared.stdout == "CREATE FOREIGN TABLE\n"
-    yield catalog
-    query_bed.remote("DROP TABLE fc_big")
-
-
-def run_measured(bed: QueryBed, catalog: Path, out: Path, *args: str) -> int:  # noqa: F811
-    """Run fdwsh ARGS with stdout to ``out``; its peak RSS in KB."""
-    with out.open("w") as handle:
-        proc = subprocess.run([sys.executable, "-c", _MEASURE,
-                               *bed.fdwsh_command(*args, catalog=catalog)],
-                              stdout=handle, stderr=subprocess.PIPE, text=True,
-                              env=bed.fdwsh_env(), timeout=300)
-    assert proc.returncode == 0
-    return int(proc.stderr)
+    with big_remote_table(query_bed, tmp_path_factory.mktemp("fc_big"), "fc_big",
+                          "SELECT g AS id, md5(g::text) AS label, repeat('w', g % 50) AS pad"
+                          f" FROM generate_series(1, {BIG_ROWS}) g",
+                          "id int, label text, pad text") as catalog:
+        yield catalog
 
 
 def test_aligned_output_of_a_big_remote_result_runs_in_bounded_memory(

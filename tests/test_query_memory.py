@@ -8,14 +8,13 @@ what the same fdwsh needs for a 10-row result.
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.remote_bed import QueryBed, query_bed  # noqa: F401  (the fixture)
+from tests.remote_bed import (QueryBed, big_remote_table, query_bed,  # noqa: F401
+                              run_measured)
 
 ROWS = 1_000_000
 PEAK_BOUND_KB = 150 * 1024
@@ -23,38 +22,15 @@ PEAK_BOUND_KB = 150 * 1024
 #: would take several hundred MB).
 GROWTH_BOUND_KB = 40 * 1024
 
-# Runs its argv as a child with stdout inherited; prints the child's peak RSS (KB) to stderr.
-_MEASURE = ("import resource, subprocess, sys\n"
-            "status = subprocess.call(sys.argv[1:])\n"
-            "sys.stderr.write(str(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss))\n"
-            "sys.exit(status)\n")
-
-
 @pytest.fixture(scope="module")
 def big_catalog(query_bed: QueryBed, tmp_path_factory: pytest.TempPathFactory  # noqa: F811
                 ) -> Iterator[Path]:
     """A remote table ``big`` of 1M rows (4 columns), declared in a copy of the bed's catalog."""
-    query_bed.remote(
-        "DROP TABLE IF EXISTS big; CREATE TABLE big AS SELECT g AS id, g % 1000 AS grp,"
-        f" md5(g::text) AS label, (g * 1.5)::numeric(12,1) AS amount"
-        f" FROM generate_series(1, {ROWS}) g")
-    catalog = query_bed.catalog_copy(tmp_path_factory.mktemp("big"))
-    declared = query_bed.fdwsh("-c", "CREATE FOREIGN TABLE big (id int, grp int, label text,"
-                               " amount numeric(12,1)) SERVER loopback", catalog=catalog)
-    assert declared.stdout == "CREATE FOREIGN TABLE\n"
-    yield catalog
-    query_bed.remote("DROP TABLE big")
-
-
-def run_measured(bed: QueryBed, catalog: Path, out: Path, *args: str) -> int:  # noqa: F811
-    """Run fdwsh ARGS with stdout to ``out``; its peak RSS in KB."""
-    with out.open("w") as handle:
-        proc = subprocess.run([sys.executable, "-c", _MEASURE,
-                               *bed.fdwsh_command(*args, catalog=catalog)],
-                              stdout=handle, stderr=subprocess.PIPE, text=True,
-                              env=bed.fdwsh_env(), timeout=120)
-    assert proc.returncode == 0
-    return int(proc.stderr)
+    with big_remote_table(query_bed, tmp_path_factory.mktemp("big"), "big",
+                          "SELECT g AS id, g % 1000 AS grp, md5(g::text) AS label,"
+                          f" (g * 1.5)::numeric(12,1) AS amount FROM generate_series(1, {ROWS}) g",
+                          "id int, grp int, label text, amount numeric(12,1)") as catalog:
+        yield catalog
 
 
 @pytest.mark.parametrize("flags, header, footer", [
