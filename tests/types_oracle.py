@@ -23,7 +23,7 @@ DATESTYLES = [f"{s}, {o}" for s in ("ISO", "SQL", "Postgres", "German")
               for o in ("MDY", "DMY", "YMD")]
 TIMEZONES = ["UTC", "America/New_York", "Europe/Berlin", "Asia/Kolkata", "Australia/Lord_Howe",
              "America/St_Johns", "2", "-3.5", "EST5EDT", "XYZ3ABC", "Etc/GMT+5",
-             "Pacific/Chatham", "Africa/Casablanca", "Asia/Tehran"]
+             "Pacific/Chatham", "Africa/Casablanca", "Asia/Tehran", "UTC+100", "<+120>-120"]
 INTERVALSTYLES = ["postgres", "postgres_verbose", "sql_standard", "iso_8601"]
 
 

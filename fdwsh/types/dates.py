@@ -191,7 +191,7 @@ def _local(value: dt.datetime | PgTimestamp, settings: StyleSettings
            ) -> tuple[tuple[int, int, int, int, int, int, int], int, str]:
     """(local fields, offset east, abbreviation) of a timestamptz in the session zone."""
     zone = settings.timezone
-    if isinstance(value, dt.datetime):
+    if isinstance(value, dt.datetime) and zone.python_safe:
         try:
             if zone.single is not None:
                 off, abbr = zone.single
@@ -210,6 +210,8 @@ def _local(value: dt.datetime | PgTimestamp, settings: StyleSettings
 def _iso_local(value: dt.datetime, settings: StyleSettings) -> str | None:
     """The ISO text of an in-range timestamptz, the quick way (None: take the long way)."""
     zone = settings.timezone
+    if not zone.python_safe:
+        return None
     try:
         local = value.astimezone(zone.tzinfo)
     except (OverflowError, ValueError):
@@ -264,6 +266,8 @@ def timestamptz_converter(settings: StyleSettings) -> Callable[[str], str]:
     zone = settings.timezone
     tz = zone.tzinfo
     style, order = settings.date_style, settings.date_order
+    if not zone.python_safe:
+        return lambda text: format_timestamptz(parse_timestamptz(text, None, settings), settings)
     cache: list[Any] = [1.0, 0.0, None, "", ""]  # start, end, offset, abbreviation, ISO zone
 
     def local_parts(aware: dt.datetime) -> tuple[dt.datetime, dt.timedelta, str, str] | None:

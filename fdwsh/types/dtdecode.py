@@ -206,7 +206,8 @@ def decode_date(s: str, fmask: int, tm: Tm, st: State) -> int:
     for part in parts:
         if part[:1].isalpha():
             typ, val = L.decode_special(part)
-            if typ == L.IGNORE:
+            if typ == L.IGNORE:  # left for the numeric pass, which refuses it
+                numeric.append(part)
                 continue
             if typ != L.MONTH:
                 raise DtError(L.BAD_FORMAT)

@@ -124,6 +124,11 @@ class PosixTz(tzinfo):
         as_dst = self._is_dst_utc(naive - timedelta(seconds=self.dst_east))
         return as_std, as_dst
 
+    def offset_local(self, dt: datetime) -> int:
+        """The offset (east, seconds) of a local wall-clock time; ``fold`` picks between the
+        two readings of an ambiguous or skipped time."""
+        return self._offset_local(dt)
+
     def _offset_local(self, dt: datetime) -> int:
         if self.fixed:
             return self.std_east

@@ -89,6 +89,14 @@ class Zone:
         return hash(self.name)
 
     @property
+    def python_safe(self) -> bool:
+        """Whether ``datetime`` can work in this zone (its offsets stay under 24 hours)."""
+        tz = self.tzinfo
+        if isinstance(tz, PosixTz):
+            return abs(tz.std_east) < 86400 and abs(tz.dst_east) < 86400
+        return True
+
+    @property
     def is_utc(self) -> bool:
         """True when every instant prints with offset +00 (ISO output equals UTC's)."""
         return self.single is not None and self.single[0] == 0
@@ -97,9 +105,11 @@ class Zone:
         """(offset east in seconds, abbreviation) in effect at a UTC instant."""
         if self.single is not None:
             return self.single
-        cyclic = isinstance(self.tzinfo, PosixTz)
-        local = (EPOCH_UTC + timedelta(microseconds=_clamp(usec, cyclic))).astimezone(
-            self.tzinfo)
+        tz = self.tzinfo
+        if isinstance(tz, PosixTz):  # directly: its offsets may exceed what tzinfo allows
+            utc = EPOCH + timedelta(microseconds=_clamp(usec, True))
+            return tz.tzname_for_utc(utc)
+        local = (EPOCH_UTC + timedelta(microseconds=_clamp(usec))).astimezone(tz)
         off = local.utcoffset()
         return (0 if off is None else int(off.total_seconds())), local.tzname() or ""
 
@@ -107,9 +117,12 @@ class Zone:
         """DetermineTimeZoneOffset(): the offset east for a local wall-clock time."""
         if self.fixed_offset is not None:
             return self.fixed_offset
-        cyclic = isinstance(self.tzinfo, PosixTz)
+        tz = self.tzinfo
+        cyclic = isinstance(tz, PosixTz)
         naive = EPOCH + timedelta(microseconds=_clamp(usec, cyclic) // 1_000_000 * 1_000_000)
-        offs = [naive.replace(tzinfo=self.tzinfo, fold=f).utcoffset() for f in (0, 1)]
+        if isinstance(tz, PosixTz):
+            return min(tz.offset_local(naive.replace(fold=f)) for f in (0, 1))
+        offs = [naive.replace(tzinfo=tz, fold=f).utcoffset() for f in (0, 1)]
         return min(int(o.total_seconds()) for o in offs if o is not None)
 
     def abbrev_offset(self, abbrev: str, local_usec: int) -> int | None:
