@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import signal
 import threading
+from collections.abc import Iterator
 
 import pytest
 from pglast import parse_sql
@@ -102,3 +103,28 @@ def interrupt_main_after(seconds: float) -> threading.Thread:
     thread = threading.Timer(seconds, signal.pthread_kill, (main, signal.SIGINT))
     thread.start()
     return thread
+
+
+# -- fixtures shared by the remote-layer test files ----------------------------------------------
+
+@pytest.fixture(autouse=True)
+def remote_user_default(monkeypatch: pytest.MonkeyPatch) -> None:
+    """libpq's default user is the OS user: postgres inside the oracle's server, so here too;
+    and remote sessions are named by fdwsh's default (PGAPPNAME would override it)."""
+    monkeypatch.setenv("PGUSER", "postgres")
+    monkeypatch.delenv("PGAPPNAME", raising=False)
+
+
+@pytest.fixture(scope="module")
+def remote(pg: Cluster) -> Cluster:
+    """The shared cluster, with a database playing the remote server."""
+    return remote_database(pg)
+
+
+@pytest.fixture
+def cache(remote: Cluster) -> Iterator[ConnectionCache]:
+    """A cache over a catalog with server ``s`` (the remote database) and a PUBLIC mapping."""
+    cache = ConnectionCache(catalog(server_sql(remote) + "CREATE USER MAPPING FOR public SERVER s"
+                                    " OPTIONS (user 'postgres');"), USER)
+    yield cache
+    cache.close_all()

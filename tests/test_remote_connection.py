@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from collections.abc import Iterator
 
 import pytest
 from pglast import parse_sql
@@ -20,31 +19,8 @@ from fdwsh.remote.connection import ConnectionCache
 from fdwsh.remote.params import build_conninfo, connection_params
 from tests.conftest import ROOT
 from tests.pgcluster import Cluster
-from tests.remote_helpers import (REMOTE_DB, USER, backend_count, catalog, one, remote_database,
-                                  server_sql)
-
-
-@pytest.fixture(autouse=True)
-def remote_user_default(monkeypatch: pytest.MonkeyPatch) -> None:
-    """libpq's default user is the OS user: postgres inside the oracle's server, so here too;
-    and remote sessions are named by fdwsh's default (PGAPPNAME would override it)."""
-    monkeypatch.setenv("PGUSER", "postgres")
-    monkeypatch.delenv("PGAPPNAME", raising=False)
-
-
-@pytest.fixture(scope="module")
-def remote(pg: Cluster) -> Cluster:
-    """The shared cluster, with a database playing the remote server."""
-    return remote_database(pg)
-
-
-@pytest.fixture
-def cache(remote: Cluster) -> Iterator[ConnectionCache]:
-    """A cache over a catalog with server ``s`` (the remote database) and a PUBLIC mapping."""
-    cache = ConnectionCache(catalog(server_sql(remote) + "CREATE USER MAPPING FOR public SERVER s"
-                                    " OPTIONS (user 'postgres');"), USER)
-    yield cache
-    cache.close_all()
+from tests.remote_helpers import REMOTE_DB, USER, backend_count, catalog, one, server_sql
+from tests.remote_helpers import cache, remote, remote_user_default  # noqa: F401, F811  (fixtures)
 
 
 # -- parameters ---------------------------------------------------------------------------------

@@ -26,31 +26,8 @@ from fdwsh.remote import functions
 from fdwsh.remote.connection import ConnectionCache
 from tests.pgcluster import Cluster, free_port
 from tests.remote_helpers import (REMOTE_DB, USER, catalog, fdwsh_error, interrupt_main_after, one,
-                                  oracle_error, remote_database, server_sql,
-                                  terminate_fdwsh_backends)
-
-
-@pytest.fixture(autouse=True)
-def remote_user_default(monkeypatch: pytest.MonkeyPatch) -> None:
-    """libpq's default user is the OS user: postgres inside the oracle's server, so here too;
-    and remote sessions are named by fdwsh's default (PGAPPNAME would override it)."""
-    monkeypatch.setenv("PGUSER", "postgres")
-    monkeypatch.delenv("PGAPPNAME", raising=False)
-
-
-@pytest.fixture(scope="module")
-def remote(pg: Cluster) -> Cluster:
-    """The shared cluster, with a database playing the remote server."""
-    return remote_database(pg)
-
-
-@pytest.fixture
-def cache(remote: Cluster) -> Iterator[ConnectionCache]:
-    """A cache over a catalog with server ``s`` (the remote database) and a PUBLIC mapping."""
-    cache = ConnectionCache(catalog(server_sql(remote) + "CREATE USER MAPPING FOR public SERVER s"
-                                    " OPTIONS (user 'postgres');"), USER)
-    yield cache
-    cache.close_all()
+                                  oracle_error, server_sql, terminate_fdwsh_backends)
+from tests.remote_helpers import cache, remote, remote_user_default  # noqa: F401, F811  (fixtures)
 
 
 def test_no_user_mapping_is_postgres_fdw_error(remote: Cluster, oracle_db: str) -> None:
