@@ -23,11 +23,13 @@ from typing import Any
 from pglast import ast
 from pglast.enums import VariableSetKind as K
 
-from fdwsh.errors import FdwshError, Notice
+from fdwsh.errors import FdwshError, FeatureNotSupported, Notice
 from fdwsh.output.result import Column, Result
 from fdwsh.quoting import quote_ident
 from fdwsh.types import gucparse as P
 from fdwsh.types.gucdefs import DEFS, GucDef, check_value, pgoptions
+from fdwsh.types.interval import format_interval
+from fdwsh.types.intervalparse import parse_interval
 from fdwsh.types.settings import TypeSettings
 from fdwsh.types.styles import check_timezone, split_identifiers
 from fdwsh.types.tz import Zone, system_zone_name
@@ -237,9 +239,6 @@ InTransaction = bool | Callable[[], bool]
 
 def _interval_arg(text: str, cast: ast.TypeCast, gucs: Gucs) -> str:
     """SET TIME ZONE INTERVAL '...' [HOUR TO MINUTE]: normalised through interval in/out."""
-    from fdwsh.types.interval import format_interval
-    from fdwsh.types.intervalparse import parse_interval
-
     mods = [m.val.ival for m in cast.typeName.typmods or ()]  # type: ignore[union-attr]
     typmod = -1
     if mods:
@@ -289,8 +288,6 @@ def _set_multi(stmt: ast.VariableSetStmt, gucs: Gucs, in_block: bool,
     elif stmt.name == "SESSION CHARACTERISTICS":
         prefix = "default_"
     else:
-        from fdwsh.errors import FeatureNotSupported
-
         raise FeatureNotSupported(f"SET {stmt.name} is not supported by fdwsh")
     for item in stmt.args or ():
         val = item.arg.val  # type: ignore[union-attr]

@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import lru_cache
 
+from fdwsh.types.dates import timestamptz_converter
 from fdwsh.types.registry import type_io
 from fdwsh.types.settings import StyleSettings, TypeSettings
 
@@ -49,8 +50,6 @@ def _converter(remote_type: str, declared_type: str, typmod: int | None,
     if same and _typmod_noop(scalar_d.name, typmod) and dio.remote_exact(settings):
         return _identity
     if dio.name == rio.name == "timestamptz" and _typmod_noop("timestamptz", typmod):
-        from fdwsh.types.dates import timestamptz_converter
-
         return timestamptz_converter(settings)
     parse, fmt = dio.parse, dio.format
 

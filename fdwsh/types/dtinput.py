@@ -10,7 +10,8 @@ from fdwsh.types import dtlex as L
 from fdwsh.types.dtcore import USECS_PER_DAY, date2j, j2date
 from fdwsh.types.dtdecode import (D_DATE, D_TIME, State, Tm, abbrev_zone, apply_meridian,
                                   decode_date, decode_number, decode_number_field, decode_time,
-                                  lookup_zone_name, now_tm, time_overflows, validate_date,
+                                  lookup_zone_name, now_tm, parse_fraction,
+                                  parse_fractional_second, time_overflows, validate_date,
                                   zone_offset)
 from fdwsh.types.dtlex import DtError
 from fdwsh.types.settings import StyleSettings
@@ -51,7 +52,6 @@ def _prefixed_number(field: str, st: State, tm: Tm, fmask: int, time_only: bool)
     elif ptype == L.D_SECOND:
         tm.sec, tmask = val, L.M(L.SECOND)
         if rest.startswith("."):
-            from fdwsh.types.dtdecode import parse_fractional_second
             tm.fsec = parse_fractional_second(rest)
             tmask = L.ALL_SECS_M
     elif ptype == L.D_TZ:
@@ -63,7 +63,6 @@ def _prefixed_number(field: str, st: State, tm: Tm, fmask: int, time_only: bool)
         tm.year, tm.mon, tm.mday = j2date(val)
         st.isjulian = True
         if rest.startswith("."):
-            from fdwsh.types.dtdecode import parse_fraction
             _dt2time(parse_fraction(rest) * USECS_PER_DAY, tm)
             tmask |= L.TIME_M
     elif ptype == L.D_TIME:
