@@ -4,16 +4,19 @@ through PostgreSQL (psycopg, every value as PostgreSQL's text), each as a compar
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pglast
 import psycopg
+import pytest
 import psycopg.postgres
 from psycopg.adapt import Loader
 
 from fdwsh.errors import FdwshError
 from fdwsh.exec.local_query import run_local_select
 from fdwsh.pgtypes import format_type
+from tests.pgcluster import Cluster
 
 
 @dataclass(frozen=True)
@@ -72,3 +75,24 @@ def text_connection(dsn: str) -> psycopg.Connection:
         if info.array_oid:
             conn.adapters.register_loader(info.array_oid, _TextLoader)
     return conn
+
+
+def assert_same_outcome(expected: Outcome, got: Outcome, sql: str) -> None:
+    """fdwsh's outcome equals PostgreSQL's: the same rows, or an error of the same kind."""
+    if expected.error is not None:
+        assert got.error is not None and got.error[:2] == expected.error[:2], sql
+    else:
+        assert got == expected, sql
+
+
+def same_as_postgres(conn: psycopg.Connection, sql: str) -> None:
+    """Evaluate ``sql`` in PostgreSQL and in fdwsh; the outcomes must agree."""
+    assert_same_outcome(pg_outcome(conn, sql), fdwsh_outcome(sql), sql)
+
+
+@pytest.fixture(scope="module")
+def conn(pg: Cluster) -> Iterator[psycopg.Connection]:
+    """A text-result connection to the session cluster for the generated-expression tests."""
+    connection = text_connection(pg.dsn())
+    yield connection
+    connection.close()

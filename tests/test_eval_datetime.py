@@ -4,15 +4,12 @@ EXTRACT, date_trunc, age and to_char."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 
 import psycopg
-import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tests.local_eval import Outcome, pg_outcome, text_connection
-from tests.pgcluster import Cluster
+from tests.local_eval import Outcome, assert_same_outcome, conn, pg_outcome  # noqa: F401
 
 DATES = st.dates(min_value=__import__("datetime").date(1, 1, 1),
                  max_value=__import__("datetime").date(9999, 12, 31)).map(lambda d: f"'{d}'")
@@ -26,13 +23,6 @@ FIELDS = st.sampled_from(["year", "month", "day", "hour", "minute", "second", "d
                           "decade", "millennium", "milliseconds", "isodow"])
 UNITS = st.sampled_from(["year", "quarter", "month", "week", "day", "hour", "minute",
                          "second", "decade", "century", "millennium"])
-
-
-@pytest.fixture(scope="module")
-def conn(pg: Cluster) -> Iterator[psycopg.Connection]:
-    connection = text_connection(pg.dsn())
-    yield connection
-    connection.close()
 
 
 class _Gucs:
@@ -69,12 +59,7 @@ def _fdwsh(sql: str, zone: str) -> Outcome:
 
 def _same(conn: psycopg.Connection, sql: str, zone: str = "UTC") -> None:
     conn.execute(f"SET TimeZone = '{zone}'")
-    expected = pg_outcome(conn, sql)
-    got = _fdwsh(sql, zone)
-    if expected.error is not None:
-        assert got.error is not None and got.error[:2] == expected.error[:2], sql
-    else:
-        assert got == expected, sql
+    assert_same_outcome(pg_outcome(conn, sql), _fdwsh(sql, zone), sql)
 
 
 @settings(max_examples=150, deadline=None)

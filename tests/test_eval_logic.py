@@ -4,15 +4,12 @@ GREATEST/LEAST over integers and NULLs, and VALUES lists ordered with NULLS FIRS
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 
 import psycopg
-import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tests.local_eval import fdwsh_outcome, pg_outcome, text_connection
-from tests.pgcluster import Cluster
+from tests.local_eval import conn, same_as_postgres  # noqa: F401
 
 INT = st.one_of(st.integers(min_value=-3, max_value=3).map(str), st.just("NULL::int"))
 BOOL = st.sampled_from(["true", "false", "NULL::boolean"])
@@ -49,32 +46,18 @@ def values() -> st.SearchStrategy[str]:
     ), max_leaves=5)
 
 
-@pytest.fixture(scope="module")
-def conn(pg: Cluster) -> Iterator[psycopg.Connection]:
-    connection = text_connection(pg.dsn())
-    yield connection
-    connection.close()
-
-
-def _same(conn: psycopg.Connection, sql: str) -> None:
-    expected = pg_outcome(conn, sql)
-    got = fdwsh_outcome(sql)
-    if expected.error is not None:
-        assert got.error is not None and got.error[:2] == expected.error[:2], sql
-    else:
-        assert got == expected, sql
 
 
 @settings(max_examples=250, deadline=None)
 @given(p=predicates())
 def test_predicates(conn: psycopg.Connection, p: str) -> None:
-    _same(conn, f"SELECT {p}")
+    same_as_postgres(conn, f"SELECT {p}")
 
 
 @settings(max_examples=200, deadline=None)
 @given(v=values())
 def test_conditional_values(conn: psycopg.Connection, v: str) -> None:
-    _same(conn, f"SELECT {v}")
+    same_as_postgres(conn, f"SELECT {v}")
 
 
 @settings(max_examples=80, deadline=None)
@@ -85,4 +68,4 @@ def test_values_ordering(conn: psycopg.Connection, rows: list[tuple[str, str]], 
                          ) -> None:
     body = ", ".join(f"({a}, {b})" for a, b in rows)
     sql = f"SELECT * FROM (VALUES {body}) v ORDER BY {order}, column1, column2"
-    _same(conn, sql)
+    same_as_postgres(conn, sql)

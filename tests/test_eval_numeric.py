@@ -4,15 +4,13 @@ and double precision literals with + - * / % and the common math functions; fdws
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 
 import psycopg
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.local_eval import fdwsh_outcome, pg_outcome, text_connection
-from tests.pgcluster import Cluster
+from tests.local_eval import conn, same_as_postgres  # noqa: F401
 
 INTS = st.integers(min_value=-3_000_000_000, max_value=3_000_000_000).map(str)
 SMALL = st.integers(min_value=-40000, max_value=40000).map(lambda v: f"{v}::int2"
@@ -37,40 +35,26 @@ def exprs() -> st.SearchStrategy[str]:
     )
 
 
-@pytest.fixture(scope="module")
-def conn(pg: Cluster) -> Iterator[psycopg.Connection]:
-    connection = text_connection(pg.dsn())
-    yield connection
-    connection.close()
-
-
-def _same(conn: psycopg.Connection, sql: str) -> None:
-    expected = pg_outcome(conn, sql)
-    got = fdwsh_outcome(sql)
-    if expected.error is not None:
-        assert got.error is not None and got.error[:2] == expected.error[:2], sql
-    else:
-        assert got == expected, sql
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(e=exprs())
 def test_generated_arithmetic(conn: psycopg.Connection, e: str) -> None:
-    _same(conn, f"SELECT {e}")
+    same_as_postgres(conn, f"SELECT {e}")
 
 
 @settings(max_examples=100, deadline=None)
 @given(a=DECIMALS, b=DECIMALS, scale=st.integers(min_value=-3, max_value=6))
 def test_numeric_division_and_rounding(conn: psycopg.Connection, a: str, b: str,
                                        scale: int) -> None:
-    _same(conn, f"SELECT {a}::numeric / {b}, round({a}::numeric, {scale}), "
+    same_as_postgres(conn, f"SELECT {a}::numeric / {b}, round({a}::numeric, {scale}), "
                 f"trunc({b}::numeric, {scale}), {a}::numeric % {b}")
 
 
 @settings(max_examples=60, deadline=None)
 @given(a=st.decimals(min_value=0, max_value=10**8, places=3, allow_nan=False))
 def test_numeric_roots_and_logs(conn: psycopg.Connection, a: object) -> None:
-    _same(conn, f"SELECT sqrt({a}::numeric), ln(({a}::numeric) + 1), exp(({a}::numeric) / "
+    same_as_postgres(conn, f"SELECT sqrt({a}::numeric), ln(({a}::numeric) + 1), exp(({a}::numeric) / "
                 f"10000000), ({a}::numeric + 1) ^ 2")
 
 
@@ -84,4 +68,4 @@ def test_numeric_roots_and_logs(conn: psycopg.Connection, a: object) -> None:
     "SELECT (-2.5)::float8::int8", "SELECT 1e20::float4::int8",
 ])
 def test_edges(conn: psycopg.Connection, sql: str) -> None:
-    _same(conn, sql)
+    same_as_postgres(conn, sql)

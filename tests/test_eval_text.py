@@ -3,15 +3,13 @@ TO/regex matching and comparisons in the C collation over random strings."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 
 import psycopg
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tests.local_eval import fdwsh_outcome, pg_outcome, text_connection
-from tests.pgcluster import Cluster
+from tests.local_eval import conn, same_as_postgres  # noqa: F401
 
 ALPHABET = st.sampled_from(list("abcAB _%-,.xé1\\"))
 TEXT = st.text(ALPHABET, max_size=8)
@@ -23,27 +21,13 @@ def lit(s: str) -> str:
     return "'" + s.replace("'", "''") + "'"
 
 
-@pytest.fixture(scope="module")
-def conn(pg: Cluster) -> Iterator[psycopg.Connection]:
-    connection = text_connection(pg.dsn())
-    yield connection
-    connection.close()
-
-
-def _same(conn: psycopg.Connection, sql: str) -> None:
-    expected = pg_outcome(conn, sql)
-    got = fdwsh_outcome(sql)
-    if expected.error is not None:
-        assert got.error is not None and got.error[:2] == expected.error[:2], sql
-    else:
-        assert got == expected, sql
 
 
 @settings(max_examples=150, deadline=None)
 @given(a=TEXT, b=TEXT, n=NUM, m=NUM)
 def test_string_functions(conn: psycopg.Connection, a: str, b: str, n: int, m: int) -> None:
     A, B = lit(a), lit(b)
-    _same(conn, f"SELECT upper({A}), lower({A}), initcap({A}), length({A}), "
+    same_as_postgres(conn, f"SELECT upper({A}), lower({A}), initcap({A}), length({A}), "
                 f"substr({A}, {n}), left({A}, {n}), right({A}, {n}), lpad({A}, {m}, {B}), "
                 f"rpad({A}, {m}, {B}), strpos({A}, {B}), replace({A}, {B}, 'X'), "
                 f"split_part({A}, ',', {n or 1}), btrim({A}, {B}), ltrim({A}, {B}), "
@@ -56,7 +40,7 @@ def test_string_functions(conn: psycopg.Connection, a: str, b: str, n: int, m: i
 @given(a=TEXT, b=TEXT)
 def test_comparisons(conn: psycopg.Connection, a: str, b: str) -> None:
     A, B = lit(a), lit(b)
-    _same(conn, f"SELECT {A} < {B}, {A} = {B}, {A} >= {B}, greatest({A}, {B}), "
+    same_as_postgres(conn, f"SELECT {A} < {B}, {A} = {B}, {A} >= {B}, greatest({A}, {B}), "
                 f"{A}::char(4) = {B}::char(6), {A}::varchar(3), {A}::char(3) || '|'")
 
 
@@ -64,8 +48,8 @@ def test_comparisons(conn: psycopg.Connection, a: str, b: str) -> None:
 @given(a=TEXT, p=PATTERN)
 def test_pattern_matching(conn: psycopg.Connection, a: str, p: str) -> None:
     A, P = lit(a), lit(p)
-    _same(conn, f"SELECT {A} LIKE {P}, {A} ILIKE {P}, {A} NOT LIKE {P} ESCAPE 'a'")
-    _same(conn, f"SELECT {A} SIMILAR TO {P}")
+    same_as_postgres(conn, f"SELECT {A} LIKE {P}, {A} ILIKE {P}, {A} NOT LIKE {P} ESCAPE 'a'")
+    same_as_postgres(conn, f"SELECT {A} SIMILAR TO {P}")
 
 
 @pytest.mark.parametrize("sql", [
@@ -80,4 +64,4 @@ def test_pattern_matching(conn: psycopg.Connection, a: str, p: str) -> None:
     "SELECT format('%s %s', 'a')", "SELECT format('%x', 1)",
 ])
 def test_regex_and_format(conn: psycopg.Connection, sql: str) -> None:
-    _same(conn, sql)
+    same_as_postgres(conn, sql)
