@@ -93,10 +93,12 @@ TIMESTAMPS = ["2024-01-01 12:00:00", "2024-01-01 12:00:00.123456", "2024-01-01 1
 @pytest.mark.parametrize("type_name", ["timestamp with time zone",
                                        "timestamp without time zone",
                                        "timestamp(0) with time zone", "timestamp(3)"])
-@pytest.mark.parametrize("timezone", ["UTC", "America/New_York", "Asia/Kolkata",
-                                      "Australia/Lord_Howe", "XYZ3ABC"])
-def test_timestamp_input_and_errors(oracle: Oracle, type_name: str, timezone: str) -> None:
-    combo = {"timezone": timezone}
+@pytest.mark.parametrize("timezone,datestyle", [
+    ("UTC", "ISO, MDY"), ("America/New_York", "SQL, DMY"), ("Asia/Kolkata", "Postgres, YMD"),
+    ("Australia/Lord_Howe", "German, DMY"), ("XYZ3ABC", "ISO, YMD")])
+def test_timestamp_input_and_errors(oracle: Oracle, type_name: str, timezone: str,
+                                    datestyle: str) -> None:
+    combo = {"timezone": timezone, "datestyle": datestyle}
     assert input_mismatches(oracle, type_name, TIMESTAMPS, combo) == []
 
 
