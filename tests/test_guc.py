@@ -25,8 +25,8 @@ from fdwsh.types import type_io
 from tests.pgcluster import Cluster
 
 BASE_ENV = {"PGAPPNAME": "fdwsh"}
-#: SQL scripts run through psql and through fdwsh's settings (tests/oracle/guc_*.sql)
-ORACLE = Path(__file__).parent / "oracle"
+#: SQL scripts run through psql and through fdwsh's settings (tests/oracle/settings/*.sql)
+ORACLE = Path(__file__).parent / "oracle" / "settings"
 
 
 def psql(pg: Cluster, script: str, env: dict[str, str] | None = None) -> str:
