@@ -42,6 +42,7 @@ json_extract_path json_extract_path_text jsonb_extract_path jsonb_extract_path_t
 array_length cardinality array_upper array_lower array_ndims array_dims array_position
 array_append array_prepend array_cat array_remove array_replace
 pg_typeof num_nulls num_nonnulls gen_random_uuid version current_setting
+generate_series unnest
 """.split())
 
 OPERATOR_QUERY = """
@@ -57,6 +58,7 @@ JOIN pg_type t ON t.oid = o.oprresult
 ORDER BY o.oid
 """
 
+#: One row per function (the columns of FUNCTIONS); ``{where}`` selects which.
 FUNCTION_QUERY = """
 SELECT p.proname,
        coalesce((SELECT string_agg(t.typname, ',' ORDER BY a.n)
@@ -71,17 +73,35 @@ SELECT p.proname,
        CASE WHEN p.provariadic = 0 THEN '-' ELSE vt.typname END,
        CASE WHEN p.proretset THEN 't' ELSE 'f' END,
        p.pronargdefaults,
-       coalesce(array_to_string(p.proargnames, ','), '-')
+       coalesce(array_to_string(p.proargnames, ','), '-'),
+       coalesce((SELECT string_agg(a.name || ':' || t.typname, ',' ORDER BY a.n)
+                   FROM unnest(p.proallargtypes, p.proargmodes, p.proargnames)
+                        WITH ORDINALITY a(oid, mode, name, n)
+                   JOIN pg_type t ON t.oid = a.oid
+                  WHERE a.mode IN ('o', 'b', 't')), '-')
 FROM pg_proc p
 JOIN pg_type rt ON rt.oid = p.prorettype
 LEFT JOIN pg_type vt ON vt.oid = p.provariadic
-WHERE p.pronamespace = 'pg_catalog'::regnamespace AND p.prokind = 'f'
+WHERE {where}
+ORDER BY p.proname, p.oid
+"""
+
+BUILTIN_WHERE = """p.pronamespace = 'pg_catalog'::regnamespace AND p.prokind = 'f'
   AND (p.proname = ANY(%s)
        OR (EXISTS (SELECT 1 FROM pg_type x
                                        WHERE x.typname = p.proname
-                                         AND x.typnamespace = 'pg_catalog'::regnamespace)))
-ORDER BY p.proname, p.oid
-"""
+                                         AND x.typnamespace = 'pg_catalog'::regnamespace)))"""
+
+#: The functions an extension's script creates (pg_depend 'e' entries), minus the wrapper's
+#: handler and validator (called by the server, never from SQL).
+EXTENSION_WHERE = """p.oid IN (SELECT d.objid FROM pg_depend d JOIN pg_extension e
+                               ON e.oid = d.refobjid AND d.refclassid = 'pg_extension'::regclass
+                              WHERE d.classid = 'pg_proc'::regclass AND d.deptype = 'e'
+                                AND e.extname = '{name}')
+  AND rt.typname <> 'fdw_handler' AND p.proname NOT LIKE '%\\_validator'"""
+
+#: The extensions whose functions fdwsh evaluates (CREATE EXTENSION makes them visible).
+EXTENSIONS = ("postgres_fdw",)
 
 CAST_QUERY = """
 SELECT s.typname, t.typname,
@@ -116,7 +136,9 @@ Every overload of each name is listed, evaluable or not, so that resolution sees
 PostgreSQL sees.  Tab-separated columns: name, argument types (comma-separated pg_type names,
 '-' for none), result type, implementation key (C symbol, or ``name(args)`` for a SQL-language
 function), volatility, strictness (s/n), variadic element type ('-': not variadic), returns a
-set (t/f), number of defaulted trailing arguments, argument names ('-': none).
+set (t/f), number of defaulted trailing arguments, argument names ('-': none), output
+columns of a function with OUT parameters (``name:type`` comma-separated, '-': none).
+EXTENSION_FUNCTIONS holds, per extension, the functions its script creates, in the same form.
 """
 
 FUNCTIONS = """
@@ -127,21 +149,39 @@ CASTS_HEADER = '''#: pg_cast entries whose method is a function: source type, ta
 CASTS = """
 '''
 
+EXTENSIONS_HEADER = '''#: Functions of the extensions fdwsh knows, by extension name (visible after CREATE EXTENSION,
+#: in the extension's schema); columns as in FUNCTIONS.
+EXTENSION_FUNCTIONS = {
+'''
+
+
+def _extension_functions(cluster: Cluster) -> str:
+    """EXTENSION_FUNCTIONS: each extension's functions, read after CREATE EXTENSION."""
+    parts = []
+    for name in EXTENSIONS:
+        cluster.psql(f"CREATE EXTENSION {name}", "postgres", check=True)
+        rows = cluster.psql(FUNCTION_QUERY.format(where=EXTENSION_WHERE.format(name=name)),
+                            "postgres", "-At", "-F", "\t", check=True).stdout
+        parts.append(f'    "{name}": """\n' + rows.strip() + '\n""",\n')
+    return EXTENSIONS_HEADER + "".join(parts) + "}\n"
+
 
 def main() -> None:
     cluster = Cluster("gen")
     try:
         ops = cluster.psql(OPERATOR_QUERY, "postgres", "-At", "-F", " ", check=True).stdout
         names = "'{" + ",".join(FUNCTION_NAMES) + "}'::name[]"
-        funcs = cluster.psql(FUNCTION_QUERY % names, "postgres", "-At", "-F", "\t",
-                             check=True).stdout
+        funcs = cluster.psql(FUNCTION_QUERY.format(where=BUILTIN_WHERE % names), "postgres",
+                             "-At", "-F", "\t", check=True).stdout
         casts = cluster.psql(CAST_QUERY, "postgres", "-At", "-F", " ", check=True).stdout
+        extensions = _extension_functions(cluster)
     finally:
         cluster.destroy()
     (ROOT / "fdwsh" / "plan" / "pg_operators.py").write_text(
         HEADER_OPS + ops.strip() + '\n"""\n')
     (ROOT / "fdwsh" / "plan" / "pg_functions.py").write_text(
-        HEADER_FUNCS + funcs.strip() + '\n"""\n\n' + CASTS_HEADER + casts.strip() + '\n"""\n')
+        HEADER_FUNCS + funcs.strip() + '\n"""\n\n' + CASTS_HEADER + casts.strip() + '\n"""\n\n'
+        + extensions)
 
 
 if __name__ == "__main__":

@@ -27,10 +27,13 @@ Compiled = Callable[[Row], Any]
 
 @dataclass(slots=True)
 class EvalContext:
-    """What evaluation may read besides the row: session styles, the user, the clock."""
+    """What evaluation may read besides the row: session styles, the user, the clock, and
+    the session's services (remote connections, notices: see :mod:`fdwsh.exec.services`)."""
 
     settings: Any = None
     user: str = "postgres"
+    #: The session services (fdwsh.exec.services.Services), or None outside a session.
+    services: Any = None
     #: Statement-level state shared by now()/random() ... (filled lazily by the functions).
     state: dict[str, Any] = field(default_factory=dict)
     #: CASE operand cells, innermost last (see module docstring).

@@ -64,6 +64,8 @@ def _fold_call(node: Any, f: Folder) -> ir.Expr:
     target = node.op if isinstance(node, ir.OpExpr) else node.func
     args = tuple(f.fold(a) for a in node.args)
     node = replace(node, args=args)
+    if getattr(target, "retset", False):  # a set is not a constant (and NULL in: no rows)
+        return node
     if target.strict and any(_null_const(a) for a in args):
         return ir.Const(node.type, None, node.typmod, ir.expr_location(node))
     if target.volatility == "i" and all(_is_const(a) for a in args):

@@ -51,8 +51,8 @@ def _load() -> None:
     if not _LOADED:
         _LOADED = True
         from fdwsh.exec import (arrays, fn_casts, fn_compare, fn_datetime,  # noqa: F401
-                                fn_dtfields, fn_format, fn_json, fn_math, fn_misc, fn_numeric,
-                                fn_string)
+                                fn_dtfields, fn_fdw, fn_format, fn_json, fn_math, fn_misc,
+                                fn_numeric, fn_srf, fn_string)
 
 
 def is_implemented(target: Function | Operator) -> bool:

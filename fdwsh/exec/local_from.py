@@ -1,12 +1,14 @@
-"""FROM items of a local query: sub-SELECTs and VALUES lists (``FROM (VALUES ...) AS t(a, b)``),
-several items forming their cross product.  Column references resolve against the items'
-aliases as PostgreSQL resolves them (``column "x" does not exist``, ``column reference "x"
-is ambiguous``, ``missing FROM-clause entry for table "t"``).
+"""FROM items of a local query: sub-SELECTs and VALUES lists (``FROM (VALUES ...) AS t(a, b)``)
+and functions (``FROM generate_series(1, 3) AS g(x)``, see :mod:`fdwsh.exec.from_function`),
+several items forming their cross product (a function reading earlier items' columns runs once
+per row of them, as LATERAL).  Column references resolve against the items' aliases as
+PostgreSQL resolves them (``column "x" does not exist``, ``column reference "x" is
+ambiguous``, ``missing FROM-clause entry for table "t"``).
 """
 
 from __future__ import annotations
 
-import itertools
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -18,46 +20,73 @@ from fdwsh.sql.pstate import error
 if TYPE_CHECKING:
     from fdwsh.exec.local_select import Analyzer, FromSource, OutputColumn
 
+Row = tuple[Any, ...]
+
 
 @dataclass(slots=True)
 class _Item:
     alias: str
     columns: list[OutputColumn]
     offset: int  # position of the item's first column in the combined row
+    #: The item's rows for a row of the items before it.
+    rows: Callable[[Row], list[Row]]
+    lateral: bool = False
 
 
 def build_from(an: Analyzer, items: Any) -> FromSource:
-    from fdwsh.exec.local_select import FromSource, OutputColumn
+    from fdwsh.exec.local_select import FromSource
 
     parts: list[_Item] = []
-    row_sets: list[list[tuple[Any, ...]]] = []
     offset = 0
     for item in items:
-        if not isinstance(item, ast.RangeSubselect) or item.lateral:
-            raise error("only sub-queries and VALUES lists are supported in the FROM clause of "
-                        "a query that reads no foreign table", "0A000",
+        if isinstance(item, ast.RangeFunction):
+            from fdwsh.exec.from_function import function_item
+            found = function_item(an, item, _resolver(list(parts)) if parts else None)
+            part = _Item(found.alias, found.columns, offset, found.rows, found.lateral)
+        elif isinstance(item, ast.RangeSubselect) and not item.lateral:
+            part = _subselect(an, item, offset)
+        else:
+            raise error("only sub-queries, VALUES lists and functions are supported in the "
+                        "FROM clause of a query that reads no foreign table", "0A000",
                         getattr(item, "location", -1))
-        saved = an.ps.columns
-        try:
-            rel = an.run(item.subquery)
-        finally:
-            an.ps.columns = saved
-        alias = item.alias
-        names = [c.name for c in rel.columns]
-        if alias is not None and alias.colnames:
-            given = [c.sval for c in alias.colnames]
-            if len(given) > len(names):
-                raise error(f'table "{alias.aliasname}" has {len(names)} columns available but '
-                            f"{len(given)} columns specified", "42P10")
-            names = given + names[len(given):]
-        columns = [OutputColumn(n, c.type, c.typmod) for n, c in zip(names, rel.columns)]
-        parts.append(_Item(alias.aliasname if alias is not None else "", columns, offset))
-        offset += len(columns)
-        row_sets.append(rel.rows)
+        if part.alias and any(p.alias == part.alias for p in parts):
+            raise error(f'table name "{part.alias}" specified more than once', "42712")
+        parts.append(part)
+        offset += len(part.columns)
     if not parts:
         return FromSource([()], None, _no_star)
-    rows = [tuple(itertools.chain.from_iterable(combo)) for combo in itertools.product(*row_sets)]
-    return FromSource(rows, _resolver(parts), _star_expander(parts))
+    return FromSource(_join(parts), _resolver(parts), _star_expander(parts))
+
+
+def _subselect(an: Analyzer, item: ast.RangeSubselect, offset: int) -> _Item:
+    from fdwsh.exec.from_function import apply_column_aliases
+    from fdwsh.exec.local_select import OutputColumn
+
+    saved = an.ps.columns
+    try:
+        rel = an.run(item.subquery)
+    finally:
+        an.ps.columns = saved
+    alias = item.alias
+    columns = apply_column_aliases(alias, [OutputColumn(c.name, c.type, c.typmod)
+                                           for c in rel.columns])
+    rows = rel.rows
+    return _Item(alias.aliasname if alias is not None else "", columns, offset,
+                 lambda row: rows)
+
+
+def _join(parts: list[_Item]) -> list[Row]:
+    """The cross product, nested loops in FROM order (a lateral item sees its left row)."""
+    rows: list[Row] = [()]
+    for part in parts:
+        if not rows:  # a nested loop never runs the inner side of an empty outer one
+            return rows
+        if part.lateral:
+            rows = [left + right for left in rows for right in part.rows(left)]
+        else:
+            right_rows = part.rows(())
+            rows = [left + right for left in rows for right in right_rows]
+    return rows
 
 
 def _no_star(node: ast.ColumnRef) -> list[tuple[str, ir.Expr]]:

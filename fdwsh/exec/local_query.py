@@ -1,7 +1,8 @@
 """Entry point for queries that read no foreign table: ``run_local_select(stmt, ctx)``.
 
 ``SELECT 1, 'a' || 'b', now()``, ``VALUES (1, 'x'), (2, 'y') ORDER BY 1``, their WHERE /
-ORDER BY / LIMIT / OFFSET, sub-queries in FROM and UNION / INTERSECT / EXCEPT [ALL] of them are
+ORDER BY / LIMIT / OFFSET, sub-queries and functions in FROM (``generate_series``, ``unnest``,
+``postgres_fdw_get_connections()``) and UNION / INTERSECT / EXCEPT [ALL] of them are
 typed and evaluated by fdwsh itself (sql.typecheck → exec.fold → exec.eval) and returned as a
 :class:`~fdwsh.output.result.Result` whose values are printed by each type's output function
 under the session's settings.  Notices raised while analysing (typmod warnings) go to
@@ -42,7 +43,8 @@ def analyze_local(stmt: ast.SelectStmt, ctx: Any) -> tuple[LocalRelation, EvalCo
     ps.const_locations = const_locations(getattr(ctx, "source", "") or "", stmt)
     if notices is not None:
         ps.notices = notices
-    ectx = EvalContext(settings=settings, user=user)
+    ps.services = ctx
+    ectx = EvalContext(settings=settings, user=user, services=ctx)
     shared = getattr(ctx, "eval_state", None)
     if isinstance(shared, dict):
         ectx.state = shared
@@ -65,4 +67,7 @@ def _formatter(oid: int, settings: Any) -> Any:
         return str
     if oid == T.REGTYPE:
         return lambda v: format_type(v)
+    if oid == T.RECORD:
+        from fdwsh.exec.srf import format_record
+        return lambda v: format_record(v, settings)
     return lambda v: values.format_output(oid, v, settings)

@@ -1,5 +1,7 @@
 """Analysis of one query level that reads no foreign table: SELECT without FROM (or FROM
-sub-queries and VALUES lists), VALUES itself, and their WHERE / ORDER BY / LIMIT / OFFSET.
+sub-queries, VALUES lists and functions), VALUES itself, and their WHERE / ORDER BY / LIMIT /
+OFFSET.  Set-returning calls in the select list expand rows as PostgreSQL's ProjectSet does
+(:mod:`fdwsh.exec.srf`), after WHERE and before DISTINCT / ORDER BY / LIMIT.
 
 The result is a :class:`LocalRelation`: typed output columns and materialised rows (these
 queries are small).  Transformation follows parse_clause.c/analyze.c of PostgreSQL 15: output
@@ -10,7 +12,8 @@ output name or position first, then by expression; LIMIT/OFFSET coerced to bigin
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,6 +23,7 @@ from pglast.enums import SetOperation
 from fdwsh.exec.eval import EvalContext, compile_expr
 from fdwsh.exec.fold import fold_constants
 from fdwsh.exec.sorting import SortSpec, sort_rows, transform_sort_clause
+from fdwsh.exec.srf import contains_srf, plan_project_set
 from fdwsh.sql import ir
 from fdwsh.sql import oids as T
 from fdwsh.sql.coerce import (IMPLICIT, coerce_to_boolean, coerce_to_common_type,
@@ -59,6 +63,7 @@ class Analyzer:
     def _subquery(self, stmt: ast.SelectStmt) -> tuple[list[tuple[str, int, int]], Any]:
         """Analyse a sub-SELECT now (its own scope); its rows are computed on demand."""
         saved = self.ps.columns
+        kind, last_srf = self.ps.expr_kind, self.ps.last_srf  # its own ParseState's
         if saved is not None:
             self.ps.outer_columns.append(saved)
         self.ps.columns = None
@@ -66,6 +71,7 @@ class Analyzer:
             rel = self.run(stmt)
         finally:
             self.ps.columns = saved
+            self.ps.expr_kind, self.ps.last_srf = kind, last_srf
             if saved is not None:
                 self.ps.outer_columns.pop()
         return [(c.name, c.type, c.typmod) for c in rel.columns], lambda: rel.rows
@@ -89,7 +95,8 @@ class Analyzer:
 
     def values(self, lists: Any) -> LocalRelation:
         """transformValuesClause(): rows of expressions, each column unified."""
-        rows = [[transform_expr(self.ps, e) for e in sub] for sub in lists]
+        with expr_kind(self.ps, "VALUES"):
+            rows = [[transform_expr(self.ps, e) for e in sub] for sub in lists]
         width = len(rows[0])
         for row in rows[1:]:
             if len(row) != width:
@@ -119,11 +126,15 @@ class Analyzer:
                 raise error(f"{what} is not supported locally", "0A000")
         source = self.from_clause(stmt.fromClause or ())
         self.ps.columns = source.resolver
-        targets = self.targets(stmt.targetList or (), source, resolve_unknowns)
+        with expr_kind(self.ps, "SELECT"):
+            targets = self.targets(stmt.targetList or (), source, resolve_unknowns)
         where = None
         if stmt.whereClause is not None:
-            where = coerce_to_boolean(self.ps, transform_expr(self.ps, stmt.whereClause), "WHERE")
-        specs = transform_sort_clause(self.ps, stmt.sortClause or (), targets, False)
+            with expr_kind(self.ps, "WHERE"):
+                where = coerce_to_boolean(self.ps, transform_expr(self.ps, stmt.whereClause),
+                                          "WHERE")
+        with expr_kind(self.ps, "ORDER BY"):
+            specs = transform_sort_clause(self.ps, stmt.sortClause or (), targets, False)
         limit, offset = self.limits(stmt)
         rows = self._evaluate(source.rows, targets, where, specs)
         rows = self._distinct(stmt, rows, targets)
@@ -156,7 +167,9 @@ class Analyzer:
             return None
         saved, self.ps.columns = self.ps.columns, None
         try:
-            expr = coerce_to_specific_type(self.ps, transform_expr(self.ps, node), T.INT8, what)
+            with expr_kind(self.ps, what):
+                expr = coerce_to_specific_type(self.ps, transform_expr(self.ps, node), T.INT8,
+                                               what)
         finally:
             self.ps.columns = saved
         value = compile_expr(fold_constants(expr, self.ctx), self.ctx)(())
@@ -166,16 +179,17 @@ class Analyzer:
 
     def _evaluate(self, source_rows: list[tuple[Any, ...]], targets: list[tuple[str, ir.Expr]],
                   where: ir.Expr | None, specs: list[SortSpec]) -> list[tuple[Any, ...]]:
-        exprs = [e for _, e in targets] + [s.expr for s in specs if s.resjunk]
-        fns = [compile_expr(fold_constants(e, self.ctx), self.ctx) for e in exprs]
+        exprs = [fold_constants(e, self.ctx) for e in
+                 [e for _, e in targets] + [s.expr for s in specs if s.resjunk]]
         test = compile_expr(fold_constants(where, self.ctx), self.ctx) if where is not None \
             else None
-        out = []
-        for row in source_rows:
-            if test is not None and not test(row):
-                continue
-            out.append(tuple(fn(row) for fn in fns))
-        return out
+        rows = [row for row in source_rows if test is None or test(row)]
+        if any(contains_srf(e) for e in exprs):
+            width = len(source_rows[0]) if source_rows else 0
+            project_set, exprs = plan_project_set(exprs, width, self.ctx)
+            rows = project_set.expand(rows)
+        fns = [compile_expr(e, self.ctx) for e in exprs]
+        return [tuple(fn(row) for fn in fns) for row in rows]
 
     def _distinct(self, stmt: ast.SelectStmt, rows: list[tuple[Any, ...]],
                   targets: list[tuple[str, ir.Expr]]) -> list[tuple[Any, ...]]:
@@ -201,7 +215,13 @@ class Analyzer:
                    enumerate(rel.columns)]
         resolver = _output_resolver(rel.columns)
         self.ps.columns = resolver
-        specs = transform_sort_clause(self.ps, stmt.sortClause or (), targets, set_operation)
+        with expr_kind(self.ps, "ORDER BY"):
+            specs = transform_sort_clause(self.ps, stmt.sortClause or (), targets,
+                                          set_operation)
+        for spec in specs:
+            if contains_srf(spec.expr):
+                raise error("set-returning functions in the ORDER BY of VALUES are not "
+                            "supported locally", "0A000", ir.expr_location(spec.expr))
         limit, offset = self.limits(stmt)
         rows = rel.rows
         if specs:
@@ -224,6 +244,16 @@ class FromSource:
     rows: list[tuple[Any, ...]]
     resolver: Callable[[list[str], int], ir.Expr | None] | None
     expand_star: Callable[[ast.ColumnRef], list[tuple[str, ir.Expr]]]
+
+
+@contextmanager
+def expr_kind(ps: ParseState, kind: str) -> Iterator[None]:
+    """Transform under ``kind`` (what set-returning calls are checked against)."""
+    saved, ps.expr_kind = ps.expr_kind, kind
+    try:
+        yield
+    finally:
+        ps.expr_kind = saved
 
 
 def _output_resolver(columns: list[OutputColumn]) -> Callable[[list[str], int], ir.Expr | None]:

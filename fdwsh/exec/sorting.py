@@ -60,7 +60,7 @@ def transform_sort_clause(ps: ParseState, items: Any, targets: list[tuple[str, i
         nulls_first = desc if nulls == SortByNulls.SORTBY_NULLS_DEFAULT else \
             nulls == SortByNulls.SORTBY_NULLS_FIRST
         try:
-            key = sort_key(expr.type)
+            key = record_key if expr.type == T.RECORD else sort_key(expr.type)
         except KeyError:
             raise error(f"could not identify an ordering operator for type "
                         f"{format_type(expr.type)}", "42883", ir.expr_location(expr),
@@ -97,6 +97,15 @@ def _find_target(ps: ParseState, node: ast.Node, targets: list[tuple[str, ir.Exp
         if texpr == expr:
             return i, texpr
     return -1, expr
+
+
+def record_key(value: Any) -> tuple[Any, ...]:
+    """btrecordcmp(): field by field, a NULL field after every value."""
+    out = []
+    for v, oid in zip(value.values, value.types):
+        key = sort_key(oid)
+        out.append((1, 0) if v is None else (0, key(v) if key is not None else v))
+    return tuple(out)
 
 
 def sort_rows(rows: list[tuple[Any, ...]], specs: list[SortSpec], width: int

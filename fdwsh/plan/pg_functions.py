@@ -5,424 +5,437 @@ Every overload of each name is listed, evaluable or not, so that resolution sees
 PostgreSQL sees.  Tab-separated columns: name, argument types (comma-separated pg_type names,
 '-' for none), result type, implementation key (C symbol, or ``name(args)`` for a SQL-language
 function), volatility, strictness (s/n), variadic element type ('-': not variadic), returns a
-set (t/f), number of defaulted trailing arguments, argument names ('-': none).
+set (t/f), number of defaulted trailing arguments, argument names ('-': none), output
+columns of a function with OUT parameters (``name:type`` comma-separated, '-': none).
+EXTENSION_FUNCTIONS holds, per extension, the functions its script creates, in the same form.
 """
 
 FUNCTIONS = """
-abs	float4	float4	float4abs	i	s	-	f	0	-
-abs	float8	float8	float8abs	i	s	-	f	0	-
-abs	int8	int8	int8abs	i	s	-	f	0	-
-abs	int4	int4	int4abs	i	s	-	f	0	-
-abs	int2	int2	int2abs	i	s	-	f	0	-
-abs	numeric	numeric	numeric_abs	i	s	-	f	0	-
-acos	float8	float8	dacos	i	s	-	f	0	-
-age	xid	int4	xid_age	s	s	-	f	0	-
-age	timestamptz,timestamptz	interval	timestamptz_age	i	s	-	f	0	-
-age	timestamptz	interval	age(timestamptz)	s	s	-	f	0	-
-age	timestamp,timestamp	interval	timestamp_age	i	s	-	f	0	-
-age	timestamp	interval	age(timestamp)	s	s	-	f	0	-
-array_append	anycompatiblearray,anycompatible	anycompatiblearray	array_append	i	n	-	f	0	-
-array_cat	anycompatiblearray,anycompatiblearray	anycompatiblearray	array_cat	i	n	-	f	0	-
-array_dims	anyarray	text	array_dims	i	s	-	f	0	-
-array_length	anyarray,int4	int4	array_length	i	s	-	f	0	-
-array_lower	anyarray,int4	int4	array_lower	i	s	-	f	0	-
-array_ndims	anyarray	int4	array_ndims	i	s	-	f	0	-
-array_position	anycompatiblearray,anycompatible	int4	array_position	i	n	-	f	0	-
-array_position	anycompatiblearray,anycompatible,int4	int4	array_position_start	i	n	-	f	0	-
-array_prepend	anycompatible,anycompatiblearray	anycompatiblearray	array_prepend	i	n	-	f	0	-
-array_remove	anycompatiblearray,anycompatible	anycompatiblearray	array_remove	i	n	-	f	0	-
-array_replace	anycompatiblearray,anycompatible,anycompatible	anycompatiblearray	array_replace	i	n	-	f	0	-
-array_to_string	anyarray,text,text	text	array_to_text_null	s	n	-	f	0	-
-array_to_string	anyarray,text	text	array_to_text	s	s	-	f	0	-
-array_upper	anyarray,int4	int4	array_upper	i	s	-	f	0	-
-ascii	text	int4	ascii	i	s	-	f	0	-
-asin	float8	float8	dasin	i	s	-	f	0	-
-atan	float8	float8	datan	i	s	-	f	0	-
-atan2	float8,float8	float8	datan2	i	s	-	f	0	-
-bit	int4,int4	bit	bitfromint4	i	s	-	f	0	-
-bit	bit,int4,bool	bit	bit	i	s	-	f	0	-
-bit	int8,int4	bit	bitfromint8	i	s	-	f	0	-
-bit_length	bytea	int4	bit_length(bytea)	i	s	-	f	0	-
-bit_length	text	int4	bit_length(text)	i	s	-	f	0	-
-bit_length	bit	int4	bit_length(bit)	i	s	-	f	0	-
-bool	int4	bool	int4_bool	i	s	-	f	0	-
-bool	jsonb	bool	jsonb_bool	i	s	-	f	0	-
-box	point,point	box	points_box	i	s	-	f	0	-
-box	polygon	box	poly_box	i	s	-	f	0	-
-box	circle	box	circle_box	i	s	-	f	0	-
-box	point	box	point_box	i	s	-	f	0	-
-bpchar	name	bpchar	name_bpchar	i	s	-	f	0	-
-bpchar	bpchar,int4,bool	bpchar	bpchar	i	s	-	f	0	-
-bpchar	char	bpchar	char_bpchar	i	s	-	f	0	-
-btrim	text,text	text	btrim	i	s	-	f	0	-
-btrim	text	text	btrim1	i	s	-	f	0	-
-btrim	bytea,bytea	bytea	byteatrim	i	s	-	f	0	-
-cardinality	anyarray	int4	array_cardinality	i	s	-	f	0	-
-cbrt	float8	float8	dcbrt	i	s	-	f	0	-
-ceil	numeric	numeric	numeric_ceil	i	s	-	f	0	-
-ceil	float8	float8	dceil	i	s	-	f	0	-
-ceiling	numeric	numeric	numeric_ceil	i	s	-	f	0	-
-ceiling	float8	float8	dceil	i	s	-	f	0	-
-char	int4	char	i4tochar	i	s	-	f	0	-
-char	text	char	text_char	i	s	-	f	0	-
-char_length	bpchar	int4	bpcharlen	i	s	-	f	0	-
-char_length	text	int4	textlen	i	s	-	f	0	-
-character_length	bpchar	int4	bpcharlen	i	s	-	f	0	-
-character_length	text	int4	textlen	i	s	-	f	0	-
-chr	int4	text	chr	i	s	-	f	0	-
-cidr	inet	cidr	inet_to_cidr	i	s	-	f	0	-
-circle	point,float8	circle	cr_circle	i	s	-	f	0	-
-circle	polygon	circle	poly_circle	i	s	-	f	0	-
-circle	box	circle	box_circle	i	s	-	f	0	-
-clock_timestamp	-	timestamptz	clock_timestamp	v	s	-	f	0	-
-concat	any	text	text_concat	s	n	any	f	0	-
-concat_ws	text,any	text	text_concat_ws	s	n	any	f	0	-
-cos	float8	float8	dcos	i	s	-	f	0	-
-current_setting	text	text	show_config_by_name	s	s	-	f	0	-
-current_setting	text,bool	text	show_config_by_name_missing_ok	s	s	-	f	0	-
-date	timestamptz	date	timestamptz_date	s	s	-	f	0	-
-date	timestamp	date	timestamp_date	i	s	-	f	0	-
-date_part	text,timestamptz	float8	timestamptz_part	s	s	-	f	0	-
-date_part	text,interval	float8	interval_part	i	s	-	f	0	-
-date_part	text,timetz	float8	timetz_part	i	s	-	f	0	-
-date_part	text,date	float8	date_part(text,date)	i	s	-	f	0	-
-date_part	text,time	float8	time_part	i	s	-	f	0	-
-date_part	text,timestamp	float8	timestamp_part	i	s	-	f	0	-
-date_trunc	text,timestamptz	timestamptz	timestamptz_trunc	s	s	-	f	0	-
-date_trunc	text,interval	interval	interval_trunc	i	s	-	f	0	-
-date_trunc	text,timestamptz,text	timestamptz	timestamptz_trunc_zone	s	s	-	f	0	-
-date_trunc	text,timestamp	timestamp	timestamp_trunc	i	s	-	f	0	-
-datemultirange	-	datemultirange	multirange_constructor0	i	s	-	f	0	-
-datemultirange	daterange	datemultirange	multirange_constructor1	i	s	-	f	0	-
-datemultirange	_daterange	datemultirange	multirange_constructor2	i	s	daterange	f	0	-
-daterange	date,date	daterange	range_constructor2	i	n	-	f	0	-
-daterange	date,date,text	daterange	range_constructor3	i	n	-	f	0	-
-degrees	float8	float8	degrees	i	s	-	f	0	-
-div	numeric,numeric	numeric	numeric_div_trunc	i	s	-	f	0	-
-exp	float8	float8	dexp	i	s	-	f	0	-
-exp	numeric	numeric	numeric_exp	i	s	-	f	0	-
-extract	text,date	numeric	extract_date	i	s	-	f	0	-
-extract	text,time	numeric	extract_time	i	s	-	f	0	-
-extract	text,timetz	numeric	extract_timetz	i	s	-	f	0	-
-extract	text,timestamp	numeric	extract_timestamp	i	s	-	f	0	-
-extract	text,timestamptz	numeric	extract_timestamptz	s	s	-	f	0	-
-extract	text,interval	numeric	extract_interval	i	s	-	f	0	-
-factorial	int8	numeric	numeric_fac	i	s	-	f	0	-
-float4	int2	float4	i2tof	i	s	-	f	0	-
-float4	float8	float4	dtof	i	s	-	f	0	-
-float4	int4	float4	i4tof	i	s	-	f	0	-
-float4	int8	float4	i8tof	i	s	-	f	0	-
-float4	numeric	float4	numeric_float4	i	s	-	f	0	-
-float4	jsonb	float4	jsonb_float4	i	s	-	f	0	-
-float8	int2	float8	i2tod	i	s	-	f	0	-
-float8	float4	float8	ftod	i	s	-	f	0	-
-float8	int4	float8	i4tod	i	s	-	f	0	-
-float8	int8	float8	i8tod	i	s	-	f	0	-
-float8	numeric	float8	numeric_float8	i	s	-	f	0	-
-float8	jsonb	float8	jsonb_float8	i	s	-	f	0	-
-floor	numeric	numeric	numeric_floor	i	s	-	f	0	-
-floor	float8	float8	dfloor	i	s	-	f	0	-
-format	text,any	text	text_format	s	n	any	f	0	-
-format	text	text	text_format_nv	s	n	-	f	0	-
-gcd	int4,int4	int4	int4gcd	i	s	-	f	0	-
-gcd	int8,int8	int8	int8gcd	i	s	-	f	0	-
-gcd	numeric,numeric	numeric	numeric_gcd	i	s	-	f	0	-
-gen_random_uuid	-	uuid	gen_random_uuid	v	s	-	f	0	-
-initcap	text	text	initcap	i	s	-	f	0	-
-int2	float8	int2	dtoi2	i	s	-	f	0	-
-int2	float4	int2	ftoi2	i	s	-	f	0	-
-int2	int4	int2	i4toi2	i	s	-	f	0	-
-int2	int8	int2	int82	i	s	-	f	0	-
-int2	numeric	int2	numeric_int2	i	s	-	f	0	-
-int2	jsonb	int2	jsonb_int2	i	s	-	f	0	-
-int4	char	int4	chartoi4	i	s	-	f	0	-
-int4	int2	int4	i2toi4	i	s	-	f	0	-
-int4	float8	int4	dtoi4	i	s	-	f	0	-
-int4	float4	int4	ftoi4	i	s	-	f	0	-
-int4	int8	int4	int84	i	s	-	f	0	-
-int4	bit	int4	bittoint4	i	s	-	f	0	-
-int4	numeric	int4	numeric_int4	i	s	-	f	0	-
-int4	bool	int4	bool_int4	i	s	-	f	0	-
-int4	jsonb	int4	jsonb_int4	i	s	-	f	0	-
-int4multirange	-	int4multirange	multirange_constructor0	i	s	-	f	0	-
-int4multirange	int4range	int4multirange	multirange_constructor1	i	s	-	f	0	-
-int4multirange	_int4range	int4multirange	multirange_constructor2	i	s	int4range	f	0	-
-int4range	int4,int4	int4range	range_constructor2	i	n	-	f	0	-
-int4range	int4,int4,text	int4range	range_constructor3	i	n	-	f	0	-
-int8	int4	int8	int48	i	s	-	f	0	-
-int8	float8	int8	dtoi8	i	s	-	f	0	-
-int8	float4	int8	ftoi8	i	s	-	f	0	-
-int8	int2	int8	int28	i	s	-	f	0	-
-int8	oid	int8	oidtoi8	i	s	-	f	0	-
-int8	numeric	int8	numeric_int8	i	s	-	f	0	-
-int8	bit	int8	bittoint8	i	s	-	f	0	-
-int8	jsonb	int8	jsonb_int8	i	s	-	f	0	-
-int8multirange	-	int8multirange	multirange_constructor0	i	s	-	f	0	-
-int8multirange	int8range	int8multirange	multirange_constructor1	i	s	-	f	0	-
-int8multirange	_int8range	int8multirange	multirange_constructor2	i	s	int8range	f	0	-
-int8range	int8,int8	int8range	range_constructor2	i	n	-	f	0	-
-int8range	int8,int8,text	int8range	range_constructor3	i	n	-	f	0	-
-interval	interval,int4	interval	interval_scale	i	s	-	f	0	-
-interval	time	interval	time_interval	i	s	-	f	0	-
-isfinite	date	bool	date_finite	i	s	-	f	0	-
-isfinite	timestamptz	bool	timestamp_finite	i	s	-	f	0	-
-isfinite	interval	bool	interval_finite	i	s	-	f	0	-
-isfinite	timestamp	bool	timestamp_finite	i	s	-	f	0	-
-json_array_length	json	int4	json_array_length	i	s	-	f	0	-
-json_build_array	any	json	json_build_array	s	n	any	f	0	-
-json_build_array	-	json	json_build_array_noargs	s	n	-	f	0	-
-json_build_object	any	json	json_build_object	s	n	any	f	0	-
-json_build_object	-	json	json_build_object_noargs	s	n	-	f	0	-
-json_extract_path	json,_text	json	json_extract_path	i	s	text	f	0	from_json,path_elems
-json_extract_path_text	json,_text	text	json_extract_path_text	i	s	text	f	0	from_json,path_elems
-json_typeof	json	text	json_typeof	i	s	-	f	0	-
-jsonb_array_length	jsonb	int4	jsonb_array_length	i	s	-	f	0	-
-jsonb_build_array	any	jsonb	jsonb_build_array	s	n	any	f	0	-
-jsonb_build_array	-	jsonb	jsonb_build_array_noargs	s	n	-	f	0	-
-jsonb_build_object	any	jsonb	jsonb_build_object	s	n	any	f	0	-
-jsonb_build_object	-	jsonb	jsonb_build_object_noargs	s	n	-	f	0	-
-jsonb_extract_path	jsonb,_text	jsonb	jsonb_extract_path	i	s	text	f	0	from_json,path_elems
-jsonb_extract_path_text	jsonb,_text	text	jsonb_extract_path_text	i	s	text	f	0	from_json,path_elems
-jsonb_pretty	jsonb	text	jsonb_pretty	i	s	-	f	0	-
-jsonb_typeof	jsonb	text	jsonb_typeof	i	s	-	f	0	-
-justify_days	interval	interval	interval_justify_days	i	s	-	f	0	-
-justify_hours	interval	interval	interval_justify_hours	i	s	-	f	0	-
-justify_interval	interval	interval	interval_justify_interval	i	s	-	f	0	-
-lcm	int4,int4	int4	int4lcm	i	s	-	f	0	-
-lcm	int8,int8	int8	int8lcm	i	s	-	f	0	-
-lcm	numeric,numeric	numeric	numeric_lcm	i	s	-	f	0	-
-left	text,int4	text	text_left	i	s	-	f	0	-
-length	text	int4	textlen	i	s	-	f	0	-
-length	bpchar	int4	bpcharlen	i	s	-	f	0	-
-length	lseg	float8	lseg_length	i	s	-	f	0	-
-length	path	float8	path_length	i	s	-	f	0	-
-length	bit	int4	bitlength	i	s	-	f	0	-
-length	bytea,name	int4	length_in_encoding	s	s	-	f	0	-
-length	bytea	int4	byteaoctetlen	i	s	-	f	0	-
-length	tsvector	int4	tsvector_length	i	s	-	f	0	-
-like_escape	text,text	text	like_escape	i	s	-	f	0	-
-like_escape	bytea,bytea	bytea	like_escape_bytea	i	s	-	f	0	-
-line	point,point	line	line_construct_pp	i	s	-	f	0	-
-ln	float8	float8	dlog1	i	s	-	f	0	-
-ln	numeric	numeric	numeric_ln	i	s	-	f	0	-
-log	float8	float8	dlog10	i	s	-	f	0	-
-log	numeric,numeric	numeric	numeric_log	i	s	-	f	0	-
-log	numeric	numeric	log(numeric)	i	s	-	f	0	-
-log10	float8	float8	dlog10	i	s	-	f	0	-
-log10	numeric	numeric	log10(numeric)	i	s	-	f	0	-
-lower	text	text	lower	i	s	-	f	0	-
-lower	anyrange	anyelement	range_lower	i	s	-	f	0	-
-lower	anymultirange	anyelement	multirange_lower	i	s	-	f	0	-
-lpad	text,int4,text	text	lpad	i	s	-	f	0	-
-lpad	text,int4	text	lpad(text,int4)	i	s	-	f	0	-
-lseg	point,point	lseg	lseg_construct	i	s	-	f	0	-
-lseg	box	lseg	box_diagonal	i	s	-	f	0	-
-ltrim	text,text	text	ltrim	i	s	-	f	0	-
-ltrim	text	text	ltrim1	i	s	-	f	0	-
-ltrim	bytea,bytea	bytea	bytealtrim	i	s	-	f	0	-
-macaddr	macaddr8	macaddr	macaddr8tomacaddr	i	s	-	f	0	-
-macaddr8	macaddr	macaddr8	macaddrtomacaddr8	i	s	-	f	0	-
-make_date	int4,int4,int4	date	make_date	i	s	-	f	0	year,month,day
-make_interval	int4,int4,int4,int4,int4,int4,float8	interval	make_interval	i	s	-	f	7	years,months,weeks,days,hours,mins,secs
-make_time	int4,int4,float8	time	make_time	i	s	-	f	0	hour,min,sec
-make_timestamp	int4,int4,int4,int4,int4,float8	timestamp	make_timestamp	i	s	-	f	0	year,month,mday,hour,min,sec
-make_timestamptz	int4,int4,int4,int4,int4,float8	timestamptz	make_timestamptz	s	s	-	f	0	year,month,mday,hour,min,sec
-make_timestamptz	int4,int4,int4,int4,int4,float8,text	timestamptz	make_timestamptz_at_timezone	s	s	-	f	0	year,month,mday,hour,min,sec,timezone
-md5	text	text	md5_text	i	s	-	f	0	-
-md5	bytea	text	md5_bytea	i	s	-	f	0	-
-min_scale	numeric	int4	numeric_min_scale	i	s	-	f	0	-
-mod	int2,int2	int2	int2mod	i	s	-	f	0	-
-mod	int4,int4	int4	int4mod	i	s	-	f	0	-
-mod	int8,int8	int8	int8mod	i	s	-	f	0	-
-mod	numeric,numeric	numeric	numeric_mod	i	s	-	f	0	-
-money	int4	money	int4_cash	s	s	-	f	0	-
-money	int8	money	int8_cash	s	s	-	f	0	-
-money	numeric	money	numeric_cash	s	s	-	f	0	-
-name	text	name	text_name	i	s	-	f	0	-
-name	bpchar	name	bpchar_name	i	s	-	f	0	-
-name	varchar	name	text_name	i	s	-	f	0	-
-now	-	timestamptz	now	s	s	-	f	0	-
-num_nonnulls	any	int4	pg_num_nonnulls	i	n	any	f	0	-
-num_nulls	any	int4	pg_num_nulls	i	n	any	f	0	-
-numeric	numeric,int4	numeric	numeric	i	s	-	f	0	-
-numeric	int4	numeric	int4_numeric	i	s	-	f	0	-
-numeric	float4	numeric	float4_numeric	i	s	-	f	0	-
-numeric	float8	numeric	float8_numeric	i	s	-	f	0	-
-numeric	int8	numeric	int8_numeric	i	s	-	f	0	-
-numeric	int2	numeric	int2_numeric	i	s	-	f	0	-
-numeric	jsonb	numeric	jsonb_numeric	i	s	-	f	0	-
-numeric	money	numeric	cash_numeric	s	s	-	f	0	-
-nummultirange	-	nummultirange	multirange_constructor0	i	s	-	f	0	-
-nummultirange	numrange	nummultirange	multirange_constructor1	i	s	-	f	0	-
-nummultirange	_numrange	nummultirange	multirange_constructor2	i	s	numrange	f	0	-
-numrange	numeric,numeric	numrange	range_constructor2	i	n	-	f	0	-
-numrange	numeric,numeric,text	numrange	range_constructor3	i	n	-	f	0	-
-octet_length	bytea	int4	byteaoctetlen	i	s	-	f	0	-
-octet_length	text	int4	textoctetlen	i	s	-	f	0	-
-octet_length	bpchar	int4	bpcharoctetlen	i	s	-	f	0	-
-octet_length	bit	int4	bitoctetlength	i	s	-	f	0	-
-oid	int8	oid	i8tooid	i	s	-	f	0	-
-overlay	bytea,bytea,int4,int4	bytea	byteaoverlay	i	s	-	f	0	-
-overlay	bytea,bytea,int4	bytea	byteaoverlay_no_len	i	s	-	f	0	-
-overlay	text,text,int4,int4	text	textoverlay	i	s	-	f	0	-
-overlay	text,text,int4	text	textoverlay_no_len	i	s	-	f	0	-
-overlay	bit,bit,int4,int4	bit	bitoverlay	i	s	-	f	0	-
-overlay	bit,bit,int4	bit	bitoverlay_no_len	i	s	-	f	0	-
-path	polygon	path	poly_path	i	s	-	f	0	-
-pg_available_extension_versions	-	record	pg_available_extension_versions	s	s	-	t	0	name,version,superuser,trusted,relocatable,schema,requires,comment
-pg_available_extensions	-	record	pg_available_extensions	s	s	-	t	0	name,default_version,comment
-pg_config	-	record	pg_config	s	s	-	t	0	name,setting
-pg_hba_file_rules	-	record	pg_hba_file_rules	v	s	-	t	0	line_number,type,database,user_name,address,netmask,auth_method,options,error
-pg_ident_file_mappings	-	record	pg_ident_file_mappings	v	s	-	t	0	line_number,map_name,sys_name,pg_username,error
-pg_lsn	numeric	pg_lsn	numeric_pg_lsn	i	s	-	f	0	-
-pg_timezone_abbrevs	-	record	pg_timezone_abbrevs	s	s	-	t	0	abbrev,utc_offset,is_dst
-pg_timezone_names	-	record	pg_timezone_names	s	s	-	t	0	name,abbrev,utc_offset,is_dst
-pg_typeof	any	regtype	pg_typeof	s	n	-	f	0	-
-pi	-	float8	dpi	i	s	-	f	0	-
-point	circle	point	circle_center	i	s	-	f	0	-
-point	float8,float8	point	construct_point	i	s	-	f	0	-
-point	lseg	point	lseg_center	i	s	-	f	0	-
-point	box	point	box_center	i	s	-	f	0	-
-point	polygon	point	poly_center	i	s	-	f	0	-
-polygon	box	polygon	box_poly	i	s	-	f	0	-
-polygon	path	polygon	path_poly	i	s	-	f	0	-
-polygon	int4,circle	polygon	circle_poly	i	s	-	f	0	-
-polygon	circle	polygon	polygon(circle)	i	s	-	f	0	-
-position	text,text	int4	textpos	i	s	-	f	0	-
-position	bit,bit	int4	bitposition	i	s	-	f	0	-
-position	bytea,bytea	int4	byteapos	i	s	-	f	0	-
-pow	float8,float8	float8	dpow	i	s	-	f	0	-
-pow	numeric,numeric	numeric	numeric_power	i	s	-	f	0	-
-power	float8,float8	float8	dpow	i	s	-	f	0	-
-power	numeric,numeric	numeric	numeric_power	i	s	-	f	0	-
-quote_ident	text	text	quote_ident	i	s	-	f	0	-
-quote_literal	text	text	quote_literal	i	s	-	f	0	-
-quote_literal	anyelement	text	quote_literal(anyelement)	s	s	-	f	0	-
-quote_nullable	text	text	quote_nullable	i	n	-	f	0	-
-quote_nullable	anyelement	text	quote_nullable(anyelement)	s	n	-	f	0	-
-radians	float8	float8	radians	i	s	-	f	0	-
-random	-	float8	drandom	v	s	-	f	0	-
-regclass	text	regclass	text_regclass	s	s	-	f	0	-
-regexp_like	text,text	bool	regexp_like_no_flags	i	s	-	f	0	-
-regexp_like	text,text,text	bool	regexp_like	i	s	-	f	0	-
-regexp_match	text,text	_text	regexp_match_no_flags	i	s	-	f	0	-
-regexp_match	text,text,text	_text	regexp_match	i	s	-	f	0	-
-regexp_replace	text,text,text	text	textregexreplace_noopt	i	s	-	f	0	-
-regexp_replace	text,text,text,text	text	textregexreplace	i	s	-	f	0	-
-regexp_replace	text,text,text,int4,int4,text	text	textregexreplace_extended	i	s	-	f	0	-
-regexp_replace	text,text,text,int4,int4	text	textregexreplace_extended_no_flags	i	s	-	f	0	-
-regexp_replace	text,text,text,int4	text	textregexreplace_extended_no_n	i	s	-	f	0	-
-repeat	text,int4	text	repeat	i	s	-	f	0	-
-replace	text,text,text	text	replace_text	i	s	-	f	0	-
-reverse	text	text	text_reverse	i	s	-	f	0	-
-right	text,int4	text	text_right	i	s	-	f	0	-
-round	float8	float8	dround	i	s	-	f	0	-
-round	numeric,int4	numeric	numeric_round	i	s	-	f	0	-
-round	numeric	numeric	round(numeric)	i	s	-	f	0	-
-rpad	text,int4,text	text	rpad	i	s	-	f	0	-
-rpad	text,int4	text	rpad(text,int4)	i	s	-	f	0	-
-rtrim	text,text	text	rtrim	i	s	-	f	0	-
-rtrim	text	text	rtrim1	i	s	-	f	0	-
-rtrim	bytea,bytea	bytea	byteartrim	i	s	-	f	0	-
-scale	numeric	int4	numeric_scale	i	s	-	f	0	-
-setseed	float8	void	setseed	v	s	-	f	0	-
-sign	numeric	numeric	numeric_sign	i	s	-	f	0	-
-sign	float8	float8	dsign	i	s	-	f	0	-
-similar_escape	text,text	text	similar_escape	i	n	-	f	0	-
-similar_to_escape	text,text	text	similar_to_escape_2	i	s	-	f	0	-
-similar_to_escape	text	text	similar_to_escape_1	i	s	-	f	0	-
-sin	float8	float8	dsin	i	s	-	f	0	-
-split_part	text,text,int4	text	split_part	i	s	-	f	0	-
-sqrt	float8	float8	dsqrt	i	s	-	f	0	-
-sqrt	numeric	numeric	numeric_sqrt	i	s	-	f	0	-
-starts_with	text,text	bool	text_starts_with	i	s	-	f	0	-
-statement_timestamp	-	timestamptz	statement_timestamp	s	s	-	f	0	-
-string_to_array	text,text,text	_text	text_to_array_null	i	n	-	f	0	-
-string_to_array	text,text	_text	text_to_array	i	n	-	f	0	-
-strpos	text,text	int4	textpos	i	s	-	f	0	-
-substr	text,int4,int4	text	text_substr	i	s	-	f	0	-
-substr	text,int4	text	text_substr_no_len	i	s	-	f	0	-
-substr	bytea,int4,int4	bytea	bytea_substr	i	s	-	f	0	-
-substr	bytea,int4	bytea	bytea_substr_no_len	i	s	-	f	0	-
-substring	text,int4,int4	text	text_substr	i	s	-	f	0	-
-substring	text,int4	text	text_substr_no_len	i	s	-	f	0	-
-substring	bit,int4,int4	bit	bitsubstr	i	s	-	f	0	-
-substring	bit,int4	bit	bitsubstr_no_len	i	s	-	f	0	-
-substring	bytea,int4,int4	bytea	bytea_substr	i	s	-	f	0	-
-substring	bytea,int4	bytea	bytea_substr_no_len	i	s	-	f	0	-
-substring	text,text	text	textregexsubstr	i	s	-	f	0	-
-substring	text,text,text	text	substring(text,text,text)	i	s	-	f	0	-
-tan	float8	float8	dtan	i	s	-	f	0	-
-text	bpchar	text	rtrim1	i	s	-	f	0	-
-text	name	text	name_text	i	s	-	f	0	-
-text	inet	text	network_show	i	s	-	f	0	-
-text	char	text	char_text	i	s	-	f	0	-
-text	xml	text	xmltotext	i	s	-	f	0	-
-text	bool	text	booltext	i	s	-	f	0	-
-textcat	text,text	text	textcat	i	s	-	f	0	-
-time	timestamp	time	timestamp_time	i	s	-	f	0	-
-time	interval	time	interval_time	i	s	-	f	0	-
-time	time,int4	time	time_scale	i	s	-	f	0	-
-time	timestamptz	time	timestamptz_time	s	s	-	f	0	-
-time	timetz	time	timetz_time	i	s	-	f	0	-
-timestamp	timestamp,int4	timestamp	timestamp_scale	i	s	-	f	0	-
-timestamp	date	timestamp	date_timestamp	i	s	-	f	0	-
-timestamp	date,time	timestamp	datetime_timestamp	i	s	-	f	0	-
-timestamp	timestamptz	timestamp	timestamptz_timestamp	s	s	-	f	0	-
-timestamptz	date	timestamptz	date_timestamptz	s	s	-	f	0	-
-timestamptz	date,time	timestamptz	timestamptz(date,time)	s	s	-	f	0	-
-timestamptz	date,timetz	timestamptz	datetimetz_timestamptz	i	s	-	f	0	-
-timestamptz	timestamptz,int4	timestamptz	timestamptz_scale	i	s	-	f	0	-
-timestamptz	timestamp	timestamptz	timestamp_timestamptz	s	s	-	f	0	-
-timetz	timestamptz	timetz	timestamptz_timetz	s	s	-	f	0	-
-timetz	timetz,int4	timetz	timetz_scale	i	s	-	f	0	-
-timetz	time	timetz	time_timetz	s	s	-	f	0	-
-to_char	interval,text	text	interval_to_char	s	s	-	f	0	-
-to_char	timestamptz,text	text	timestamptz_to_char	s	s	-	f	0	-
-to_char	numeric,text	text	numeric_to_char	s	s	-	f	0	-
-to_char	int4,text	text	int4_to_char	s	s	-	f	0	-
-to_char	int8,text	text	int8_to_char	s	s	-	f	0	-
-to_char	float4,text	text	float4_to_char	s	s	-	f	0	-
-to_char	float8,text	text	float8_to_char	s	s	-	f	0	-
-to_char	timestamp,text	text	timestamp_to_char	s	s	-	f	0	-
-to_date	text,text	date	to_date	s	s	-	f	0	-
-to_hex	int4	text	to_hex32	i	s	-	f	0	-
-to_hex	int8	text	to_hex64	i	s	-	f	0	-
-to_json	anyelement	json	to_json	s	s	-	f	0	-
-to_jsonb	anyelement	jsonb	to_jsonb	s	s	-	f	0	-
-to_number	text,text	numeric	numeric_to_number	s	s	-	f	0	-
-to_timestamp	float8	timestamptz	float8_timestamptz	i	s	-	f	0	-
-to_timestamp	text,text	timestamptz	to_timestamp	s	s	-	f	0	-
-transaction_timestamp	-	timestamptz	now	s	s	-	f	0	-
-translate	text,text,text	text	translate	i	s	-	f	0	-
-trim_scale	numeric	numeric	numeric_trim_scale	i	s	-	f	0	-
-trunc	macaddr	macaddr	macaddr_trunc	i	s	-	f	0	-
-trunc	float8	float8	dtrunc	i	s	-	f	0	-
-trunc	numeric,int4	numeric	numeric_trunc	i	s	-	f	0	-
-trunc	numeric	numeric	trunc(numeric)	i	s	-	f	0	-
-trunc	macaddr8	macaddr8	macaddr8_trunc	i	s	-	f	0	-
-tsmultirange	-	tsmultirange	multirange_constructor0	i	s	-	f	0	-
-tsmultirange	tsrange	tsmultirange	multirange_constructor1	i	s	-	f	0	-
-tsmultirange	_tsrange	tsmultirange	multirange_constructor2	i	s	tsrange	f	0	-
-tsrange	timestamp,timestamp	tsrange	range_constructor2	i	n	-	f	0	-
-tsrange	timestamp,timestamp,text	tsrange	range_constructor3	i	n	-	f	0	-
-tstzmultirange	-	tstzmultirange	multirange_constructor0	i	s	-	f	0	-
-tstzmultirange	tstzrange	tstzmultirange	multirange_constructor1	i	s	-	f	0	-
-tstzmultirange	_tstzrange	tstzmultirange	multirange_constructor2	i	s	tstzrange	f	0	-
-tstzrange	timestamptz,timestamptz	tstzrange	range_constructor2	i	n	-	f	0	-
-tstzrange	timestamptz,timestamptz,text	tstzrange	range_constructor3	i	n	-	f	0	-
-upper	text	text	upper	i	s	-	f	0	-
-upper	anyrange	anyelement	range_upper	i	s	-	f	0	-
-upper	anymultirange	anyelement	multirange_upper	i	s	-	f	0	-
-varbit	varbit,int4,bool	varbit	varbit	i	s	-	f	0	-
-varchar	varchar,int4,bool	varchar	varchar	i	s	-	f	0	-
-varchar	name	varchar	name_text	i	s	-	f	0	-
-version	-	text	pgsql_version	s	s	-	f	0	-
-width_bucket	float8,float8,float8,int4	int4	width_bucket_float8	i	s	-	f	0	-
-width_bucket	numeric,numeric,numeric,int4	int4	width_bucket_numeric	i	s	-	f	0	-
-width_bucket	anycompatible,anycompatiblearray	int4	width_bucket_array	i	s	-	f	0	-
-xid	xid8	xid	xid8toxid	i	s	-	f	0	-
-xml	text	xml	texttoxml	s	s	-	f	0	-
+abs	float4	float4	float4abs	i	s	-	f	0	-	-
+abs	float8	float8	float8abs	i	s	-	f	0	-	-
+abs	int8	int8	int8abs	i	s	-	f	0	-	-
+abs	int4	int4	int4abs	i	s	-	f	0	-	-
+abs	int2	int2	int2abs	i	s	-	f	0	-	-
+abs	numeric	numeric	numeric_abs	i	s	-	f	0	-	-
+acos	float8	float8	dacos	i	s	-	f	0	-	-
+age	xid	int4	xid_age	s	s	-	f	0	-	-
+age	timestamptz,timestamptz	interval	timestamptz_age	i	s	-	f	0	-	-
+age	timestamptz	interval	age(timestamptz)	s	s	-	f	0	-	-
+age	timestamp,timestamp	interval	timestamp_age	i	s	-	f	0	-	-
+age	timestamp	interval	age(timestamp)	s	s	-	f	0	-	-
+array_append	anycompatiblearray,anycompatible	anycompatiblearray	array_append	i	n	-	f	0	-	-
+array_cat	anycompatiblearray,anycompatiblearray	anycompatiblearray	array_cat	i	n	-	f	0	-	-
+array_dims	anyarray	text	array_dims	i	s	-	f	0	-	-
+array_length	anyarray,int4	int4	array_length	i	s	-	f	0	-	-
+array_lower	anyarray,int4	int4	array_lower	i	s	-	f	0	-	-
+array_ndims	anyarray	int4	array_ndims	i	s	-	f	0	-	-
+array_position	anycompatiblearray,anycompatible	int4	array_position	i	n	-	f	0	-	-
+array_position	anycompatiblearray,anycompatible,int4	int4	array_position_start	i	n	-	f	0	-	-
+array_prepend	anycompatible,anycompatiblearray	anycompatiblearray	array_prepend	i	n	-	f	0	-	-
+array_remove	anycompatiblearray,anycompatible	anycompatiblearray	array_remove	i	n	-	f	0	-	-
+array_replace	anycompatiblearray,anycompatible,anycompatible	anycompatiblearray	array_replace	i	n	-	f	0	-	-
+array_to_string	anyarray,text,text	text	array_to_text_null	s	n	-	f	0	-	-
+array_to_string	anyarray,text	text	array_to_text	s	s	-	f	0	-	-
+array_upper	anyarray,int4	int4	array_upper	i	s	-	f	0	-	-
+ascii	text	int4	ascii	i	s	-	f	0	-	-
+asin	float8	float8	dasin	i	s	-	f	0	-	-
+atan	float8	float8	datan	i	s	-	f	0	-	-
+atan2	float8,float8	float8	datan2	i	s	-	f	0	-	-
+bit	int4,int4	bit	bitfromint4	i	s	-	f	0	-	-
+bit	bit,int4,bool	bit	bit	i	s	-	f	0	-	-
+bit	int8,int4	bit	bitfromint8	i	s	-	f	0	-	-
+bit_length	bytea	int4	bit_length(bytea)	i	s	-	f	0	-	-
+bit_length	text	int4	bit_length(text)	i	s	-	f	0	-	-
+bit_length	bit	int4	bit_length(bit)	i	s	-	f	0	-	-
+bool	int4	bool	int4_bool	i	s	-	f	0	-	-
+bool	jsonb	bool	jsonb_bool	i	s	-	f	0	-	-
+box	point,point	box	points_box	i	s	-	f	0	-	-
+box	polygon	box	poly_box	i	s	-	f	0	-	-
+box	circle	box	circle_box	i	s	-	f	0	-	-
+box	point	box	point_box	i	s	-	f	0	-	-
+bpchar	name	bpchar	name_bpchar	i	s	-	f	0	-	-
+bpchar	bpchar,int4,bool	bpchar	bpchar	i	s	-	f	0	-	-
+bpchar	char	bpchar	char_bpchar	i	s	-	f	0	-	-
+btrim	text,text	text	btrim	i	s	-	f	0	-	-
+btrim	text	text	btrim1	i	s	-	f	0	-	-
+btrim	bytea,bytea	bytea	byteatrim	i	s	-	f	0	-	-
+cardinality	anyarray	int4	array_cardinality	i	s	-	f	0	-	-
+cbrt	float8	float8	dcbrt	i	s	-	f	0	-	-
+ceil	numeric	numeric	numeric_ceil	i	s	-	f	0	-	-
+ceil	float8	float8	dceil	i	s	-	f	0	-	-
+ceiling	numeric	numeric	numeric_ceil	i	s	-	f	0	-	-
+ceiling	float8	float8	dceil	i	s	-	f	0	-	-
+char	int4	char	i4tochar	i	s	-	f	0	-	-
+char	text	char	text_char	i	s	-	f	0	-	-
+char_length	bpchar	int4	bpcharlen	i	s	-	f	0	-	-
+char_length	text	int4	textlen	i	s	-	f	0	-	-
+character_length	bpchar	int4	bpcharlen	i	s	-	f	0	-	-
+character_length	text	int4	textlen	i	s	-	f	0	-	-
+chr	int4	text	chr	i	s	-	f	0	-	-
+cidr	inet	cidr	inet_to_cidr	i	s	-	f	0	-	-
+circle	point,float8	circle	cr_circle	i	s	-	f	0	-	-
+circle	polygon	circle	poly_circle	i	s	-	f	0	-	-
+circle	box	circle	box_circle	i	s	-	f	0	-	-
+clock_timestamp	-	timestamptz	clock_timestamp	v	s	-	f	0	-	-
+concat	any	text	text_concat	s	n	any	f	0	-	-
+concat_ws	text,any	text	text_concat_ws	s	n	any	f	0	-	-
+cos	float8	float8	dcos	i	s	-	f	0	-	-
+current_setting	text	text	show_config_by_name	s	s	-	f	0	-	-
+current_setting	text,bool	text	show_config_by_name_missing_ok	s	s	-	f	0	-	-
+date	timestamptz	date	timestamptz_date	s	s	-	f	0	-	-
+date	timestamp	date	timestamp_date	i	s	-	f	0	-	-
+date_part	text,timestamptz	float8	timestamptz_part	s	s	-	f	0	-	-
+date_part	text,interval	float8	interval_part	i	s	-	f	0	-	-
+date_part	text,timetz	float8	timetz_part	i	s	-	f	0	-	-
+date_part	text,date	float8	date_part(text,date)	i	s	-	f	0	-	-
+date_part	text,time	float8	time_part	i	s	-	f	0	-	-
+date_part	text,timestamp	float8	timestamp_part	i	s	-	f	0	-	-
+date_trunc	text,timestamptz	timestamptz	timestamptz_trunc	s	s	-	f	0	-	-
+date_trunc	text,interval	interval	interval_trunc	i	s	-	f	0	-	-
+date_trunc	text,timestamptz,text	timestamptz	timestamptz_trunc_zone	s	s	-	f	0	-	-
+date_trunc	text,timestamp	timestamp	timestamp_trunc	i	s	-	f	0	-	-
+datemultirange	-	datemultirange	multirange_constructor0	i	s	-	f	0	-	-
+datemultirange	daterange	datemultirange	multirange_constructor1	i	s	-	f	0	-	-
+datemultirange	_daterange	datemultirange	multirange_constructor2	i	s	daterange	f	0	-	-
+daterange	date,date	daterange	range_constructor2	i	n	-	f	0	-	-
+daterange	date,date,text	daterange	range_constructor3	i	n	-	f	0	-	-
+degrees	float8	float8	degrees	i	s	-	f	0	-	-
+div	numeric,numeric	numeric	numeric_div_trunc	i	s	-	f	0	-	-
+exp	float8	float8	dexp	i	s	-	f	0	-	-
+exp	numeric	numeric	numeric_exp	i	s	-	f	0	-	-
+extract	text,date	numeric	extract_date	i	s	-	f	0	-	-
+extract	text,time	numeric	extract_time	i	s	-	f	0	-	-
+extract	text,timetz	numeric	extract_timetz	i	s	-	f	0	-	-
+extract	text,timestamp	numeric	extract_timestamp	i	s	-	f	0	-	-
+extract	text,timestamptz	numeric	extract_timestamptz	s	s	-	f	0	-	-
+extract	text,interval	numeric	extract_interval	i	s	-	f	0	-	-
+factorial	int8	numeric	numeric_fac	i	s	-	f	0	-	-
+float4	int2	float4	i2tof	i	s	-	f	0	-	-
+float4	float8	float4	dtof	i	s	-	f	0	-	-
+float4	int4	float4	i4tof	i	s	-	f	0	-	-
+float4	int8	float4	i8tof	i	s	-	f	0	-	-
+float4	numeric	float4	numeric_float4	i	s	-	f	0	-	-
+float4	jsonb	float4	jsonb_float4	i	s	-	f	0	-	-
+float8	int2	float8	i2tod	i	s	-	f	0	-	-
+float8	float4	float8	ftod	i	s	-	f	0	-	-
+float8	int4	float8	i4tod	i	s	-	f	0	-	-
+float8	int8	float8	i8tod	i	s	-	f	0	-	-
+float8	numeric	float8	numeric_float8	i	s	-	f	0	-	-
+float8	jsonb	float8	jsonb_float8	i	s	-	f	0	-	-
+floor	numeric	numeric	numeric_floor	i	s	-	f	0	-	-
+floor	float8	float8	dfloor	i	s	-	f	0	-	-
+format	text,any	text	text_format	s	n	any	f	0	-	-
+format	text	text	text_format_nv	s	n	-	f	0	-	-
+gcd	int4,int4	int4	int4gcd	i	s	-	f	0	-	-
+gcd	int8,int8	int8	int8gcd	i	s	-	f	0	-	-
+gcd	numeric,numeric	numeric	numeric_gcd	i	s	-	f	0	-	-
+gen_random_uuid	-	uuid	gen_random_uuid	v	s	-	f	0	-	-
+generate_series	timestamp,timestamp,interval	timestamp	generate_series_timestamp	i	s	-	t	0	-	-
+generate_series	timestamptz,timestamptz,interval	timestamptz	generate_series_timestamptz	s	s	-	t	0	-	-
+generate_series	int4,int4,int4	int4	generate_series_step_int4	i	s	-	t	0	-	-
+generate_series	int4,int4	int4	generate_series_int4	i	s	-	t	0	-	-
+generate_series	int8,int8,int8	int8	generate_series_step_int8	i	s	-	t	0	-	-
+generate_series	int8,int8	int8	generate_series_int8	i	s	-	t	0	-	-
+generate_series	numeric,numeric,numeric	numeric	generate_series_step_numeric	i	s	-	t	0	-	-
+generate_series	numeric,numeric	numeric	generate_series_numeric	i	s	-	t	0	-	-
+initcap	text	text	initcap	i	s	-	f	0	-	-
+int2	float8	int2	dtoi2	i	s	-	f	0	-	-
+int2	float4	int2	ftoi2	i	s	-	f	0	-	-
+int2	int4	int2	i4toi2	i	s	-	f	0	-	-
+int2	int8	int2	int82	i	s	-	f	0	-	-
+int2	numeric	int2	numeric_int2	i	s	-	f	0	-	-
+int2	jsonb	int2	jsonb_int2	i	s	-	f	0	-	-
+int4	char	int4	chartoi4	i	s	-	f	0	-	-
+int4	int2	int4	i2toi4	i	s	-	f	0	-	-
+int4	float8	int4	dtoi4	i	s	-	f	0	-	-
+int4	float4	int4	ftoi4	i	s	-	f	0	-	-
+int4	int8	int4	int84	i	s	-	f	0	-	-
+int4	bit	int4	bittoint4	i	s	-	f	0	-	-
+int4	numeric	int4	numeric_int4	i	s	-	f	0	-	-
+int4	bool	int4	bool_int4	i	s	-	f	0	-	-
+int4	jsonb	int4	jsonb_int4	i	s	-	f	0	-	-
+int4multirange	-	int4multirange	multirange_constructor0	i	s	-	f	0	-	-
+int4multirange	int4range	int4multirange	multirange_constructor1	i	s	-	f	0	-	-
+int4multirange	_int4range	int4multirange	multirange_constructor2	i	s	int4range	f	0	-	-
+int4range	int4,int4	int4range	range_constructor2	i	n	-	f	0	-	-
+int4range	int4,int4,text	int4range	range_constructor3	i	n	-	f	0	-	-
+int8	int4	int8	int48	i	s	-	f	0	-	-
+int8	float8	int8	dtoi8	i	s	-	f	0	-	-
+int8	float4	int8	ftoi8	i	s	-	f	0	-	-
+int8	int2	int8	int28	i	s	-	f	0	-	-
+int8	oid	int8	oidtoi8	i	s	-	f	0	-	-
+int8	numeric	int8	numeric_int8	i	s	-	f	0	-	-
+int8	bit	int8	bittoint8	i	s	-	f	0	-	-
+int8	jsonb	int8	jsonb_int8	i	s	-	f	0	-	-
+int8multirange	-	int8multirange	multirange_constructor0	i	s	-	f	0	-	-
+int8multirange	int8range	int8multirange	multirange_constructor1	i	s	-	f	0	-	-
+int8multirange	_int8range	int8multirange	multirange_constructor2	i	s	int8range	f	0	-	-
+int8range	int8,int8	int8range	range_constructor2	i	n	-	f	0	-	-
+int8range	int8,int8,text	int8range	range_constructor3	i	n	-	f	0	-	-
+interval	interval,int4	interval	interval_scale	i	s	-	f	0	-	-
+interval	time	interval	time_interval	i	s	-	f	0	-	-
+isfinite	date	bool	date_finite	i	s	-	f	0	-	-
+isfinite	timestamptz	bool	timestamp_finite	i	s	-	f	0	-	-
+isfinite	interval	bool	interval_finite	i	s	-	f	0	-	-
+isfinite	timestamp	bool	timestamp_finite	i	s	-	f	0	-	-
+json_array_length	json	int4	json_array_length	i	s	-	f	0	-	-
+json_build_array	any	json	json_build_array	s	n	any	f	0	-	-
+json_build_array	-	json	json_build_array_noargs	s	n	-	f	0	-	-
+json_build_object	any	json	json_build_object	s	n	any	f	0	-	-
+json_build_object	-	json	json_build_object_noargs	s	n	-	f	0	-	-
+json_extract_path	json,_text	json	json_extract_path	i	s	text	f	0	from_json,path_elems	-
+json_extract_path_text	json,_text	text	json_extract_path_text	i	s	text	f	0	from_json,path_elems	-
+json_typeof	json	text	json_typeof	i	s	-	f	0	-	-
+jsonb_array_length	jsonb	int4	jsonb_array_length	i	s	-	f	0	-	-
+jsonb_build_array	any	jsonb	jsonb_build_array	s	n	any	f	0	-	-
+jsonb_build_array	-	jsonb	jsonb_build_array_noargs	s	n	-	f	0	-	-
+jsonb_build_object	any	jsonb	jsonb_build_object	s	n	any	f	0	-	-
+jsonb_build_object	-	jsonb	jsonb_build_object_noargs	s	n	-	f	0	-	-
+jsonb_extract_path	jsonb,_text	jsonb	jsonb_extract_path	i	s	text	f	0	from_json,path_elems	-
+jsonb_extract_path_text	jsonb,_text	text	jsonb_extract_path_text	i	s	text	f	0	from_json,path_elems	-
+jsonb_pretty	jsonb	text	jsonb_pretty	i	s	-	f	0	-	-
+jsonb_typeof	jsonb	text	jsonb_typeof	i	s	-	f	0	-	-
+justify_days	interval	interval	interval_justify_days	i	s	-	f	0	-	-
+justify_hours	interval	interval	interval_justify_hours	i	s	-	f	0	-	-
+justify_interval	interval	interval	interval_justify_interval	i	s	-	f	0	-	-
+lcm	int4,int4	int4	int4lcm	i	s	-	f	0	-	-
+lcm	int8,int8	int8	int8lcm	i	s	-	f	0	-	-
+lcm	numeric,numeric	numeric	numeric_lcm	i	s	-	f	0	-	-
+left	text,int4	text	text_left	i	s	-	f	0	-	-
+length	text	int4	textlen	i	s	-	f	0	-	-
+length	bpchar	int4	bpcharlen	i	s	-	f	0	-	-
+length	lseg	float8	lseg_length	i	s	-	f	0	-	-
+length	path	float8	path_length	i	s	-	f	0	-	-
+length	bit	int4	bitlength	i	s	-	f	0	-	-
+length	bytea,name	int4	length_in_encoding	s	s	-	f	0	-	-
+length	bytea	int4	byteaoctetlen	i	s	-	f	0	-	-
+length	tsvector	int4	tsvector_length	i	s	-	f	0	-	-
+like_escape	text,text	text	like_escape	i	s	-	f	0	-	-
+like_escape	bytea,bytea	bytea	like_escape_bytea	i	s	-	f	0	-	-
+line	point,point	line	line_construct_pp	i	s	-	f	0	-	-
+ln	float8	float8	dlog1	i	s	-	f	0	-	-
+ln	numeric	numeric	numeric_ln	i	s	-	f	0	-	-
+log	float8	float8	dlog10	i	s	-	f	0	-	-
+log	numeric,numeric	numeric	numeric_log	i	s	-	f	0	-	-
+log	numeric	numeric	log(numeric)	i	s	-	f	0	-	-
+log10	float8	float8	dlog10	i	s	-	f	0	-	-
+log10	numeric	numeric	log10(numeric)	i	s	-	f	0	-	-
+lower	text	text	lower	i	s	-	f	0	-	-
+lower	anyrange	anyelement	range_lower	i	s	-	f	0	-	-
+lower	anymultirange	anyelement	multirange_lower	i	s	-	f	0	-	-
+lpad	text,int4,text	text	lpad	i	s	-	f	0	-	-
+lpad	text,int4	text	lpad(text,int4)	i	s	-	f	0	-	-
+lseg	point,point	lseg	lseg_construct	i	s	-	f	0	-	-
+lseg	box	lseg	box_diagonal	i	s	-	f	0	-	-
+ltrim	text,text	text	ltrim	i	s	-	f	0	-	-
+ltrim	text	text	ltrim1	i	s	-	f	0	-	-
+ltrim	bytea,bytea	bytea	bytealtrim	i	s	-	f	0	-	-
+macaddr	macaddr8	macaddr	macaddr8tomacaddr	i	s	-	f	0	-	-
+macaddr8	macaddr	macaddr8	macaddrtomacaddr8	i	s	-	f	0	-	-
+make_date	int4,int4,int4	date	make_date	i	s	-	f	0	year,month,day	-
+make_interval	int4,int4,int4,int4,int4,int4,float8	interval	make_interval	i	s	-	f	7	years,months,weeks,days,hours,mins,secs	-
+make_time	int4,int4,float8	time	make_time	i	s	-	f	0	hour,min,sec	-
+make_timestamp	int4,int4,int4,int4,int4,float8	timestamp	make_timestamp	i	s	-	f	0	year,month,mday,hour,min,sec	-
+make_timestamptz	int4,int4,int4,int4,int4,float8	timestamptz	make_timestamptz	s	s	-	f	0	year,month,mday,hour,min,sec	-
+make_timestamptz	int4,int4,int4,int4,int4,float8,text	timestamptz	make_timestamptz_at_timezone	s	s	-	f	0	year,month,mday,hour,min,sec,timezone	-
+md5	text	text	md5_text	i	s	-	f	0	-	-
+md5	bytea	text	md5_bytea	i	s	-	f	0	-	-
+min_scale	numeric	int4	numeric_min_scale	i	s	-	f	0	-	-
+mod	int2,int2	int2	int2mod	i	s	-	f	0	-	-
+mod	int4,int4	int4	int4mod	i	s	-	f	0	-	-
+mod	int8,int8	int8	int8mod	i	s	-	f	0	-	-
+mod	numeric,numeric	numeric	numeric_mod	i	s	-	f	0	-	-
+money	int4	money	int4_cash	s	s	-	f	0	-	-
+money	int8	money	int8_cash	s	s	-	f	0	-	-
+money	numeric	money	numeric_cash	s	s	-	f	0	-	-
+name	text	name	text_name	i	s	-	f	0	-	-
+name	bpchar	name	bpchar_name	i	s	-	f	0	-	-
+name	varchar	name	text_name	i	s	-	f	0	-	-
+now	-	timestamptz	now	s	s	-	f	0	-	-
+num_nonnulls	any	int4	pg_num_nonnulls	i	n	any	f	0	-	-
+num_nulls	any	int4	pg_num_nulls	i	n	any	f	0	-	-
+numeric	numeric,int4	numeric	numeric	i	s	-	f	0	-	-
+numeric	int4	numeric	int4_numeric	i	s	-	f	0	-	-
+numeric	float4	numeric	float4_numeric	i	s	-	f	0	-	-
+numeric	float8	numeric	float8_numeric	i	s	-	f	0	-	-
+numeric	int8	numeric	int8_numeric	i	s	-	f	0	-	-
+numeric	int2	numeric	int2_numeric	i	s	-	f	0	-	-
+numeric	jsonb	numeric	jsonb_numeric	i	s	-	f	0	-	-
+numeric	money	numeric	cash_numeric	s	s	-	f	0	-	-
+nummultirange	-	nummultirange	multirange_constructor0	i	s	-	f	0	-	-
+nummultirange	numrange	nummultirange	multirange_constructor1	i	s	-	f	0	-	-
+nummultirange	_numrange	nummultirange	multirange_constructor2	i	s	numrange	f	0	-	-
+numrange	numeric,numeric	numrange	range_constructor2	i	n	-	f	0	-	-
+numrange	numeric,numeric,text	numrange	range_constructor3	i	n	-	f	0	-	-
+octet_length	bytea	int4	byteaoctetlen	i	s	-	f	0	-	-
+octet_length	text	int4	textoctetlen	i	s	-	f	0	-	-
+octet_length	bpchar	int4	bpcharoctetlen	i	s	-	f	0	-	-
+octet_length	bit	int4	bitoctetlength	i	s	-	f	0	-	-
+oid	int8	oid	i8tooid	i	s	-	f	0	-	-
+overlay	bytea,bytea,int4,int4	bytea	byteaoverlay	i	s	-	f	0	-	-
+overlay	bytea,bytea,int4	bytea	byteaoverlay_no_len	i	s	-	f	0	-	-
+overlay	text,text,int4,int4	text	textoverlay	i	s	-	f	0	-	-
+overlay	text,text,int4	text	textoverlay_no_len	i	s	-	f	0	-	-
+overlay	bit,bit,int4,int4	bit	bitoverlay	i	s	-	f	0	-	-
+overlay	bit,bit,int4	bit	bitoverlay_no_len	i	s	-	f	0	-	-
+path	polygon	path	poly_path	i	s	-	f	0	-	-
+pg_available_extension_versions	-	record	pg_available_extension_versions	s	s	-	t	0	name,version,superuser,trusted,relocatable,schema,requires,comment	name:name,version:text,superuser:bool,trusted:bool,relocatable:bool,schema:name,requires:_name,comment:text
+pg_available_extensions	-	record	pg_available_extensions	s	s	-	t	0	name,default_version,comment	name:name,default_version:text,comment:text
+pg_config	-	record	pg_config	s	s	-	t	0	name,setting	name:text,setting:text
+pg_hba_file_rules	-	record	pg_hba_file_rules	v	s	-	t	0	line_number,type,database,user_name,address,netmask,auth_method,options,error	line_number:int4,type:text,database:_text,user_name:_text,address:text,netmask:text,auth_method:text,options:_text,error:text
+pg_ident_file_mappings	-	record	pg_ident_file_mappings	v	s	-	t	0	line_number,map_name,sys_name,pg_username,error	line_number:int4,map_name:text,sys_name:text,pg_username:text,error:text
+pg_lsn	numeric	pg_lsn	numeric_pg_lsn	i	s	-	f	0	-	-
+pg_timezone_abbrevs	-	record	pg_timezone_abbrevs	s	s	-	t	0	abbrev,utc_offset,is_dst	abbrev:text,utc_offset:interval,is_dst:bool
+pg_timezone_names	-	record	pg_timezone_names	s	s	-	t	0	name,abbrev,utc_offset,is_dst	name:text,abbrev:text,utc_offset:interval,is_dst:bool
+pg_typeof	any	regtype	pg_typeof	s	n	-	f	0	-	-
+pi	-	float8	dpi	i	s	-	f	0	-	-
+point	circle	point	circle_center	i	s	-	f	0	-	-
+point	float8,float8	point	construct_point	i	s	-	f	0	-	-
+point	lseg	point	lseg_center	i	s	-	f	0	-	-
+point	box	point	box_center	i	s	-	f	0	-	-
+point	polygon	point	poly_center	i	s	-	f	0	-	-
+polygon	box	polygon	box_poly	i	s	-	f	0	-	-
+polygon	path	polygon	path_poly	i	s	-	f	0	-	-
+polygon	int4,circle	polygon	circle_poly	i	s	-	f	0	-	-
+polygon	circle	polygon	polygon(circle)	i	s	-	f	0	-	-
+position	text,text	int4	textpos	i	s	-	f	0	-	-
+position	bit,bit	int4	bitposition	i	s	-	f	0	-	-
+position	bytea,bytea	int4	byteapos	i	s	-	f	0	-	-
+pow	float8,float8	float8	dpow	i	s	-	f	0	-	-
+pow	numeric,numeric	numeric	numeric_power	i	s	-	f	0	-	-
+power	float8,float8	float8	dpow	i	s	-	f	0	-	-
+power	numeric,numeric	numeric	numeric_power	i	s	-	f	0	-	-
+quote_ident	text	text	quote_ident	i	s	-	f	0	-	-
+quote_literal	text	text	quote_literal	i	s	-	f	0	-	-
+quote_literal	anyelement	text	quote_literal(anyelement)	s	s	-	f	0	-	-
+quote_nullable	text	text	quote_nullable	i	n	-	f	0	-	-
+quote_nullable	anyelement	text	quote_nullable(anyelement)	s	n	-	f	0	-	-
+radians	float8	float8	radians	i	s	-	f	0	-	-
+random	-	float8	drandom	v	s	-	f	0	-	-
+regclass	text	regclass	text_regclass	s	s	-	f	0	-	-
+regexp_like	text,text	bool	regexp_like_no_flags	i	s	-	f	0	-	-
+regexp_like	text,text,text	bool	regexp_like	i	s	-	f	0	-	-
+regexp_match	text,text	_text	regexp_match_no_flags	i	s	-	f	0	-	-
+regexp_match	text,text,text	_text	regexp_match	i	s	-	f	0	-	-
+regexp_replace	text,text,text	text	textregexreplace_noopt	i	s	-	f	0	-	-
+regexp_replace	text,text,text,text	text	textregexreplace	i	s	-	f	0	-	-
+regexp_replace	text,text,text,int4,int4,text	text	textregexreplace_extended	i	s	-	f	0	-	-
+regexp_replace	text,text,text,int4,int4	text	textregexreplace_extended_no_flags	i	s	-	f	0	-	-
+regexp_replace	text,text,text,int4	text	textregexreplace_extended_no_n	i	s	-	f	0	-	-
+repeat	text,int4	text	repeat	i	s	-	f	0	-	-
+replace	text,text,text	text	replace_text	i	s	-	f	0	-	-
+reverse	text	text	text_reverse	i	s	-	f	0	-	-
+right	text,int4	text	text_right	i	s	-	f	0	-	-
+round	float8	float8	dround	i	s	-	f	0	-	-
+round	numeric,int4	numeric	numeric_round	i	s	-	f	0	-	-
+round	numeric	numeric	round(numeric)	i	s	-	f	0	-	-
+rpad	text,int4,text	text	rpad	i	s	-	f	0	-	-
+rpad	text,int4	text	rpad(text,int4)	i	s	-	f	0	-	-
+rtrim	text,text	text	rtrim	i	s	-	f	0	-	-
+rtrim	text	text	rtrim1	i	s	-	f	0	-	-
+rtrim	bytea,bytea	bytea	byteartrim	i	s	-	f	0	-	-
+scale	numeric	int4	numeric_scale	i	s	-	f	0	-	-
+setseed	float8	void	setseed	v	s	-	f	0	-	-
+sign	numeric	numeric	numeric_sign	i	s	-	f	0	-	-
+sign	float8	float8	dsign	i	s	-	f	0	-	-
+similar_escape	text,text	text	similar_escape	i	n	-	f	0	-	-
+similar_to_escape	text,text	text	similar_to_escape_2	i	s	-	f	0	-	-
+similar_to_escape	text	text	similar_to_escape_1	i	s	-	f	0	-	-
+sin	float8	float8	dsin	i	s	-	f	0	-	-
+split_part	text,text,int4	text	split_part	i	s	-	f	0	-	-
+sqrt	float8	float8	dsqrt	i	s	-	f	0	-	-
+sqrt	numeric	numeric	numeric_sqrt	i	s	-	f	0	-	-
+starts_with	text,text	bool	text_starts_with	i	s	-	f	0	-	-
+statement_timestamp	-	timestamptz	statement_timestamp	s	s	-	f	0	-	-
+string_to_array	text,text,text	_text	text_to_array_null	i	n	-	f	0	-	-
+string_to_array	text,text	_text	text_to_array	i	n	-	f	0	-	-
+strpos	text,text	int4	textpos	i	s	-	f	0	-	-
+substr	text,int4,int4	text	text_substr	i	s	-	f	0	-	-
+substr	text,int4	text	text_substr_no_len	i	s	-	f	0	-	-
+substr	bytea,int4,int4	bytea	bytea_substr	i	s	-	f	0	-	-
+substr	bytea,int4	bytea	bytea_substr_no_len	i	s	-	f	0	-	-
+substring	text,int4,int4	text	text_substr	i	s	-	f	0	-	-
+substring	text,int4	text	text_substr_no_len	i	s	-	f	0	-	-
+substring	bit,int4,int4	bit	bitsubstr	i	s	-	f	0	-	-
+substring	bit,int4	bit	bitsubstr_no_len	i	s	-	f	0	-	-
+substring	bytea,int4,int4	bytea	bytea_substr	i	s	-	f	0	-	-
+substring	bytea,int4	bytea	bytea_substr_no_len	i	s	-	f	0	-	-
+substring	text,text	text	textregexsubstr	i	s	-	f	0	-	-
+substring	text,text,text	text	substring(text,text,text)	i	s	-	f	0	-	-
+tan	float8	float8	dtan	i	s	-	f	0	-	-
+text	bpchar	text	rtrim1	i	s	-	f	0	-	-
+text	name	text	name_text	i	s	-	f	0	-	-
+text	inet	text	network_show	i	s	-	f	0	-	-
+text	char	text	char_text	i	s	-	f	0	-	-
+text	xml	text	xmltotext	i	s	-	f	0	-	-
+text	bool	text	booltext	i	s	-	f	0	-	-
+textcat	text,text	text	textcat	i	s	-	f	0	-	-
+time	timestamp	time	timestamp_time	i	s	-	f	0	-	-
+time	interval	time	interval_time	i	s	-	f	0	-	-
+time	time,int4	time	time_scale	i	s	-	f	0	-	-
+time	timestamptz	time	timestamptz_time	s	s	-	f	0	-	-
+time	timetz	time	timetz_time	i	s	-	f	0	-	-
+timestamp	timestamp,int4	timestamp	timestamp_scale	i	s	-	f	0	-	-
+timestamp	date	timestamp	date_timestamp	i	s	-	f	0	-	-
+timestamp	date,time	timestamp	datetime_timestamp	i	s	-	f	0	-	-
+timestamp	timestamptz	timestamp	timestamptz_timestamp	s	s	-	f	0	-	-
+timestamptz	date	timestamptz	date_timestamptz	s	s	-	f	0	-	-
+timestamptz	date,time	timestamptz	timestamptz(date,time)	s	s	-	f	0	-	-
+timestamptz	date,timetz	timestamptz	datetimetz_timestamptz	i	s	-	f	0	-	-
+timestamptz	timestamptz,int4	timestamptz	timestamptz_scale	i	s	-	f	0	-	-
+timestamptz	timestamp	timestamptz	timestamp_timestamptz	s	s	-	f	0	-	-
+timetz	timestamptz	timetz	timestamptz_timetz	s	s	-	f	0	-	-
+timetz	timetz,int4	timetz	timetz_scale	i	s	-	f	0	-	-
+timetz	time	timetz	time_timetz	s	s	-	f	0	-	-
+to_char	interval,text	text	interval_to_char	s	s	-	f	0	-	-
+to_char	timestamptz,text	text	timestamptz_to_char	s	s	-	f	0	-	-
+to_char	numeric,text	text	numeric_to_char	s	s	-	f	0	-	-
+to_char	int4,text	text	int4_to_char	s	s	-	f	0	-	-
+to_char	int8,text	text	int8_to_char	s	s	-	f	0	-	-
+to_char	float4,text	text	float4_to_char	s	s	-	f	0	-	-
+to_char	float8,text	text	float8_to_char	s	s	-	f	0	-	-
+to_char	timestamp,text	text	timestamp_to_char	s	s	-	f	0	-	-
+to_date	text,text	date	to_date	s	s	-	f	0	-	-
+to_hex	int4	text	to_hex32	i	s	-	f	0	-	-
+to_hex	int8	text	to_hex64	i	s	-	f	0	-	-
+to_json	anyelement	json	to_json	s	s	-	f	0	-	-
+to_jsonb	anyelement	jsonb	to_jsonb	s	s	-	f	0	-	-
+to_number	text,text	numeric	numeric_to_number	s	s	-	f	0	-	-
+to_timestamp	float8	timestamptz	float8_timestamptz	i	s	-	f	0	-	-
+to_timestamp	text,text	timestamptz	to_timestamp	s	s	-	f	0	-	-
+transaction_timestamp	-	timestamptz	now	s	s	-	f	0	-	-
+translate	text,text,text	text	translate	i	s	-	f	0	-	-
+trim_scale	numeric	numeric	numeric_trim_scale	i	s	-	f	0	-	-
+trunc	macaddr	macaddr	macaddr_trunc	i	s	-	f	0	-	-
+trunc	float8	float8	dtrunc	i	s	-	f	0	-	-
+trunc	numeric,int4	numeric	numeric_trunc	i	s	-	f	0	-	-
+trunc	numeric	numeric	trunc(numeric)	i	s	-	f	0	-	-
+trunc	macaddr8	macaddr8	macaddr8_trunc	i	s	-	f	0	-	-
+tsmultirange	-	tsmultirange	multirange_constructor0	i	s	-	f	0	-	-
+tsmultirange	tsrange	tsmultirange	multirange_constructor1	i	s	-	f	0	-	-
+tsmultirange	_tsrange	tsmultirange	multirange_constructor2	i	s	tsrange	f	0	-	-
+tsrange	timestamp,timestamp	tsrange	range_constructor2	i	n	-	f	0	-	-
+tsrange	timestamp,timestamp,text	tsrange	range_constructor3	i	n	-	f	0	-	-
+tstzmultirange	-	tstzmultirange	multirange_constructor0	i	s	-	f	0	-	-
+tstzmultirange	tstzrange	tstzmultirange	multirange_constructor1	i	s	-	f	0	-	-
+tstzmultirange	_tstzrange	tstzmultirange	multirange_constructor2	i	s	tstzrange	f	0	-	-
+tstzrange	timestamptz,timestamptz	tstzrange	range_constructor2	i	n	-	f	0	-	-
+tstzrange	timestamptz,timestamptz,text	tstzrange	range_constructor3	i	n	-	f	0	-	-
+unnest	anymultirange	anyrange	multirange_unnest	i	s	-	t	0	-	-
+unnest	anyarray	anyelement	array_unnest	i	s	-	t	0	-	-
+unnest	tsvector	record	tsvector_unnest	i	s	-	t	0	tsvector,lexeme,positions,weights	lexeme:text,positions:_int2,weights:_text
+upper	text	text	upper	i	s	-	f	0	-	-
+upper	anyrange	anyelement	range_upper	i	s	-	f	0	-	-
+upper	anymultirange	anyelement	multirange_upper	i	s	-	f	0	-	-
+varbit	varbit,int4,bool	varbit	varbit	i	s	-	f	0	-	-
+varchar	varchar,int4,bool	varchar	varchar	i	s	-	f	0	-	-
+varchar	name	varchar	name_text	i	s	-	f	0	-	-
+version	-	text	pgsql_version	s	s	-	f	0	-	-
+width_bucket	float8,float8,float8,int4	int4	width_bucket_float8	i	s	-	f	0	-	-
+width_bucket	numeric,numeric,numeric,int4	int4	width_bucket_numeric	i	s	-	f	0	-	-
+width_bucket	anycompatible,anycompatiblearray	int4	width_bucket_array	i	s	-	f	0	-	-
+xid	xid8	xid	xid8toxid	i	s	-	f	0	-	-
+xml	text	xml	texttoxml	s	s	-	f	0	-	-
 """
 
 #: pg_cast entries whose method is a function: source type, target type, the function's
@@ -589,3 +602,13 @@ daterange datemultirange multirange_constructor1
 tsrange tsmultirange multirange_constructor1
 tstzrange tstzmultirange multirange_constructor1
 """
+
+#: Functions of the extensions fdwsh knows, by extension name (visible after CREATE EXTENSION,
+#: in the extension's schema); columns as in FUNCTIONS.
+EXTENSION_FUNCTIONS = {
+    "postgres_fdw": """
+postgres_fdw_disconnect	text	bool	postgres_fdw_disconnect(text)	v	s	-	f	0	-	-
+postgres_fdw_disconnect_all	-	bool	postgres_fdw_disconnect_all()	v	s	-	f	0	-	-
+postgres_fdw_get_connections	-	record	postgres_fdw_get_connections()	v	s	-	t	0	server_name,valid	server_name:text,valid:bool
+""",
+}

@@ -51,6 +51,9 @@ class Function:
     retset: bool = False
     ndefaults: int = 0
     argnames: tuple[str, ...] = ()
+    #: The result columns of a function with OUT parameters (name, type), e.g. the
+    #: ``server_name text, valid boolean`` of postgres_fdw_get_connections(); () otherwise.
+    outputs: tuple[tuple[str, int], ...] = ()
 
 
 @cache
@@ -72,15 +75,42 @@ def functions() -> dict[str, list[Function]]:
     """The functions of the generated list by name (every overload)."""
     from fdwsh.plan.pg_functions import FUNCTIONS
 
+    return _parse_functions(FUNCTIONS)
+
+
+@cache
+def extension_functions(extension: str) -> dict[str, list[Function]]:
+    """The functions an extension's script creates, by name (none for an unknown extension):
+    visible only once the extension is installed, which the caller checks."""
+    from fdwsh.plan.pg_functions import EXTENSION_FUNCTIONS
+
+    return _parse_functions(EXTENSION_FUNCTIONS.get(extension, ""))
+
+
+def known_extensions() -> tuple[str, ...]:
+    """The extensions whose functions fdwsh knows (and evaluates once installed)."""
+    from fdwsh.plan.pg_functions import EXTENSION_FUNCTIONS
+
+    return tuple(EXTENSION_FUNCTIONS)
+
+
+def _parse_functions(data: str) -> dict[str, list[Function]]:
     by_name: dict[str, list[Function]] = {}
-    for line in FUNCTIONS.strip().splitlines():
-        name, args, result, impl, vol, strict, var, retset, ndef, names = line.split("\t")
+    for line in data.strip().splitlines():
+        name, args, result, impl, vol, strict, var, retset, ndef, names, outs = \
+            line.split("\t")
         fn = Function(
             name, () if args == "-" else tuple(_oid(a) for a in args.split(",")),
             _oid(result), impl, vol, strict == "s", 0 if var == "-" else _oid(var),
-            retset == "t", int(ndef), () if names == "-" else tuple(names.split(",")))
+            retset == "t", int(ndef), () if names == "-" else tuple(names.split(",")),
+            () if outs == "-" else tuple(_output(o) for o in outs.split(",")))
         by_name.setdefault(name, []).append(fn)
     return by_name
+
+
+def _output(column: str) -> tuple[str, int]:
+    name, typname = column.split(":")
+    return name, _oid(typname)
 
 
 def function_exists_in_postgres(name: str) -> bool:

@@ -29,8 +29,14 @@ class ParseState:
     #: The user name, for CURRENT_USER / SESSION_USER.
     user: str = "postgres"
     #: Set while transforming a construct where some expressions are not allowed
-    #: (e.g. "VALUES", "LIMIT"); used in messages.
+    #: (e.g. "VALUES", "LIMIT", "WHERE", "FROM function"); used in messages.
     expr_kind: str = "SELECT"
+    #: The last set-returning function call transformed (PostgreSQL's p_last_srf): a
+    #: construct that must not contain one (CASE, FROM function arguments) compares it.
+    last_srf: Any = None
+    #: The session behind the statement (fdwsh.exec.services.Services), or None: which
+    #: extensions are installed, the search path.
+    services: Any = None
     #: The column resolvers of the enclosing query levels (innermost last).
     outer_columns: list[ColumnResolver] = field(default_factory=list)
     #: Analyses a sub-SELECT: returns (columns as (name, type, typmod), rows thunk).

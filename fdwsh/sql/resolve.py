@@ -177,11 +177,12 @@ def _select_operator(name: str, inputs: list[int], cands: list[Candidate], left:
 NOT_FOUND, NORMAL, COERCION, MULTIPLE = "notfound", "normal", "coercion", "multiple"
 
 
-def function_candidates(name: str, nargs: int, expand_variadic: bool = True
-                        ) -> list[Candidate]:
-    """FuncnameGetCandidates(): overloads callable with ``nargs`` positional arguments."""
+def function_candidates(name: str, nargs: int, expand_variadic: bool = True,
+                        pool: Sequence[Function] | None = None) -> list[Candidate]:
+    """FuncnameGetCandidates(): overloads callable with ``nargs`` positional arguments, among
+    ``pool`` (the functions of that name visible on the search path; default: pg_catalog's)."""
     out: list[Candidate] = []
-    for fn in functions().get(name, ()):
+    for fn in functions().get(name, ()) if pool is None else pool:
         npar = len(fn.args)
         if fn.variadic and expand_variadic and nargs >= npar:
             extra = nargs - npar + 1
@@ -200,9 +201,10 @@ def func_name_as_type(name: str) -> int:
 
 
 def func_get_detail(name: str, argtypes: list[int], arg_is_const: bool,
-                    expand_variadic: bool = True) -> tuple[str, Candidate | None]:
+                    expand_variadic: bool = True, pool: Sequence[Function] | None = None
+                    ) -> tuple[str, Candidate | None]:
     """func_get_detail(): (NORMAL, candidate) | (COERCION, None) | (MULTIPLE|NOT_FOUND, None)."""
-    raw = function_candidates(name, len(argtypes), expand_variadic)
+    raw = function_candidates(name, len(argtypes), expand_variadic, pool)
     for cand in raw:
         if list(cand.args) == argtypes:
             return NORMAL, cand

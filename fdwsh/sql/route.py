@@ -57,6 +57,13 @@ class StatementContext:
 
         return catalog_lookup(self.store.db, self.search_path())
 
+    def extension_schema(self, name: str) -> str | None:
+        """The schema of an installed extension (None: not installed): its functions exist."""
+        from fdwsh.catalog import objects
+
+        row = objects.get_extension(self.store.db, name)
+        return None if row is None else str(row["schema"])
+
 
 def statement_name(stmt: ast.Node) -> str:
     """A human name for a statement's kind (``SELECT``, ``CREATE TABLE`` …) for messages."""

@@ -1,15 +1,24 @@
 """Function calls and the conditional/array constructs → IR (parse_func.c ParseFuncOrColumn,
 parse_expr.c transformCaseExpr/CoalesceExpr/MinMaxExpr/ArrayExpr/Indirection).
 
-A function is resolved against PostgreSQL 15's overloads of that name (``pgproc``).  A name
+A function is resolved against PostgreSQL 15's overloads of that name (``pgproc``), with those
+of the installed extensions (``CREATE EXTENSION postgres_fdw``: ``postgres_fdw_disconnect`` ...)
+whose schema is on the search path (the session's, through ``ParseState.services``).  A name
 PostgreSQL has but fdwsh does not evaluate is ``function f(integer) is not supported locally``
 (SQLSTATE 0A000); a name PostgreSQL lacks is PostgreSQL's own ``does not exist`` error.
+Set-returning calls are checked where they stand, as check_srf_call_placement() does: the
+select list, ORDER BY and the top of a FROM item take them; WHERE, LIMIT, VALUES, CASE,
+COALESCE ... fail with PostgreSQL's message.
 """
 
 from __future__ import annotations
 
+from typing import Any
+
 from pglast import ast
 from pglast.enums import CoercionForm, MinMaxOp
+
+from fdwsh.exec.services import extension_schema, search_path
 
 from fdwsh.pgtypes import format_type
 from fdwsh.sql import ir
@@ -17,7 +26,8 @@ from fdwsh.sql import oids as T
 from fdwsh.sql.coerce import (EXPLICIT, array_type, coerce_to_boolean, coerce_to_common_type,
                               coerce_to_target_type, coerce_type, element_type,
                               select_common_type, select_common_typmod)
-from fdwsh.sql.pgproc import function_exists_in_postgres
+from fdwsh.sql.pgproc import (Function, extension_functions, function_exists_in_postgres,
+                              functions, known_extensions)
 from fdwsh.sql.polymorphic import enforce_generic_type_consistency
 from fdwsh.sql.pstate import ParseState, error
 from fdwsh.sql.resolve import COERCION, MULTIPLE, NORMAL, func_get_detail, func_signature
@@ -32,15 +42,44 @@ _AGGREGATES = frozenset({"count", "sum", "avg", "min", "max", "bool_and", "bool_
                          "jsonb_object_agg", "stddev", "variance", "bit_and", "bit_or"})
 
 
-def _func_name(node: ast.FuncCall) -> tuple[str, str]:
-    """(name, name as written for messages): pg_catalog.f resolves like f."""
+def _func_name(node: ast.FuncCall) -> tuple[str | None, str, str]:
+    """(schema or None, name, name as written for messages)."""
     names = [n.sval for n in node.funcname]
     written = ".".join(names)
-    if len(names) == 2 and names[0] == "pg_catalog":
-        return names[1], written
-    if len(names) > 1:
+    if len(names) == 2:
+        return names[0], names[1], written
+    if len(names) > 2:
         raise error(f'schema "{names[-2]}" does not exist', "3F000", node.location)
-    return names[0], written
+    return None, names[0], written
+
+
+def _visible_functions(ps: ParseState, schema: str | None, name: str, location: int
+                       ) -> list[Function] | None:
+    """The overloads of ``name`` a call sees (None: pg_catalog's): with them, those of the
+    installed extensions whose schema is on the search path; for a name qualified with an
+    extension's schema, that schema's only."""
+    if schema == "pg_catalog":
+        return None
+    if schema is not None:
+        if schema not in _extension_schemas(ps):
+            raise error(f'schema "{schema}" does not exist', "3F000", location)
+        return _extension_overloads(ps, name, [schema])
+    extra = _extension_overloads(ps, name, search_path(ps.services))
+    return [*functions().get(name, ()), *extra] if extra else None
+
+
+def _extension_schemas(ps: ParseState) -> set[str]:
+    found = (extension_schema(ps.services, ext) for ext in known_extensions())
+    return {s for s in found if s is not None}
+
+
+def _extension_overloads(ps: ParseState, name: str, schemas: list[str]) -> list[Function]:
+    out: list[Function] = []
+    for ext in known_extensions():
+        overloads = extension_functions(ext).get(name)
+        if overloads and extension_schema(ps.services, ext) in schemas:
+            out.extend(overloads)
+    return out
 
 
 def _not_supported(written: str, types: list[int], location: int) -> Exception:
@@ -50,8 +89,9 @@ def _not_supported(written: str, types: list[int], location: int) -> Exception:
 
 @handles(ast.FuncCall)
 def transform_func_call(ps: ParseState, node: ast.FuncCall) -> ir.Expr:
-    name, written = _func_name(node)
+    schema, name, written = _func_name(node)
     loc = node.location
+    srf_before = ps.last_srf
     if node.funcformat == CoercionForm.COERCE_SQL_SYNTAX and name in _SQL_SYNTAX_USERS and \
             not node.args:
         return ir.SQLValueFunction(_SQL_SYNTAX_USERS[name], T.NAME, -1, loc)
@@ -63,12 +103,13 @@ def transform_func_call(ps: ParseState, node: ast.FuncCall) -> ir.Expr:
             raise error(f"function {written}(*) is not supported locally", "0A000", loc)
         raise error(f"{written}(*) specified, but {written} is not an aggregate function",
                     "42809", loc)
+    pool = _visible_functions(ps, schema, name, loc)
     if any(isinstance(a, ast.NamedArgExpr) for a in node.args or ()):
-        return _named_call(ps, node, name, written)
+        return _named_call(ps, node, name, written, srf_before)
     args = [transform_expr(ps, a) for a in node.args or ()]
     types = [a.type for a in args]
     arg_is_const = len(args) == 1 and isinstance(args[0], ir.Const)
-    kind, cand = func_get_detail(name, types, arg_is_const, not node.func_variadic)
+    kind, cand = func_get_detail(name, types, arg_is_const, not node.func_variadic, pool)
     if kind == COERCION:
         from fdwsh.sql.resolve import func_name_as_type
         target = func_name_as_type(name)
@@ -84,16 +125,16 @@ def transform_func_call(ps: ParseState, node: ast.FuncCall) -> ir.Expr:
         raise error(f"function {func_signature(written, types)} does not exist", "42883", loc,
                     hint="No function matches the given name and argument types. You might "
                          "need to add explicit type casts.")
-    return _build_call(ps, cand, args, types, written, node)
+    return _build_call(ps, cand, args, types, written, node, srf_before)
 
 
 #: Defaults of the named-parameter functions fdwsh evaluates (pg_proc.proargdefaults).
 _DEFAULTS = {"make_interval": (0, 0, 0, 0, 0, 0, 0.0)}
 
 
-def _named_call(ps: ParseState, node: ast.FuncCall, name: str, written: str) -> ir.Expr:
+def _named_call(ps: ParseState, node: ast.FuncCall, name: str, written: str, srf_before: Any
+                ) -> ir.Expr:
     """f(a, b => x): arguments put in the declared order, omitted ones defaulted."""
-    from fdwsh.sql.pgproc import functions
     from fdwsh.sql.resolve import Candidate
     positional = [a for a in node.args if not isinstance(a, ast.NamedArgExpr)]
     named = [a for a in node.args if isinstance(a, ast.NamedArgExpr)]
@@ -118,24 +159,24 @@ def _named_call(ps: ParseState, node: ast.FuncCall, name: str, written: str) -> 
         cand = Candidate(fn, fn.args)
         from fdwsh.sql.coerce import can_coerce_types, IMPLICIT
         if can_coerce_types([a.type for a in args], list(fn.args), IMPLICIT):
-            return _build_call(ps, cand, args, [a.type for a in args], written, node)
+            return _build_call(ps, cand, args, [a.type for a in args], written, node,
+                               srf_before)
     raise error(f"function {func_signature(written, types, labels)} does not exist", "42883",
                 node.location, hint="No function matches the given name and argument types. "
                                     "You might need to add explicit type casts.")
 
 
 def _is_known_overload_name(name: str) -> bool:
-    from fdwsh.sql.pgproc import functions
     return name in functions()
 
 
 def _build_call(ps: ParseState, cand, args: list[ir.Expr], types: list[int], written: str,
-                node: ast.FuncCall) -> ir.Expr:
+                node: ast.FuncCall, srf_before: Any) -> ir.Expr:
     fn = cand.target
     from fdwsh.exec.functions import is_implemented
 
     if fn.retset:
-        raise _not_supported(written, types, node.location)
+        _check_srf_placement(ps, node.location, srf_before)
     if not is_implemented(fn):
         raise _not_supported(written, types, node.location)
     declared, rettype = enforce_generic_type_consistency(types, list(cand.args), fn.result)
@@ -147,8 +188,35 @@ def _build_call(ps: ParseState, cand, args: list[ir.Expr], types: list[int], wri
         packed = ir.ArrayExpr(elem, tuple(tail), array_type(elem))
         coerced = [*head, packed]
         variadic = True
-    return ir.FuncExpr(fn, tuple(coerced), rettype, -1, ir.EXPLICIT_CALL, variadic,
+    call = ir.FuncExpr(fn, tuple(coerced), rettype, -1, ir.EXPLICIT_CALL, variadic,
                        node.location)
+    if fn.retset:
+        ps.last_srf = call
+    return call
+
+
+#: Where a set-returning function may be called (check_srf_call_placement()): the select list
+#: and ORDER BY (evaluated as a ProjectSet), and the top level of a FROM item.
+_SRF_ALLOWED = frozenset({"SELECT", "ORDER BY"})
+
+
+def _check_srf_placement(ps: ParseState, location: int, srf_before: Any) -> None:
+    kind = ps.expr_kind
+    if kind == "FROM function":
+        if ps.last_srf is not srf_before:  # an SRF among the arguments
+            raise error("set-returning functions must appear at top level of FROM", "0A000",
+                        ir.expr_location(ps.last_srf))
+    elif kind not in _SRF_ALLOWED:
+        raise error(f"set-returning functions are not allowed in {kind}", "0A000", location)
+
+
+def forbid_srf(ps: ParseState, srf_before: Any, construct: str) -> None:
+    """A construct evaluated lazily (CASE, COALESCE) may not contain a set-returning call."""
+    if ps.last_srf is not srf_before:
+        raise error(f"set-returning functions are not allowed in {construct}", "0A000",
+                    ir.expr_location(ps.last_srf),
+                    hint="You might be able to move the set-returning function into a LATERAL "
+                         "FROM item.")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -157,6 +225,7 @@ def _build_call(ps: ParseState, cand, args: list[ir.Expr], types: list[int], wri
 
 @handles(ast.CaseExpr)
 def transform_case(ps: ParseState, node: ast.CaseExpr) -> ir.Expr:
+    srf_before = ps.last_srf
     arg = transform_expr(ps, node.arg) if node.arg is not None else None
     placeholder = None
     if arg is not None:
@@ -181,12 +250,15 @@ def transform_case(ps: ParseState, node: ast.CaseExpr) -> ir.Expr:
     default = coerce_to_common_type(ps, default, ptype, "CASE")
     out = tuple(ir.CaseWhen(c, coerce_to_common_type(ps, r, ptype, "CASE"), loc)
                 for c, r, loc in whens)
+    forbid_srf(ps, srf_before, "CASE")
     return ir.CaseExpr(ptype, arg, out, default, typmod, node.location)
 
 
 @handles(ast.CoalesceExpr)
 def transform_coalesce(ps: ParseState, node: ast.CoalesceExpr) -> ir.Expr:
+    srf_before = ps.last_srf
     args = [transform_expr(ps, a) for a in node.args]
+    forbid_srf(ps, srf_before, "COALESCE")
     ptype = select_common_type(args, "COALESCE")
     typmod = select_common_typmod(args, ptype)
     coerced = tuple(coerce_to_common_type(ps, a, ptype, "COALESCE") for a in args)
