@@ -43,7 +43,7 @@ def shell(query_bed: QueryBed) -> Iterator[pexpect.spawn]:  # noqa: F811
     env = {**query_bed.fdwsh_env(), "PROMPT_TOOLKIT_NO_CPR": "1", "TERM": "xterm-256color",
            "COLUMNS": "100", "LINES": "30"}
     child = pexpect.spawn(sys.executable, query_bed.fdwsh_command()[1:], env=env,
-                          cwd=str(ROOT), encoding="utf-8", timeout=10, dimensions=(30, 100))
+                          cwd=str(ROOT), encoding="utf-8", timeout=20, dimensions=(30, 100))
     child.expect_exact(PROMPT)
     yield child
     child.close(force=True)
@@ -79,7 +79,7 @@ def test_ctrl_c_cancels_the_remote_query_and_the_prompt_answers_again(
     started = time.monotonic()
     shell.sendcontrol("c")
     shell.expect_exact(PROMPT)
-    assert time.monotonic() - started < 3
+    assert time.monotonic() - started < 5
     assert plain(shell.before).strip().endswith(
         "ERROR:  canceling statement due to user request")
     assert remote_activity(query_bed) == ["idle"]  # cancelled, the connection kept
