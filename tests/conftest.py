@@ -14,8 +14,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from tests.pgcluster import Cluster
+
+# Generated tests explore the same examples on every run, so the suite's verdict does not
+# depend on luck; `--hypothesis-seed` or another profile explores further when asked.
+settings.register_profile("repeatable", derandomize=True, print_blob=True)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "repeatable"))
 
 ROOT = Path(__file__).resolve().parent.parent
 _counter = itertools.count()
