@@ -42,6 +42,7 @@ TX = pq.TransactionStatus
 
 #: Seconds to wait for a cancelled command's results before giving the connection up.
 DRAIN_TIMEOUT = 10.0
+CANCEL_RETRY = 0.5
 
 #: A pipeline step: the SQL it stands for (the CONTEXT of its errors) and what sends it.
 Step = tuple[str, Callable[[pq.PGconn], None]]
@@ -100,8 +101,13 @@ class Wire:
         return self._pg
 
     def cancel(self) -> None:
-        """Ask the server to cancel the running command (thread-safe; no-op when idle)."""
-        if self._pg.status == BAD or self.transaction_status != TX.ACTIVE:
+        """Ask the server to cancel the running command (thread-safe).
+
+        Sent whatever libpq's transaction status says: in pipeline mode (how a stream starts)
+        libpq reports "idle" between the pipeline's results while the server is still at work,
+        and a cancel that finds nothing running is ignored by the server.
+        """
+        if self._pg.status == BAD:
             return
         try:
             cancel_conn = self._pg.cancel_conn()
@@ -162,10 +168,22 @@ class Wire:
         self._pg.finish()
 
     def interrupted(self) -> None:
-        """After Ctrl-C: cancel on the server and drain, or give the connection up."""
+        """After Ctrl-C: cancel on the server and drain, or give the connection up.
+
+        A cancel request that reaches the backend between two messages of a pipeline (while
+        it reads the next command) is dropped by the server, so it is repeated every
+        :data:`CANCEL_RETRY` seconds until the command ends or :data:`DRAIN_TIMEOUT` passes.
+        """
+        give_up_at = time.monotonic() + DRAIN_TIMEOUT
         try:
-            self.cancel()
-            self.drain(time.monotonic() + DRAIN_TIMEOUT)
+            while True:
+                self.cancel()
+                try:
+                    self.drain(min(time.monotonic() + CANCEL_RETRY, give_up_at))
+                    return
+                except TimeoutError:
+                    if time.monotonic() >= give_up_at:
+                        raise
         except (psycopg.Error, TimeoutError, KeyboardInterrupt):
             self._give_up()
 
