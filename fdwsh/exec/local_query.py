@@ -21,7 +21,7 @@ from fdwsh.exec.local_select import Analyzer, LocalRelation
 from fdwsh.output.result import Column, Result
 from fdwsh.pgtypes import format_type
 from fdwsh.sql import oids as T
-from fdwsh.sql.const_locations import const_locations
+from fdwsh.sql.const_locations import const_locations as find_const_locations
 from fdwsh.sql.pstate import ParseState
 
 
@@ -34,13 +34,18 @@ def session_settings(ctx: Any) -> Any:
     return values.default_settings()
 
 
-def analyze_local(stmt: ast.SelectStmt, ctx: Any) -> tuple[LocalRelation, EvalContext]:
-    """Type and evaluate the query: its columns and rows of Python values."""
+def analyze_local(stmt: ast.SelectStmt, ctx: Any, const_locations: dict[int, int] | None = None
+                  ) -> tuple[LocalRelation, EvalContext]:
+    """Type and evaluate the query: its columns and rows of Python values.
+
+    ``const_locations`` gives the literals' positions when ``stmt`` is not the tree parsed
+    from ``ctx.source`` (a rewritten copy)."""
     settings = session_settings(ctx)
     user = getattr(ctx, "user", "postgres")
     notices = getattr(ctx, "notices", None)
     ps = ParseState(settings=settings, user=user)
-    ps.const_locations = const_locations(getattr(ctx, "source", "") or "", stmt)
+    ps.const_locations = (const_locations if const_locations is not None
+                          else find_const_locations(getattr(ctx, "source", "") or "", stmt))
     if notices is not None:
         ps.notices = notices
     ps.services = ctx

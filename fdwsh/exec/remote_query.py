@@ -17,6 +17,7 @@ from pglast import ast
 from fdwsh.errors import FdwshError
 from fdwsh.output.result import Column, Result
 from fdwsh.pgtypes import parse_type, type_by_oid
+from fdwsh.plan.analysis import parse_analysis_error
 from fdwsh.plan.explain import Actual, explain_lines, explain_options
 from fdwsh.plan.query import Declared, RemoteQuery, declared_outputs, plan_query
 from fdwsh.remote.deparse import explain_sql
@@ -27,13 +28,21 @@ if TYPE_CHECKING:
     from fdwsh.remote.fetch import RemoteColumn
 
 def run_select(stmt: ast.Node, lookup: TableLookup, remote: ConnectionCache,
-               settings: Any = None) -> Result:
+               settings: Any = None, ctx: Any = None) -> Result:
     """Plan and run a query; the Result's rows stream from the server as they are printed.
 
     ``settings`` (the session's Gucs) decide how values print; None keeps the remote text.
+    ``ctx`` (the statement's context) lets a remote analysis error be reported as PostgreSQL's
+    own parser would (see :mod:`fdwsh.plan.analysis`).
     """
     plan = plan_query(stmt, lookup)
-    stream = remote.get(plan.server).stream(plan.sql, fetch_size=plan.fetch_size)
+    try:
+        stream = remote.get(plan.server).stream(plan.sql, fetch_size=plan.fetch_size)
+    except FdwshError as err:
+        local = parse_analysis_error(stmt, lookup, ctx, err) if ctx is not None else None
+        if local is None:
+            raise
+        raise local from None
     declared = declared_outputs(plan.bound)
     if declared is None or len(declared) != len(stream.columns):
         declared = [None] * len(stream.columns)

@@ -27,4 +27,10 @@ SELECT c1 FROM ft1 WHERE c1 = 2;
 SELECT int4(c3) FROM ft1 WHERE c1 = 1;
 SELECT sum(c_int4) FROM ft_types WHERE c_int4 * 2 > 0;
 SELECT count(*) FROM orders;
+SELECT nosuch FROM ft1;
+SELECT * FROM ft1 WHERE c1 = 'abc';
+SELECT c2 + 1 FROM ft1;
+SELECT t.c1 FROM ft1 t WHERE t.zz > 0;
+SELECT c1 FROM ft1 a, ft1 b;
+SELECT c1 FROM ft1 WHERE c1 = 1;
 SELECT 'still unterminated
