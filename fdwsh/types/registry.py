@@ -17,7 +17,7 @@ from functools import lru_cache
 from typing import Any
 
 from fdwsh.types import binary, dates, floats, integers, interval, intervalparse, json, misc
-from fdwsh.types import numeric, text, times
+from fdwsh.types import money, numeric, text, times
 from fdwsh.types.arrays import format_array, parse_array
 from fdwsh.types.settings import StyleSettings
 
@@ -64,6 +64,7 @@ _SCALARS: dict[str, TypeIO] = {io.name: io for io in (
     TypeIO("float8", floats.parse_float8, floats.format_float8,
            lambda s: s.extra_float_digits > 0),
     TypeIO("bool", misc.parse_bool, misc.format_bool),
+    TypeIO("money", money.parse_money, money.format_money),
     TypeIO("uuid", misc.parse_uuid, misc.format_uuid),
     TypeIO("text", text.parse_text, text.format_text),
     TypeIO("varchar", text.parse_varchar, text.format_text),
