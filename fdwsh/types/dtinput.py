@@ -311,6 +311,8 @@ def decode_time_only(fields: list[tuple[str, str]], settings: StyleSettings,
     if st.abbrev is not None or not st.fmask & L.M(L.TZT):
         if st.fmask & L.M(L.DTZMOD):
             raise DtError(L.BAD_FORMAT)
+        if has_date and has_date != L.DATE_M:  # time_in passes a tz pointer too: a date
+            raise DtError(L.BAD_FORMAT)        # part, if any, must be complete
         if st.abbrev is None and not want_tz:
             return dtype[0], tm, st.tz
         probe = _date_for_zone(st, tm, has_date)
