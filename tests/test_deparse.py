@@ -91,3 +91,8 @@ def test_whole_row_references_and_alias_column_lists_fetch_every_column():
     for sql in ("SELECT row_to_json(t) FROM ft1 t", "SELECT t.* FROM ft1 t",
                 "SELECT a FROM ft1 AS t(a, b)"):
         assert '"C 1" AS c1, c2' in deparse(sql), sql
+
+
+def test_ctid_is_fetched_from_the_remote_row_when_named():
+    assert deparse("SELECT ctid, c2 FROM ft1") == (
+        'SELECT ctid, c2 FROM (SELECT c2, ctid FROM "S 1"."T 1") AS ft1')

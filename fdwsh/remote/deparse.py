@@ -34,6 +34,9 @@ def table_subquery(table: ForeignTable, used: set[str] | None = None) -> ast.Sel
                       val=ast.ColumnRef(fields=(ast.String(sval=col.remote_name),)))
         for col in table.columns if used is None or col.name in used
     )
+    if used is not None and "ctid" in used and table.column("ctid") is None:
+        # the remote row's ctid, as postgres_fdw fetches it for a query that names ctid
+        targets += (ast.ResTarget(val=ast.ColumnRef(fields=(ast.String(sval="ctid"),))),)
     source = ast.RangeVar(schemaname=table.remote_schema, relname=table.remote_name, inh=True,
                           relpersistence="p")
     return ast.SelectStmt(targetList=targets, fromClause=(source,), limitOption=0, op=0)

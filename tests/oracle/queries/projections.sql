@@ -48,3 +48,4 @@ SELECT 1 AS a FROM ft_one_row; SELECT 2 AS b FROM ft_one_row;
 \set lim 3
 \set st 'paid'
 SELECT id FROM orders WHERE status = :'st' ORDER BY id LIMIT :lim;
+SELECT ctid, c1 FROM ft1 WHERE c1 <= 2 ORDER BY c1;
