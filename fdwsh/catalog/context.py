@@ -24,6 +24,8 @@ class DdlContext:
     source: str = ""
     notices: list[Notice] = field(default_factory=list)
     notify: Callable[[Notice], None] | None = None
+    #: The session's search_path (``SET search_path``); None: ``"$user", public``.
+    search_path: list[str] | None = None
 
     def notice(self, message: str, **kw: str) -> None:
         """Emit ``NOTICE:  message`` (printed before the command tag, as psql does)."""

@@ -146,7 +146,7 @@ def lookup_table(ctx: DdlContext, rv: ast.RangeVar, *, missing_ok: bool = False)
             raise missing_schema(rv.schemaname)
         table = objects.get_table(db, schema["id"], rv.relname)
     else:
-        table = objects.find_table(db, ctx.user, rv.relname)
+        table = objects.find_table(db, ctx.user, rv.relname, ctx.search_path)
     if table is None and not missing_ok:
         name = f"{rv.schemaname}.{rv.relname}" if rv.schemaname else rv.relname
         raise FdwshError(f'relation "{name}" does not exist', sqlstate="42P01")
@@ -161,7 +161,7 @@ def creation_schema(ctx: DdlContext, rv: ast.RangeVar) -> Row:
         if schema is None:
             raise missing_schema(rv.schemaname, pos(rv))
         return schema
-    schema = objects.creation_schema(ctx.store.db, ctx.user)
+    schema = objects.creation_schema(ctx.store.db, ctx.user, ctx.search_path)
     if schema is None:
         raise FdwshError("no schema has been selected to create in", sqlstate="3F000",
                          position=pos(rv))

@@ -83,7 +83,7 @@ def _extension_schema(ctx: DdlContext, opt: ast.DefElem | None) -> str:
         if objects.get_schema(ctx.store.db, opt.arg.sval) is None:
             raise missing_schema(opt.arg.sval)
         return opt.arg.sval
-    schema = objects.creation_schema(ctx.store.db, ctx.user)
+    schema = objects.creation_schema(ctx.store.db, ctx.user, ctx.search_path)
     if schema is None:
         raise FdwshError("no schema has been selected to create in", sqlstate="3F000")
     return schema["name"]

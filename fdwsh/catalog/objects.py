@@ -11,6 +11,7 @@ lists dependent objects in that order).  Name resolution follows PostgreSQL's de
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Sequence
 
 from fdwsh.catalog.store import Options, dump_options, load_options
 from fdwsh.quoting import quote_ident
@@ -74,16 +75,19 @@ def get_schema_by_id(db: sqlite3.Connection, schema_id: int) -> Row:
     return db.execute("SELECT * FROM schema WHERE id = ?", (schema_id,)).fetchone()
 
 
-def search_path(db: sqlite3.Connection, user: str) -> list[Row]:
-    """The existing schemas of ``"$user", public``, in search order."""
-    rows = [get_schema(db, user), get_schema(db, "public") if user != "public" else None]
+def search_path(db: sqlite3.Connection, user: str, path: Sequence[str] | None = None
+                ) -> list[Row]:
+    """The existing schemas of ``path`` (default ``"$user", public``), in search order."""
+    names = [user if n == "$user" else n for n in (path or ("$user", "public"))]
+    rows = [get_schema(db, n) for n in dict.fromkeys(names)]
     return [r for r in rows if r is not None]
 
 
-def creation_schema(db: sqlite3.Connection, user: str) -> Row | None:
+def creation_schema(db: sqlite3.Connection, user: str, path: Sequence[str] | None = None
+                    ) -> Row | None:
     """Where an unqualified CREATE puts its object (None: no schema in the path exists)."""
-    path = search_path(db, user)
-    return path[0] if path else None
+    rows = search_path(db, user, path)
+    return rows[0] if rows else None
 
 
 def get_table(db: sqlite3.Connection, schema_id: int, name: str) -> Row | None:
@@ -95,9 +99,10 @@ def get_table_by_id(db: sqlite3.Connection, table_id: int) -> Row:
     return db.execute("SELECT * FROM foreign_table WHERE id = ?", (table_id,)).fetchone()
 
 
-def find_table(db: sqlite3.Connection, user: str, name: str) -> Row | None:
+def find_table(db: sqlite3.Connection, user: str, name: str,
+               path: Sequence[str] | None = None) -> Row | None:
     """An unqualified relation name looked up along the search path."""
-    for schema in search_path(db, user):
+    for schema in search_path(db, user, path):
         row = get_table(db, schema["id"], name)
         if row is not None:
             return row

@@ -26,6 +26,7 @@ def describe_env(call: MetaCall) -> DescribeEnv:
     session = call.session
     return DescribeEnv(
         user=session.user,
+        search_path=tuple(session.gucs.search_path),
         dbname=session.variables.get("DBNAME"),
         quiet=session.quiet,
         hide_tableam=session.variables.is_on("HIDE_TABLEAM"),

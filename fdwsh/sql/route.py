@@ -96,7 +96,8 @@ def execute(stmt: ast.Node, ctx: StatementContext) -> Result:
             return remote_query.run_explain(stmt, ctx.lookup(), ctx.remote())
         return remote_query.run_select(stmt, ctx.lookup(), ctx.remote(), ctx.gucs, ctx)
     if ddl.is_ddl(stmt):
-        dctx = DdlContext(ctx.store, ctx.user, ctx.source, notices=ctx.notices)
+        dctx = DdlContext(ctx.store, ctx.user, ctx.source, notices=ctx.notices,
+                          search_path=ctx.gucs.search_path if ctx.gucs is not None else None)
         return ddl.execute(stmt, dctx)
     raise FeatureNotSupported(
         f"{statement_name(stmt)} is not supported yet",
