@@ -16,6 +16,11 @@ sys.path.insert(0, str(ROOT))
 
 from tests.pgcluster import Cluster  # noqa: E402
 
+AGGREGATES_QUERY = """
+SELECT DISTINCT proname FROM pg_proc
+WHERE pronamespace = 'pg_catalog'::regnamespace AND prokind = 'a' ORDER BY 1
+"""
+
 QUERY = """
 SELECT proname, string_agg(DISTINCT provolatile::text, '' ORDER BY provolatile::text),
        string_agg(DISTINCT CASE WHEN provolatile <> 'i' THEN pronargs::text END, ',')
@@ -28,6 +33,7 @@ def main() -> None:
     cluster = Cluster("gen")
     try:
         out = cluster.psql(QUERY, "postgres", "-At", check=True).stdout
+        aggregates = cluster.psql(AGGREGATES_QUERY, "postgres", "-At", check=True).stdout.split()
     finally:
         cluster.destroy()
     immutable, other, mixed = [], {}, {}
@@ -50,7 +56,9 @@ def main() -> None:
               "#: stable one (usually a timestamptz variant, which depends on TimeZone).",
               "MIXED = {"]
     lines += [f"    {name!r}: {arities!r}," for name, arities in mixed.items()]
-    lines += ["}", ""]
+    lines += ["}", "", "#: Aggregate functions (prokind 'a').", "AGGREGATES = frozenset({"]
+    lines += [f"    {name!r}," for name in aggregates]
+    lines += ["})", ""]
     (ROOT / "fdwsh" / "plan" / "builtin_functions.py").write_text("\n".join(lines))
 
 

@@ -18,8 +18,10 @@ from dataclasses import dataclass
 from pglast import ast
 from pglast.enums import JoinType
 from pglast.stream import RawStream
+from pglast.visitors import Ancestor, Skip, Visitor
 
 from fdwsh.errors import FdwshError, FeatureNotSupported
+from fdwsh.plan.builtin_functions import AGGREGATES
 from fdwsh.plan.query import RemoteQuery
 from fdwsh.settings import parse_bool
 from fdwsh.sql.bind import RelationRef
@@ -123,9 +125,24 @@ def _is_simple_scan(plan: RemoteQuery) -> bool:
         return False
     if stmt.op != 0 or stmt.groupClause or stmt.havingClause or stmt.distinctClause:
         return False
-    return not any(isinstance(t.val, ast.FuncCall) and (t.val.agg_star or t.val.over is None
-                   and t.val.funcname[-1].sval in ("count", "sum", "avg", "min", "max"))
-                   for t in stmt.targetList or ())
+    return not _has_aggregate(stmt.targetList or ())
+
+
+def _has_aggregate(node: object) -> bool:
+    """Whether an aggregate call (not a window function) occurs in ``node``."""
+    found: list[bool] = []
+
+    class Find(Visitor):  # type: ignore[misc]
+        def visit_FuncCall(self, ancestors: Ancestor, call: ast.FuncCall) -> None:
+            if call.over is None and call.funcname[-1].sval in AGGREGATES:
+                found.append(True)
+
+        def visit_SelectStmt(self, ancestors: Ancestor, sub: ast.SelectStmt) -> object:
+            return Skip  # a sub-select's aggregates are its own
+
+    for item in node if isinstance(node, tuple) else (node,):
+        Find()(item)
+    return bool(found)
 
 
 def _label(plan: RemoteQuery, verbose: bool) -> str:
@@ -181,5 +198,5 @@ def _outputs(plan: RemoteQuery) -> list[str]:
         if isinstance(val, ast.ColumnRef) and not qualify:
             val = ast.ColumnRef(fields=val.fields[-1:])  # one table: EXPLAIN shows bare names
         text = RawStream()(val)
-        out.append(f"({text})" if isinstance(val, ast.FuncCall) else text)
+        out.append(text if isinstance(val, ast.ColumnRef) else f"({text})")
     return out
