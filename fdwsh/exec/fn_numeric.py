@@ -259,15 +259,7 @@ def numeric_mod(a: Decimal, b: Decimal) -> Decimal:
 def numeric_div_trunc(a: Decimal, b: Decimal) -> Decimal:
     """div(): the quotient truncated toward zero, scale 0."""
     if not (a.is_finite() and b.is_finite()):
-        if a.is_nan() or b.is_nan():
-            return NAN
-        if a.is_infinite():
-            if b.is_infinite():
-                return NAN
-            if b.is_zero():
-                raise E.division_by_zero()
-            return PINF if _sign(a) * _sign(b) > 0 else NINF
-        return ZERO
+        return _special_div(a, b)
     if b.is_zero():
         raise E.division_by_zero()
     return normalize(div_round(a, b, 0, rounding=False))
