@@ -14,13 +14,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from enum import Enum
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
-from pglast import ast
-from pglast.enums import TransactionStmtKind as K
 
 from fdwsh.errors import FdwshError, Notice
 from fdwsh.output.result import Result
+
+if TYPE_CHECKING:  # pglast is not loaded for sessions that only run backslash commands
+    from pglast import ast
 
 
 class TxnState(Enum):
@@ -118,8 +119,12 @@ class NoActiveTransaction(FdwshError):
     sqlstate = "25P01"
 
 
-_ALLOWED_WHEN_FAILED = (K.TRANS_STMT_ROLLBACK, K.TRANS_STMT_COMMIT, K.TRANS_STMT_ROLLBACK_TO,
-                        K.TRANS_STMT_PREPARE)
+_ALLOWED_WHEN_FAILED = ("ROLLBACK", "COMMIT", "ROLLBACK_TO", "PREPARE")
+
+
+def _kind(stmt: Any) -> str:
+    """A TransactionStmt's kind without pglast's prefix: BEGIN, COMMIT, ROLLBACK_TO …"""
+    return str(stmt.kind.name).removeprefix("TRANS_STMT_")
 
 
 class Transaction:
@@ -138,7 +143,7 @@ class Transaction:
         """In a failed block only ROLLBACK/COMMIT/ROLLBACK TO may run."""
         if self.state is not TxnState.FAILED:
             return
-        if isinstance(stmt, ast.TransactionStmt) and stmt.kind in _ALLOWED_WHEN_FAILED:
+        if type(stmt).__name__ == "TransactionStmt" and _kind(stmt) in _ALLOWED_WHEN_FAILED:
             return
         raise InFailedTransaction()
 
@@ -149,17 +154,16 @@ class Transaction:
 
     def execute(self, stmt: ast.TransactionStmt, notices: list[Notice]) -> Result:
         """Run BEGIN/COMMIT/ROLLBACK/SAVEPOINT/RELEASE/ROLLBACK TO; return the command tag."""
-        kind = stmt.kind
-        if kind in (K.TRANS_STMT_BEGIN, K.TRANS_STMT_START):
-            return self._begin(notices, "BEGIN" if kind is K.TRANS_STMT_BEGIN
-                               else "START TRANSACTION")
-        if kind is K.TRANS_STMT_COMMIT:
+        kind = _kind(stmt)
+        if kind in ("BEGIN", "START"):
+            return self._begin(notices, "BEGIN" if kind == "BEGIN" else "START TRANSACTION")
+        if kind == "COMMIT":
             return self._end(notices, commit=True)
-        if kind is K.TRANS_STMT_ROLLBACK:
+        if kind == "ROLLBACK":
             return self._end(notices, commit=False)
-        if kind in (K.TRANS_STMT_SAVEPOINT, K.TRANS_STMT_RELEASE, K.TRANS_STMT_ROLLBACK_TO):
+        if kind in ("SAVEPOINT", "RELEASE", "ROLLBACK_TO"):
             return self._savepoint(kind, stmt.savepoint_name or "")
-        raise FdwshError(f"{kind.name.removeprefix('TRANS_STMT_')} is not supported",
+        raise FdwshError(f"{kind} is not supported",
                          sqlstate="0A000")
 
     def execute_silently(self, sql: str) -> None:
@@ -190,19 +194,19 @@ class Transaction:
         self._savepoints.clear()
         return Result.command("COMMIT" if ok else "ROLLBACK")
 
-    def _savepoint(self, kind: K, name: str) -> Result:
-        verb = {K.TRANS_STMT_SAVEPOINT: "SAVEPOINT", K.TRANS_STMT_RELEASE: "RELEASE",
-                K.TRANS_STMT_ROLLBACK_TO: "ROLLBACK TO SAVEPOINT"}[kind]
+    def _savepoint(self, kind: str, name: str) -> Result:
+        verb = {"SAVEPOINT": "SAVEPOINT", "RELEASE": "RELEASE",
+                "ROLLBACK_TO": "ROLLBACK TO SAVEPOINT"}[kind]
         if self.state is TxnState.IDLE:
             raise NoActiveTransaction(f"{verb} can only be used in transaction blocks")
-        if kind is K.TRANS_STMT_SAVEPOINT:
+        if kind == "SAVEPOINT":
             self._each("savepoint", name)
             self._savepoints.append(name)
             return Result.command("SAVEPOINT")
         if name not in self._savepoints:
             raise FdwshError(f'savepoint "{name}" does not exist', sqlstate="3B001")
         index = len(self._savepoints) - 1 - self._savepoints[::-1].index(name)
-        if kind is K.TRANS_STMT_RELEASE:
+        if kind == "RELEASE":
             self._each("release", name)
             del self._savepoints[index:]
             return Result.command("RELEASE")
