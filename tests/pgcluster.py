@@ -7,6 +7,7 @@ at a free port with its socket inside that dir, and is removed by :meth:`Cluster
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import socket
@@ -17,13 +18,11 @@ from pathlib import Path
 
 def pg_bindir() -> Path:
     """The folder holding initdb/pg_ctl (``pg_config --bindir``, else Debian's layout)."""
-    try:
+    with contextlib.suppress(OSError, subprocess.CalledProcessError):  # no pg_config: look on
         out = subprocess.run(["pg_config", "--bindir"], capture_output=True, text=True, check=True)
         path = Path(out.stdout.strip())
         if (path / "initdb").exists():
             return path
-    except (OSError, subprocess.CalledProcessError):
-        pass
     for candidate in sorted(Path("/usr/lib/postgresql").glob("*/bin"), reverse=True):
         if (candidate / "initdb").exists():
             return candidate
@@ -86,10 +85,8 @@ class Cluster:
         self._run([str(self.bindir / "pg_ctl"), "-D", str(self.datadir), "-m", mode, "-w", "stop"])
 
     def destroy(self) -> None:
-        try:
+        with contextlib.suppress(RuntimeError):  # already stopped (a test may stop it)
             self.stop("immediate")
-        except RuntimeError:
-            pass
         shutil.rmtree(self.root, ignore_errors=True)
 
     def dsn(self, dbname: str = "postgres") -> str:

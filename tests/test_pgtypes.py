@@ -7,6 +7,8 @@ of bad type names in casts; fdwsh's ``pgtypes`` must give the same answers.
 
 from __future__ import annotations
 
+import contextlib
+
 from collections.abc import Iterator
 
 import psycopg
@@ -152,12 +154,10 @@ def _pg_coercions(conn: psycopg.Connection) -> set[tuple[str, str, str]]:
                 for context, sql in (("a", f"INSERT INTO coerce_to (c{i}) VALUES (NULL::{s})"),
                                      ("i", f"SELECT pg_temp.f{i}(NULL::{s})"),
                                      ("e", f"SELECT NULL::{s}::{t}")):
-                    try:
+                    with contextlib.suppress(psycopg.Error):  # PostgreSQL refuses the cast
                         with conn.transaction():
                             conn.execute(sql)
                         found.add((s, t, context))
-                    except psycopg.Error:
-                        pass
     return found
 
 
