@@ -194,6 +194,32 @@ CREATE FOREIGN TABLE ft_narrow (id int, a text, b int) SERVER loopback
     OPTIONS (table_name 'narrow');
 CREATE FOREIGN TABLE ft_mismatch (id int, val int) SERVER loopback
     OPTIONS (table_name 'mismatch');
+-- a second server on the same database: queries joining its tables with loopback's are
+-- cross-server queries (fdwsh's executor, postgres_fdw's local join) over the same data
+CREATE SERVER loopback2 FOREIGN DATA WRAPPER postgres_fdw
+    OPTIONS (host '{host}', port '{port}', dbname '{dbname}');
+CREATE USER MAPPING FOR CURRENT_USER SERVER loopback2 OPTIONS (user 'postgres');
+CREATE SCHEMA s2;
+CREATE FOREIGN TABLE s2.regions (id int, name text) SERVER loopback2
+    OPTIONS (schema_name 'public', table_name 'regions');
+CREATE FOREIGN TABLE s2.customers (
+    id int, name text, region_id int, email text, signup date
+) SERVER loopback2 OPTIONS (schema_name 'public', table_name 'customers');
+CREATE FOREIGN TABLE s2.ft1 (
+    c1 int OPTIONS (column_name 'C 1'), c2 int NOT NULL, c3 text, c4 timestamptz,
+    c5 timestamp, c6 varchar(10), c7 char(10)
+) SERVER loopback2 OPTIONS (schema_name 'S 1', table_name 'T 1');
+CREATE FOREIGN TABLE s2.ft_types (
+    id int, c_int2 smallint, c_int4 integer, c_int8 bigint,
+    c_num numeric, c_num2 numeric(10,2), c_num0 numeric(5,0),
+    c_real real, c_double double precision, c_bool boolean,
+    c_text text, c_char char(5), c_varchar varchar(10), c_bytea bytea,
+    c_date date, c_time time, c_timetz timetz, c_ts timestamp, c_tstz timestamptz,
+    c_interval interval, c_uuid uuid, c_json json, c_jsonb jsonb,
+    c_intarr int[], c_textarr text[]
+) SERVER loopback2 OPTIONS (schema_name 'public', table_name 'types');
+CREATE FOREIGN TABLE s2.ft_mismatch (id int, val int) SERVER loopback2
+    OPTIONS (schema_name 'public', table_name 'mismatch');
 """
 
 

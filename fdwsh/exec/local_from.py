@@ -45,6 +45,10 @@ def build_from(an: Analyzer, items: Any) -> FromSource:
             part = _Item(found.alias, found.columns, offset, found.rows, found.lateral)
         elif isinstance(item, ast.RangeSubselect) and not item.lateral:
             part = _subselect(an, item, offset)
+        elif isinstance(item, ast.RangeVar):
+            from fdwsh.exec.from_relation import relation_item
+            found = relation_item(an, item)
+            part = _Item(found.alias, found.columns, offset, found.rows)
         else:
             raise error("only sub-queries, VALUES lists and functions are supported in the "
                         "FROM clause of a query that reads no foreign table", "0A000",

@@ -40,6 +40,15 @@ def analyze_local(stmt: ast.SelectStmt, ctx: Any, const_locations: dict[int, int
 
     ``const_locations`` gives the literals' positions when ``stmt`` is not the tree parsed
     from ``ctx.source`` (a rewritten copy)."""
+    analyzer = local_analyzer(stmt, ctx, const_locations)
+    return analyzer.run(stmt), analyzer.ctx
+
+
+def local_analyzer(stmt: ast.SelectStmt, ctx: Any, const_locations: dict[int, int] | None = None
+                   ) -> Analyzer:
+    """The Analyzer that types and runs ``stmt`` in the session behind ``ctx``."""
+    from fdwsh.remote.deparse import column_names_used
+
     settings = session_settings(ctx)
     user = getattr(ctx, "user", "postgres")
     notices = getattr(ctx, "notices", None)
@@ -53,7 +62,7 @@ def analyze_local(stmt: ast.SelectStmt, ctx: Any, const_locations: dict[int, int
     shared = getattr(ctx, "eval_state", None)
     if isinstance(shared, dict):
         ectx.state = shared
-    return Analyzer(ps, ectx).run(stmt), ectx
+    return Analyzer(ps, ectx, column_names_used=column_names_used(stmt))
 
 
 def run_local_select(stmt: ast.SelectStmt, ctx: Any) -> Result:

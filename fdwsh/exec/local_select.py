@@ -56,6 +56,13 @@ class Analyzer:
 
     ps: ParseState
     ctx: EvalContext
+    #: The foreign-table scans the FROM items planned (:mod:`fdwsh.exec.from_foreign`).
+    scans: list[Any] = field(default_factory=list)
+    #: The column names and whole-row aliases the statement uses (which columns scans
+    #: fetch); the default fetches every column.
+    column_names_used: tuple[set[str], set[str] | None] = (set(), None)
+    #: EXPLAIN without ANALYZE: scans are planned but never fetched (they read as empty).
+    explain_only: bool = False
 
     def __post_init__(self) -> None:
         self.ps.subquery = self._subquery

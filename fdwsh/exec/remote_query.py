@@ -19,7 +19,8 @@ from fdwsh.output.result import Column, Result
 from fdwsh.pgtypes import parse_type, type_by_oid
 from fdwsh.plan.analysis import parse_analysis_error
 from fdwsh.plan.explain import Actual, explain_lines, explain_options
-from fdwsh.plan.query import Declared, RemoteQuery, declared_outputs, plan_query
+from fdwsh.plan.query import (Declared, LocalQuery, RemoteQuery, declared_outputs,
+                              plan_query)
 from fdwsh.remote.deparse import explain_sql
 from fdwsh.sql.bind import TableLookup
 
@@ -36,6 +37,10 @@ def run_select(stmt: ast.Node, lookup: TableLookup, remote: ConnectionCache,
     own parser would (see :mod:`fdwsh.plan.analysis`).
     """
     plan = plan_query(stmt, lookup)
+    if isinstance(plan, LocalQuery):
+        from fdwsh.exec.local_query import run_local_select
+
+        return run_local_select(stmt, ctx)
     try:
         stream = remote.get(plan.server).stream(plan.sql, fetch_size=plan.fetch_size)
     except FdwshError as err:
@@ -97,11 +102,20 @@ def _converted(rows: Iterator[tuple[str | None, ...]],
                     for (i, f), v in zip(pairs, row))
 
 
-def run_explain(stmt: ast.ExplainStmt, lookup: TableLookup, remote: ConnectionCache) -> Result:
-    """EXPLAIN [ANALYZE] of a pushed-down query, costs from the remote server's estimate."""
+def run_explain(stmt: ast.ExplainStmt, lookup: TableLookup, remote: ConnectionCache,
+                ctx: Any = None) -> Result:
+    """EXPLAIN [ANALYZE] of a query, costs from the remote servers' estimates."""
     opts = explain_options(stmt)
     started = time.perf_counter()
     plan = plan_query(stmt.query, lookup)
+    if isinstance(plan, LocalQuery):
+        from fdwsh.plan.explain_local import explain_local
+
+        def scan_cost(scan: Any) -> str | None:
+            return _cost_of(remote.get(scan.table.server), scan.remote_tree())
+
+        lines = explain_local(stmt, plan, ctx, scan_cost)
+        return Result(columns=[Column("QUERY PLAN", "text")], rows=[(line,) for line in lines])
     planning_ms = (time.perf_counter() - started) * 1000
     # Only costs (the remote server's estimate) and ANALYZE need the server.
     conn = remote.get(plan.server) if opts.costs or opts.analyze else None
@@ -116,7 +130,12 @@ def run_explain(stmt: ast.ExplainStmt, lookup: TableLookup, remote: ConnectionCa
 
 def _remote_cost(conn: object, plan: RemoteQuery) -> str | None:
     """``(cost=… rows=… width=…)`` from the remote server's EXPLAIN of the remote SQL."""
-    rows = list(conn.stream(explain_sql(plan.tree), fetch_size=100))  # type: ignore[attr-defined]
+    return _cost_of(conn, plan.tree)
+
+
+def _cost_of(conn: object, tree: ast.Node) -> str | None:
+    """The top node's ``(cost=… rows=… width=…)`` of the remote server's EXPLAIN of ``tree``."""
+    rows = list(conn.stream(explain_sql(tree), fetch_size=100))  # type: ignore[attr-defined]
     first = rows[0][0] if rows and rows[0] else ""
     start = first.find("(cost=") if first else -1
     return first[start:] if start >= 0 else None

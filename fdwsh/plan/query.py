@@ -5,7 +5,7 @@ table of a query lives on one server (so one user mapping) and every expression 
 the whole query — joins, subqueries, aggregates, window functions, ORDER BY, LIMIT, set
 operations — runs remotely as one statement, and fdwsh only streams its rows.  Queries that need
 fdwsh's own executor (tables of several servers, non-shippable expressions, no foreign table at
-all) get a clear error naming why, until the local executor exists.
+all) run in fdwsh's executor (:class:`LocalQuery`), each foreign table a remote scan.
 """
 
 from __future__ import annotations
@@ -16,7 +16,6 @@ from pglast import ast
 from pglast.stream import RawStream
 
 from fdwsh.catalog.model import ForeignColumn, ForeignTable
-from fdwsh.errors import FeatureNotSupported
 from fdwsh.plan.shippable import unshippable_reasons
 from fdwsh.remote.deparse import remote_tree
 from fdwsh.sql.bind import BoundQuery, RelationRef, TableLookup, bind_relations
@@ -40,30 +39,34 @@ class RemoteQuery:
         return self.bound.relations
 
 
-def plan_query(stmt: ast.Node, lookup: TableLookup) -> RemoteQuery:
-    """Plan a SELECT (or VALUES/set operation) for execution."""
+@dataclass(frozen=True, slots=True)
+class LocalQuery:
+    """A query fdwsh's own executor runs, reading each foreign table with a remote scan."""
+
+    bound: BoundQuery
+    #: Why the query does not run whole on one server (EXPLAIN shows them).
+    reasons: list[str]
+
+
+def plan_query(stmt: ast.Node, lookup: TableLookup) -> RemoteQuery | LocalQuery:
+    """Plan a SELECT (or VALUES/set operation): whole on one server when it can be."""
     bound = bind_relations(stmt, lookup)
-    if not bound.relations:
-        raise FeatureNotSupported(
-            "queries that read no foreign table are not supported yet",
-            hint="fdwsh evaluates such queries in its local executor, which is not available "
-                 "in this version.")
-    servers = sorted({ref.table.server for ref in bound.relations})
-    if len(servers) > 1:
-        raise FeatureNotSupported(
-            "queries joining tables of several servers are not supported yet",
-            detail="The query reads tables of servers " + ", ".join(f'"{s}"' for s in servers)
-                   + ".")
-    reasons = unshippable_reasons(stmt)
+    reasons = not_pushed_reasons(bound)
     if reasons:
-        raise FeatureNotSupported(
-            f'query cannot be sent to server "{servers[0]}"',
-            detail="Not pushed down: " + "; ".join(reasons) + ".",
-            hint="Such queries need the local executor, which is not available in this "
-                 "version.")
+        return LocalQuery(bound, reasons)
     first = bound.relations[0].table
     return RemoteQuery(server=first.server, server_id=first.server_id, tree=remote_tree(bound),
                        bound=bound, fetch_size=_fetch_size(bound))
+
+
+def not_pushed_reasons(bound: BoundQuery) -> list[str]:
+    """Why ``bound`` cannot be sent whole to one server (empty: it can)."""
+    if not bound.relations:
+        return ["the query reads no foreign table"]
+    servers = sorted({ref.table.server for ref in bound.relations})
+    if len(servers) > 1:
+        return ["the query uses tables of servers " + ", ".join(f'"{s}"' for s in servers)]
+    return unshippable_reasons(bound.stmt)
 
 
 def _fetch_size(bound: BoundQuery) -> int | None:

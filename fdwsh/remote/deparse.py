@@ -56,7 +56,7 @@ def remote_tree(bound: BoundQuery) -> ast.Node:
     """A copy of the query with every foreign table replaced by its remote subquery."""
     tree = copy.deepcopy(bound.stmt)
     by_node = _remap(bound, tree)  # deepcopy made new nodes: pair them with the references
-    names, whole = _column_names_used(bound.stmt)
+    names, whole = column_names_used(bound.stmt)
 
     class Replace(Visitor):  # type: ignore[misc]
         def visit_RangeVar(self, ancestors: Ancestor, node: ast.RangeVar) -> ast.Node | None:
@@ -92,7 +92,7 @@ def _range_vars(tree: ast.Node) -> list[ast.RangeVar]:
     return found
 
 
-def _column_names_used(stmt: ast.Node) -> tuple[set[str], set[str] | None]:
+def column_names_used(stmt: ast.Node) -> tuple[set[str], set[str] | None]:
     """Every name the query may use as a column (the last part of column references and USING
     lists), and the table aliases it uses whole (``t.*``, ``row_to_json(t)``); None for the
     latter when an unqualified ``*`` or a NATURAL join needs every column of every table."""

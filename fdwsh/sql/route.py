@@ -93,7 +93,7 @@ def execute(stmt: ast.Node, ctx: StatementContext) -> Result:
         from fdwsh.exec import remote_query
 
         if isinstance(stmt, ast.ExplainStmt):
-            return remote_query.run_explain(stmt, ctx.lookup(), ctx.remote())
+            return remote_query.run_explain(stmt, ctx.lookup(), ctx.remote(), ctx)
         return remote_query.run_select(stmt, ctx.lookup(), ctx.remote(), ctx.gucs, ctx)
     if ddl.is_ddl(stmt):
         dctx = DdlContext(ctx.store, ctx.user, ctx.source, notices=ctx.notices,

@@ -1,0 +1,147 @@
+"""Foreign tables as FROM items of a locally evaluated query: a typed remote scan.
+
+When a query cannot run whole on one server (tables of several servers, an expression the
+remote may not evaluate), each foreign table it names becomes a scan: ``SELECT <the columns the
+query uses> FROM remote_schema.remote_table [WHERE <conditions pushed to it>]``, deparsed from
+an AST (:func:`fdwsh.remote.deparse.table_subquery`), never glued.  Each remote value is read
+through the *declared* column type's input function, as postgres_fdw does, so a value that does
+not fit fails with PostgreSQL's error and ``CONTEXT:  column "c" of foreign table "t"``.
+
+The scan is planned while the query is analysed (columns, pushed conditions: see
+:class:`ForeignScan`) and fetched only when the executor first asks for its rows, so EXPLAIN
+can show every scan's remote SQL without running it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from pglast import ast
+from pglast.stream import RawStream
+
+from fdwsh.catalog.model import ForeignTable
+from fdwsh.errors import FdwshError
+from fdwsh.exec.from_relation import RelationItem
+from fdwsh.pgtypes import parse_type
+from fdwsh.remote.deparse import table_subquery
+from fdwsh.sql.pstate import error
+from fdwsh.types.settings import REMOTE
+
+if TYPE_CHECKING:
+    from fdwsh.exec.local_select import Analyzer, OutputColumn
+
+Row = tuple[Any, ...]
+
+
+@dataclass(slots=True)
+class ForeignScan:
+    """One foreign table read by the local executor, and what is sent for it."""
+
+    table: ForeignTable
+    alias: str
+    columns: list[OutputColumn]
+    #: Names of the declared columns to fetch (None: every column).
+    used: set[str] | None
+    #: Conditions the remote evaluates (pglast expressions over the local column names).
+    conditions: list[ast.Node] = field(default_factory=list)
+    #: The rows, once fetched.
+    fetched: list[Row] | None = None
+
+    @property
+    def fetched_columns(self) -> list[int]:
+        """Positions (in the declared column list) of the columns the remote sends."""
+        return [i for i, c in enumerate(self.table.columns)
+                if self.used is None or c.name in self.used]
+
+    def remote_tree(self) -> ast.SelectStmt:
+        """``SELECT … FROM (SELECT remote AS local … FROM remote_table) alias WHERE …``."""
+        inner = table_subquery(self.table, self.used)
+        if not self.conditions:
+            return inner
+        names = [c.name for i, c in enumerate(self.table.columns)
+                 if i in set(self.fetched_columns)]
+        targets = tuple(ast.ResTarget(val=ast.ColumnRef(fields=(ast.String(sval=n),)))
+                        for n in names)
+        where = (self.conditions[0] if len(self.conditions) == 1 else
+                 ast.BoolExpr(boolop=0, args=tuple(self.conditions)))
+        source = ast.RangeSubselect(lateral=False, subquery=inner,
+                                    alias=ast.Alias(aliasname=self.alias))
+        return ast.SelectStmt(targetList=targets, fromClause=(source,), whereClause=where,
+                              limitOption=0, op=0)
+
+    @property
+    def sql(self) -> str:
+        return RawStream()(self.remote_tree())
+
+    def rows(self, services: Any) -> list[Row]:
+        """The table's rows (fetched once), every column in declared order (unfetched: None)."""
+        if self.fetched is None:
+            self.fetched = list(self._fetch(services))
+        return self.fetched
+
+    def _fetch(self, services: Any) -> Iterator[Row]:
+        from fdwsh.exec.services import connection_cache
+        from fdwsh.remote.fetch import fetch_size_option
+
+        conn = connection_cache(services).get(self.table.server)
+        size = fetch_size_option(self.table.options, self.table.server_options)
+        stream = conn.stream(self.sql, fetch_size=size)
+        width = len(self.table.columns)
+        slots = self.fetched_columns
+        readers = [self._reader(i) for i in slots]
+        blank = [None] * width
+        for remote in stream:
+            row = list(blank)
+            for slot, read, text in zip(slots, readers, remote):
+                if text is not None:
+                    row[slot] = read(text)
+            yield tuple(row)
+
+    def _reader(self, index: int) -> Callable[[str], Any]:
+        """The declared type's input function for column ``index`` (errors name the column)."""
+        from fdwsh.exec.values import parse_input
+
+        column = self.columns[index]
+        oid, typmod = column.type, column.typmod
+        context = (f'column "{self.table.columns[index].name}" of foreign table '
+                   f'"{self.table.name}"')
+
+        def read(text: str) -> Any:
+            try:
+                return parse_input(oid, text, typmod, REMOTE)
+            except FdwshError as err:
+                err.context = context
+                raise
+
+        return read
+
+
+def foreign_item(an: Analyzer, item: ast.RangeVar) -> RelationItem:
+    """The foreign table ``item`` names, as a FROM item scanning it."""
+    from fdwsh.exec.from_function import apply_column_aliases
+    from fdwsh.exec.local_select import OutputColumn
+
+    services = an.ps.services
+    lookup = getattr(services, "lookup", None)
+    if lookup is None:
+        raise error(f'relation "{item.relname}" does not exist', "42P01", item.location)
+    table = lookup()(item)
+    declared = [OutputColumn(c.name, ref.type.oid, ref.typmod)
+                for c in table.columns for ref in (parse_type(c.type),)]
+    columns = apply_column_aliases(item.alias, declared)
+    alias = item.alias.aliasname if item.alias else item.relname
+    scan = ForeignScan(table, alias, columns, _used_columns(an, item, table))
+    an.scans.append(scan)
+    return RelationItem(alias, columns,
+                        lambda left: [] if an.explain_only else scan.rows(services))
+
+
+def _used_columns(an: Analyzer, item: ast.RangeVar, table: ForeignTable) -> set[str] | None:
+    """The declared columns the query may read of this table (None: all of them)."""
+    names, whole = an.column_names_used
+    alias = item.alias.aliasname if item.alias else item.relname
+    if whole is None or alias in whole or (item.alias is not None and item.alias.colnames):
+        return None
+    return {c.name for c in table.columns if c.name in names}
