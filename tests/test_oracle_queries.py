@@ -1,4 +1,5 @@
-"""Oracle tests for SELECT on foreign tables of one server: every script of
+"""Oracle tests for SELECT on foreign tables (of one server; of two in cross_server*.sql): every
+script of
 ``tests/oracle/queries`` runs through ``psql -X -f`` on a PostgreSQL 15 database whose
 postgres_fdw declares the bed's foreign tables, and through ``fdwsh -X -U postgres -f`` on a
 catalog made from the same DDL (tests/remote_bed.py).  Outputs — rows, headers, footers,

@@ -132,7 +132,8 @@ def foreign_item(an: Analyzer, item: ast.RangeVar) -> RelationItem:
                 for c in table.columns for ref in (parse_type(c.type),)]
     columns = apply_column_aliases(item.alias, declared)
     alias = item.alias.aliasname if item.alias else item.relname
-    scan = ForeignScan(table, alias, columns, _used_columns(an, item, table))
+    scan = ForeignScan(table, alias, columns, _used_columns(an, item, table),
+                       list(an.pushed.get(id(item), ())))
     an.scans.append(scan)
     return RelationItem(alias, columns,
                         lambda left: [] if an.explain_only else scan.rows(services))
@@ -140,8 +141,8 @@ def foreign_item(an: Analyzer, item: ast.RangeVar) -> RelationItem:
 
 def _used_columns(an: Analyzer, item: ast.RangeVar, table: ForeignTable) -> set[str] | None:
     """The declared columns the query may read of this table (None: all of them)."""
-    names, whole = an.column_names_used
-    alias = item.alias.aliasname if item.alias else item.relname
-    if whole is None or alias in whole or (item.alias is not None and item.alias.colnames):
+    if an.column_use is None or item.alias is not None and item.alias.colnames:
         return None
-    return {c.name for c in table.columns if c.name in names}
+    alias = item.alias.aliasname if item.alias else item.relname
+    names = an.column_use.columns_for(alias, an.table_aliases)
+    return None if names is None else {c.name for c in table.columns if c.name in names}

@@ -47,8 +47,6 @@ def analyze_local(stmt: ast.SelectStmt, ctx: Any, const_locations: dict[int, int
 def local_analyzer(stmt: ast.SelectStmt, ctx: Any, const_locations: dict[int, int] | None = None
                    ) -> Analyzer:
     """The Analyzer that types and runs ``stmt`` in the session behind ``ctx``."""
-    from fdwsh.remote.deparse import column_names_used
-
     settings = session_settings(ctx)
     user = getattr(ctx, "user", "postgres")
     notices = getattr(ctx, "notices", None)
@@ -62,11 +60,29 @@ def local_analyzer(stmt: ast.SelectStmt, ctx: Any, const_locations: dict[int, in
     shared = getattr(ctx, "eval_state", None)
     if isinstance(shared, dict):
         ectx.state = shared
-    return Analyzer(ps, ectx, column_names_used=column_names_used(stmt))
+    analyzer = Analyzer(ps, ectx)
+    _plan_scans(analyzer, stmt, ctx)
+    return analyzer
+
+
+def _plan_scans(analyzer: Analyzer, stmt: ast.SelectStmt, ctx: Any) -> None:
+    """What each foreign-table scan of ``stmt`` fetches and filters remotely (nothing to plan
+    without a catalog)."""
+    lookup = getattr(ctx, "lookup", None)
+    if lookup is None:
+        return
+    from fdwsh.plan.scan_filters import pushed_conditions
+    from fdwsh.remote.deparse import column_names_used
+    from fdwsh.sql.bind import bind_relations
+
+    relations = bind_relations(stmt, lookup()).relations
+    analyzer.pushed = pushed_conditions(stmt, relations)
+    analyzer.column_use = column_names_used(stmt)
+    analyzer.table_aliases = {ref.alias for ref in relations}
 
 
 def run_local_select(stmt: ast.SelectStmt, ctx: Any) -> Result:
-    """Run a query that reads no foreign table; the Result's values are psql's text."""
+    """Run a query in fdwsh's executor; the Result's values are psql's text."""
     rel, ectx = analyze_local(stmt, ctx)
     settings = ectx.settings
     formats = [_formatter(c.type, settings) for c in rel.columns]

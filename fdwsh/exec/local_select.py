@@ -58,11 +58,14 @@ class Analyzer:
     ctx: EvalContext
     #: The foreign-table scans the FROM items planned (:mod:`fdwsh.exec.from_foreign`).
     scans: list[Any] = field(default_factory=list)
-    #: The column names and whole-row aliases the statement uses (which columns scans
-    #: fetch); the default fetches every column.
-    column_names_used: tuple[set[str], set[str] | None] = (set(), None)
+    #: The column names the statement uses (fdwsh.remote.deparse.ColumnUse: which columns
+    #: scans fetch), and the aliases of its foreign tables; None fetches every column.
+    column_use: Any = None
+    table_aliases: set[str] = field(default_factory=set)
     #: EXPLAIN without ANALYZE: scans are planned but never fetched (they read as empty).
     explain_only: bool = False
+    #: The conditions each foreign-table reference's scan sends (:mod:`fdwsh.plan.scan_filters`).
+    pushed: dict[int, list[Any]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.ps.subquery = self._subquery

@@ -17,6 +17,7 @@ The remote session's search_path is pg_catalog, so remote tables are always sche
 from __future__ import annotations
 
 import copy
+from dataclasses import dataclass, field
 
 from pglast import ast
 from pglast.stream import RawStream
@@ -56,7 +57,8 @@ def remote_tree(bound: BoundQuery) -> ast.Node:
     """A copy of the query with every foreign table replaced by its remote subquery."""
     tree = copy.deepcopy(bound.stmt)
     by_node = _remap(bound, tree)  # deepcopy made new nodes: pair them with the references
-    names, whole = column_names_used(bound.stmt)
+    use = column_names_used(bound.stmt)
+    aliases = {ref.alias for ref in bound.relations}
 
     class Replace(Visitor):  # type: ignore[misc]
         def visit_RangeVar(self, ancestors: Ancestor, node: ast.RangeVar) -> ast.Node | None:
@@ -64,8 +66,7 @@ def remote_tree(bound: BoundQuery) -> ast.Node:
             if ref is None:
                 return None
             alias = copy.copy(node.alias) if node.alias else ast.Alias(aliasname=node.relname)
-            all_columns = whole is None or ref.alias in whole or bool(alias.colnames)
-            used = None if all_columns else names
+            used = None if alias.colnames else use.columns_for(ref.alias, aliases)
             return ast.RangeSubselect(lateral=False, subquery=table_subquery(ref.table, used),
                                       alias=alias)
 
@@ -92,30 +93,53 @@ def _range_vars(tree: ast.Node) -> list[ast.RangeVar]:
     return found
 
 
-def column_names_used(stmt: ast.Node) -> tuple[set[str], set[str] | None]:
-    """Every name the query may use as a column (the last part of column references and USING
-    lists), and the table aliases it uses whole (``t.*``, ``row_to_json(t)``); None for the
-    latter when an unqualified ``*`` or a NATURAL join needs every column of every table."""
-    names: set[str] = set()
-    whole: list[set[str] | None] = [set()]
+@dataclass(slots=True)
+class ColumnUse:
+    """The column names a query may read, by qualifier: which columns a table's scan fetches."""
+
+    #: Names used without a qualifier (and in USING lists): any table may own them.
+    unqualified: set[str] = field(default_factory=set)
+    #: Names used as ``q.name``, by ``q``.
+    qualified: dict[str, set[str]] = field(default_factory=dict)
+    #: Aliases used whole (``t.*``, ``row_to_json(t)``); None: every column of every table
+    #: (an unqualified ``*``, a NATURAL join).
+    whole: set[str] | None = field(default_factory=set)
+
+    def columns_for(self, alias: str, table_aliases: set[str]) -> set[str] | None:
+        """The names a table known as ``alias`` may have to deliver (None: all columns).
+        A qualifier that is no table's alias (a join's or sub-select's) may mean any table."""
+        if self.whole is None or alias in self.whole:
+            return None
+        names = set(self.unqualified) | self.qualified.get(alias, set())
+        for qualifier, used in self.qualified.items():
+            if qualifier not in table_aliases:
+                names |= used
+        return names
+
+
+def column_names_used(stmt: ast.Node) -> ColumnUse:
+    """Every name the query may use as a column (column references and USING lists)."""
+    use = ColumnUse()
 
     class Collect(Visitor):  # type: ignore[misc]
         def visit_ColumnRef(self, ancestors: Ancestor, node: ast.ColumnRef) -> None:
             parts = [f.sval if isinstance(f, ast.String) else None for f in node.fields]
             if parts[-1] is None and len(parts) == 1:
-                whole[0] = None
+                use.whole = None
             elif parts[-1] is None:
-                if whole[0] is not None:
-                    whole[0].add(parts[-2] or "")
+                if use.whole is not None:
+                    use.whole.add(parts[-2] or "")
+            elif len(parts) == 1:
+                use.unqualified.add(parts[0] or "")
+                if use.whole is not None:
+                    use.whole.add(parts[0] or "")  # maybe a whole-row reference to a table
             else:
-                names.add(parts[-1])
-                if len(parts) == 1 and whole[0] is not None:
-                    whole[0].add(parts[0])  # maybe a whole-row reference to a table alias
+                use.qualified.setdefault(parts[-2] or "", set()).add(parts[-1])
 
         def visit_JoinExpr(self, ancestors: Ancestor, node: ast.JoinExpr) -> None:
             if node.isNatural:
-                whole[0] = None
-            names.update(n.sval for n in node.usingClause or ())
+                use.whole = None
+            use.unqualified.update(n.sval for n in node.usingClause or ())
 
     Collect()(stmt)
-    return names, whole[0]
+    return use

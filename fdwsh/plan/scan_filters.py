@@ -1,0 +1,176 @@
+"""Which conditions of a locally run query each foreign-table scan can take along.
+
+A query fdwsh's executor runs still sends every condition it safely can with the scan of the
+table it filters (postgres_fdw's classifyConditions), so that only matching rows travel:
+
+- a top-level AND-ed condition of WHERE, or of an inner join's ON, that reads columns of
+  exactly one foreign table of that scope, and is shippable (no sub-query, aggregate, window,
+  volatile or non-built-in function, COLLATE, parameter: :mod:`fdwsh.plan.shippable`);
+- for WHERE, that table must not be on the nullable side of an outer join (``WHERE b.x IS
+  NULL`` over ``a LEFT JOIN b`` keeps the unmatched rows of ``a``); a LEFT JOIN's ON condition
+  on its right-hand table alone goes with that table's scan (and a RIGHT JOIN's on its left).
+
+A column reference belongs to a table when it is qualified with the table's alias, or is
+unqualified and exactly one foreign table of the scope has a column of that name, and no other
+kind of FROM item (sub-select, function) is in scope, whose columns could shadow it.  Anything
+in doubt stays local.  Pushed conditions are still evaluated locally too: they are
+type-checked there, and a second test of an already-true condition changes no result.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from pglast import ast
+from pglast.enums import BoolExprType, JoinType
+from pglast.visitors import Ancestor, Visitor
+
+from fdwsh.plan.shippable import unshippable_reasons
+from fdwsh.sql.bind import RelationRef
+
+#: RangeVar id → the conditions its scan sends.
+Pushed = dict[int, list[ast.Node]]
+
+
+@dataclass(frozen=True, slots=True)
+class _Scope:
+    """The FROM items a condition sees: foreign tables by alias, and whether others exist."""
+
+    tables: dict[str, RelationRef]
+    opaque: bool
+
+
+def pushed_conditions(stmt: ast.Node, relations: list[RelationRef]) -> Pushed:
+    """For every foreign-table reference of ``stmt`` (any query level), what it can push."""
+    refs = {id(r.node): r for r in relations}
+    pushed: Pushed = {}
+
+    class Levels(Visitor):  # type: ignore[misc]
+        def visit_SelectStmt(self, ancestors: Ancestor, node: ast.SelectStmt) -> None:
+            _query_level(node, refs, pushed)
+
+    Levels()(stmt)
+    return pushed
+
+
+def _query_level(select: ast.SelectStmt, refs: dict[int, RelationRef], pushed: Pushed) -> None:
+    items = select.fromClause or ()
+    scope = _scope(items, refs)
+    safe = [ref for item in items for ref, nullable in _tables(item, refs) if not nullable]
+    _assign(select.whereClause, scope, safe, pushed)
+    for item in items:
+        _join_conditions(item, refs, pushed)
+
+
+def _join_conditions(item: ast.Node, refs: dict[int, RelationRef], pushed: Pushed) -> None:
+    """ON conditions of ``item``'s joins, each given to the side it can filter."""
+    if not isinstance(item, ast.JoinExpr):
+        return
+    _join_conditions(item.larg, refs, pushed)
+    _join_conditions(item.rarg, refs, pushed)
+    if item.quals is None or item.isNatural or item.usingClause:
+        return
+    scope = _scope((item.larg, item.rarg), refs)
+    sides = {JoinType.JOIN_INNER: (item.larg, item.rarg), JoinType.JOIN_LEFT: (item.rarg,),
+             JoinType.JOIN_RIGHT: (item.larg,)}.get(item.jointype, ())
+    safe = [ref for side in sides for ref, nullable in _tables(side, refs) if not nullable]
+    _assign(item.quals, scope, safe, pushed)
+
+
+def _assign(condition: ast.Node | None, scope: _Scope, safe: list[RelationRef],
+            pushed: Pushed) -> None:
+    if condition is None or not safe:
+        return
+    for conjunct in _conjuncts(condition):
+        target = _only_table(conjunct, scope)
+        if target is not None and any(target is ref for ref in safe) and \
+                _shippable(conjunct):
+            pushed.setdefault(id(target.node), []).append(conjunct)
+
+
+def _conjuncts(node: ast.Node) -> Iterator[ast.Node]:
+    if isinstance(node, ast.BoolExpr) and node.boolop == BoolExprType.AND_EXPR:
+        for arg in node.args:
+            yield from _conjuncts(arg)
+    else:
+        yield node
+
+
+def _tables(item: ast.Node, refs: dict[int, RelationRef], nullable: bool = False
+            ) -> Iterator[tuple[RelationRef, bool]]:
+    """The foreign tables of a FROM item, each with whether an outer join may null it.
+    A join with an alias hides its tables' names, so none of them is offered."""
+    if isinstance(item, ast.RangeVar) and id(item) in refs:
+        ref = refs[id(item)]
+        if not (item.alias is not None and item.alias.colnames):
+            yield ref, nullable
+    elif isinstance(item, ast.JoinExpr) and item.alias is None:
+        kind = item.jointype
+        yield from _tables(item.larg, refs,
+                           nullable or kind in (JoinType.JOIN_RIGHT, JoinType.JOIN_FULL))
+        yield from _tables(item.rarg, refs,
+                           nullable or kind in (JoinType.JOIN_LEFT, JoinType.JOIN_FULL))
+
+
+def _scope(items: tuple[ast.Node, ...], refs: dict[int, RelationRef]) -> _Scope:
+    tables: dict[str, RelationRef] = {}
+    opaque = False
+    for item in items:
+        found = list(_tables(item, refs))
+        tables.update((ref.alias, ref) for ref, _ in found)
+        opaque = opaque or _has_other_items(item, refs)
+    return _Scope(tables, opaque)
+
+
+def _has_other_items(item: ast.Node, refs: dict[int, RelationRef]) -> bool:
+    """Whether ``item`` holds FROM items other than plain foreign tables."""
+    if isinstance(item, ast.JoinExpr):
+        return item.alias is not None or _has_other_items(item.larg, refs) or \
+            _has_other_items(item.rarg, refs)
+    if isinstance(item, ast.RangeVar):
+        return id(item) not in refs or (item.alias is not None and bool(item.alias.colnames))
+    return True
+
+
+def _only_table(conjunct: ast.Node, scope: _Scope) -> RelationRef | None:
+    """The one foreign table every column reference of ``conjunct`` belongs to, if any."""
+    found: list[RelationRef | None] = []
+
+    class Columns(Visitor):  # type: ignore[misc]
+        def visit_ColumnRef(self, ancestors: Ancestor, node: ast.ColumnRef) -> None:
+            found.append(_owner(node, scope))
+
+    Columns()(conjunct)
+    if not found or any(ref is None for ref in found):
+        return None
+    first = found[0]
+    return first if all(ref is first for ref in found) else None
+
+
+def _owner(node: ast.ColumnRef, scope: _Scope) -> RelationRef | None:
+    names = [f.sval if isinstance(f, ast.String) else None for f in node.fields]
+    if None in names:
+        return None  # a star
+    if len(names) == 2:
+        ref = scope.tables.get(names[0] or "")
+        return ref if ref is not None and ref.table.column(names[1] or "") else None
+    if len(names) != 1 or scope.opaque:
+        return None
+    owners = [ref for ref in scope.tables.values() if ref.table.column(names[0] or "")]
+    return owners[0] if len(owners) == 1 else None
+
+
+def _shippable(conjunct: ast.Node) -> bool:
+    found: list[bool] = []
+
+    class Local(Visitor):  # type: ignore[misc]
+        def visit_SubLink(self, ancestors: Ancestor, node: ast.SubLink) -> None:
+            found.append(True)
+
+        def visit_FuncCall(self, ancestors: Ancestor, node: ast.FuncCall) -> None:
+            if node.over is not None or node.agg_star or node.agg_filter is not None:
+                found.append(True)
+
+    Local()(conjunct)
+    return not found and not unshippable_reasons(conjunct)
