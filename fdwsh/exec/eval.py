@@ -38,6 +38,9 @@ class EvalContext:
     state: dict[str, Any] = field(default_factory=dict)
     #: CASE operand cells, innermost last (see module docstring).
     case_cells: list[list[Any]] = field(default_factory=list)
+    #: The argument values of the sub-SELECTs running now, innermost last: what an
+    #: ir.OuterVar reads (pushed by exec.sublink; compiled closures hold this very list).
+    outer_rows: list[tuple[Any, ...]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         if self.settings is None:
@@ -76,6 +79,12 @@ def _const(node: ir.Const, ctx: EvalContext) -> Compiled:
 def _var(node: ir.Var, ctx: EvalContext) -> Compiled:
     index = node.index
     return lambda row: row[index]
+
+
+@compiles(ir.OuterVar)
+def _outer_var(node: ir.OuterVar, ctx: EvalContext) -> Compiled:
+    from fdwsh.exec.sublink import outer_value
+    return outer_value(node, ctx)
 
 
 @compiles(ir.CaseTestExpr)

@@ -4,7 +4,9 @@ OFFSET.  Set-returning calls in the select list expand rows as PostgreSQL's Proj
 (:mod:`fdwsh.exec.srf`), after WHERE and before DISTINCT / ORDER BY / LIMIT.
 
 The result is a :class:`LocalRelation`: typed output columns and materialised rows (these
-queries are small).  Transformation follows parse_clause.c/analyze.c of PostgreSQL 15: output
+queries are small), computed by a function that can run again: a sub-SELECT in an expression
+is analysed and compiled once and re-run when the outer values it reads change
+(``_subquery``, :mod:`fdwsh.exec.sublink`).  Transformation follows parse_clause.c/analyze.c of PostgreSQL 15: output
 names (FigureColname, ``columnN`` for VALUES), unknown literals resolved to text, ORDER BY by
 output name or position first, then by expression; LIMIT/OFFSET coerced to bigint.
 """
@@ -40,14 +42,48 @@ class OutputColumn:
     typmod: int = -1
 
 
-@dataclass(slots=True)
 class LocalRelation:
-    """Rows of Python values with their typed columns (one query level's result)."""
+    """Rows of Python values with their typed columns (one query level's result).
 
-    columns: list[OutputColumn]
-    rows: list[tuple[Any, ...]]
-    #: The expressions that computed each column (for set operations' type unification).
-    exprs: list[ir.Expr] = field(default_factory=list)
+    ``produce()`` computes the rows, anew at each call: a correlated sub-query's rows depend
+    on the outer values on ``EvalContext.outer_rows`` then.  ``rows`` is its result, computed
+    when first read (or given, for a relation computed otherwise)."""
+
+    __slots__ = ("columns", "exprs", "produce", "_rows")
+
+    def __init__(self, columns: list[OutputColumn], rows: list[tuple[Any, ...]] | None = None,
+                 exprs: list[ir.Expr] | None = None,
+                 produce: Callable[[], list[tuple[Any, ...]]] | None = None) -> None:
+        self.columns = columns
+        #: The expressions that computed each column (for set operations' type unification).
+        self.exprs: list[ir.Expr] = exprs if exprs is not None else []
+        self._rows = rows if rows is not None or produce is not None else []
+        self.produce: Callable[[], list[tuple[Any, ...]]] = \
+            produce if produce is not None else (lambda: self.rows)
+
+    @property
+    def rows(self) -> list[tuple[Any, ...]]:
+        if self._rows is None:
+            self._rows = self.produce()
+        return self._rows
+
+    @rows.setter
+    def rows(self, value: list[tuple[Any, ...]]) -> None:
+        self._rows = value
+
+
+@dataclass(slots=True)
+class _Frame:
+    """A sub-SELECT being analysed: the outer values it reads (its SubPlan's ``args``)."""
+
+    args: list[ir.Expr] = field(default_factory=list)
+    slots: dict[Any, int] = field(default_factory=dict)
+
+    def slot(self, key: Any, expr: ir.Expr) -> int:
+        if key not in self.slots:
+            self.slots[key] = len(self.args)
+            self.args.append(expr)
+        return self.slots[key]
 
 
 @dataclass(slots=True)
@@ -66,29 +102,69 @@ class Analyzer:
     explain_only: bool = False
     #: The conditions each foreign-table reference's scan sends (:mod:`fdwsh.plan.scan_filters`).
     pushed: dict[int, list[Any]] = field(default_factory=dict)
+    #: The statement's foreign-table references (fdwsh.sql.bind.RelationRef) by RangeVar id.
+    relations: dict[int, Any] = field(default_factory=dict)
+
+    #: The sub-SELECTs being analysed, innermost last (see _subquery).
+    _frames: list[_Frame] = field(default_factory=list, init=False)
 
     def __post_init__(self) -> None:
         self.ps.subquery = self._subquery
 
-    def _subquery(self, stmt: ast.SelectStmt) -> tuple[list[tuple[str, int, int]], Any]:
-        """Analyse a sub-SELECT now (its own scope); its rows are computed on demand."""
-        saved = self.ps.columns
-        kind, last_srf = self.ps.expr_kind, self.ps.last_srf  # its own ParseState's
-        if saved is not None:
-            self.ps.outer_columns.append(saved)
-        self.ps.columns = None
+    def _subquery(self, stmt: ast.SelectStmt) -> tuple[list[tuple[str, int, int]], ir.SubPlan]:
+        """Analyse a sub-SELECT now, in its own scope that sees the enclosing levels' columns:
+        its columns and its SubPlan (rows computed on demand from the outer values)."""
+        ps = self.ps
+        saved = ps.columns
+        kind, last_srf = ps.expr_kind, ps.last_srf  # its own ParseState's
+        frame = _Frame()
+        ps.outer_columns.append(self._outer_resolver(saved, len(self._frames)))
+        self._frames.append(frame)
+        ps.columns = None
         try:
             rel = self.run(stmt)
         finally:
-            self.ps.columns = saved
-            self.ps.expr_kind, self.ps.last_srf = kind, last_srf
-            if saved is not None:
-                self.ps.outer_columns.pop()
-        return [(c.name, c.type, c.typmod) for c in rel.columns], lambda: rel.rows
+            ps.columns = saved
+            ps.expr_kind, ps.last_srf = kind, last_srf
+            ps.outer_columns.pop()
+            self._frames.pop()
+        columns = [(c.name, c.type, c.typmod) for c in rel.columns]
+        return columns, ir.SubPlan(rel.produce, tuple(frame.args))
+
+    def _outer_resolver(self, resolver: Callable[[list[str], int], ir.Expr | None] | None,
+                        level: int) -> Callable[[list[str], int], ir.Expr | None]:
+        """``resolver`` (the level holding sub-SELECT ``level``) as seen from inside it."""
+        def resolve(names: list[str], location: int) -> ir.Expr | None:
+            found = resolver(names, location) if resolver is not None else None
+            return None if found is None else self._outer_reference(found, level, location)
+        return resolve
+
+    def _outer_reference(self, found: ir.Expr, level: int, location: int) -> ir.OuterVar:
+        """An outer column read ``len(_frames) - level`` sub-SELECTs in: an argument of the
+        sub-SELECT held by its level, which each sub-SELECT between also passes (as a cache
+        key: it must re-run when the value changes)."""
+        key = ("var", found.index) if isinstance(found, ir.Var) else ("expr", id(found))
+        slot = self._frames[level].slot(key, found)
+        name = found.name if isinstance(found, ir.Var) else ""
+        for up, frame in enumerate(self._frames[level + 1:], start=1):
+            frame.slot(("outer", level, slot),
+                       ir.OuterVar(up, slot, found.type, found.typmod, name, location))
+        return ir.OuterVar(len(self._frames) - level, slot, found.type, found.typmod, name,
+                           location)
 
     # -- entry ------------------------------------------------------------------------------
 
     def run(self, stmt: ast.SelectStmt, resolve_unknowns: bool = True) -> LocalRelation:
+        """The query level's result: fetched whole from one server when one can run it
+        (:mod:`fdwsh.exec.remote_fragment`), else evaluated here."""
+        if self.relations:
+            from fdwsh.exec.remote_fragment import run_remotely
+            remote = run_remotely(self, stmt, resolve_unknowns)
+            if remote is not None:
+                return remote
+        return self.run_here(stmt, resolve_unknowns)
+
+    def run_here(self, stmt: ast.SelectStmt, resolve_unknowns: bool = True) -> LocalRelation:
         if stmt.withClause is not None:
             raise error("WITH queries are not supported locally", "0A000",
                         stmt.withClause.location)
@@ -120,8 +196,10 @@ class Analyzer:
                 row[i] = coerce_to_common_type(self.ps, row[i], ctype, "VALUES")
             columns.append(OutputColumn(f"column{i + 1}", ctype,
                                         select_common_typmod([r[i] for r in rows], ctype)))
-        data = [tuple(self.evaluate_all(row, ())) for row in rows]
-        return LocalRelation(columns, data, [r for r in rows[0]])
+        fns = [[compile_expr(fold_constants(e, self.ctx), self.ctx) for e in row]
+               for row in rows]
+        return LocalRelation(columns, None, [r for r in rows[0]],
+                             lambda: [tuple(fn(()) for fn in row) for row in fns])
 
     def evaluate_all(self, exprs: list[ir.Expr], row: tuple[Any, ...]) -> list[Any]:
         return [compile_expr(fold_constants(e, self.ctx), self.ctx)(row) for e in exprs]
@@ -146,13 +224,14 @@ class Analyzer:
         with expr_kind(self.ps, "ORDER BY"):
             specs = transform_sort_clause(self.ps, stmt.sortClause or (), targets, False)
         limit, offset = self.limits(stmt)
-        rows = self._evaluate(source.rows, targets, where, specs)
-        rows = self._distinct(stmt, rows, targets)
-        rows = sort_rows(rows, specs, len(targets))
-        rows = [r[:len(targets)] for r in rows]
-        rows = _slice(rows, offset, limit)
+        evaluate = self._evaluate(source.rows, targets, where, specs)
+
+        def produce() -> list[tuple[Any, ...]]:
+            rows = self._distinct(stmt, evaluate(), targets)
+            rows = sort_rows(rows, specs, len(targets))
+            return _slice([r[:len(targets)] for r in rows], offset, limit)
         columns = [OutputColumn(name, e.type, e.typmod) for name, e in targets]
-        return LocalRelation(columns, rows, [e for _, e in targets])
+        return LocalRelation(columns, None, [e for _, e in targets], produce)
 
     def targets(self, target_list: Any, source: FromSource, resolve_unknowns: bool
                 ) -> list[tuple[str, ir.Expr]]:
@@ -188,18 +267,26 @@ class Analyzer:
         return value
 
     def _evaluate(self, source_rows: list[tuple[Any, ...]], targets: list[tuple[str, ir.Expr]],
-                  where: ir.Expr | None, specs: list[SortSpec]) -> list[tuple[Any, ...]]:
+                  where: ir.Expr | None, specs: list[SortSpec]
+                  ) -> Callable[[], list[tuple[Any, ...]]]:
+        """WHERE, set-returning calls, the select list and ORDER BY expressions compiled
+        once; the function returned evaluates them over the FROM rows at each call."""
         exprs = [fold_constants(e, self.ctx) for e in
                  [e for _, e in targets] + [s.expr for s in specs if s.resjunk]]
         test = compile_expr(fold_constants(where, self.ctx), self.ctx) if where is not None \
             else None
-        rows = [row for row in source_rows if test is None or test(row)]
+        project_set = None
         if any(contains_srf(e) for e in exprs):
             width = len(source_rows[0]) if source_rows else 0
             project_set, exprs = plan_project_set(exprs, width, self.ctx)
-            rows = project_set.expand(rows)
         fns = [compile_expr(e, self.ctx) for e in exprs]
-        return [tuple(fn(row) for fn in fns) for row in rows]
+
+        def evaluate() -> list[tuple[Any, ...]]:
+            rows = [row for row in source_rows if test is None or test(row)]
+            if project_set is not None:
+                rows = project_set.expand(rows)
+            return [tuple(fn(row) for fn in fns) for row in rows]
+        return evaluate
 
     def _distinct(self, stmt: ast.SelectStmt, rows: list[tuple[Any, ...]],
                   targets: list[tuple[str, ir.Expr]]) -> list[tuple[Any, ...]]:
@@ -233,12 +320,16 @@ class Analyzer:
                 raise error("set-returning functions in the ORDER BY of VALUES are not "
                             "supported locally", "0A000", ir.expr_location(spec.expr))
         limit, offset = self.limits(stmt)
-        rows = rel.rows
-        if specs:
-            extra = [compile_expr(s.expr, self.ctx) for s in specs if s.resjunk]
-            rows = [r + tuple(fn(r) for fn in extra) for r in rows] if extra else rows
-            rows = [r[:len(targets)] for r in sort_rows(rows, specs, len(targets))]
-        return LocalRelation(rel.columns, _slice(rows, offset, limit), rel.exprs)
+        extra = [compile_expr(s.expr, self.ctx) for s in specs if s.resjunk]
+        width = len(targets)
+
+        def produce() -> list[tuple[Any, ...]]:
+            rows = rel.produce()
+            if specs:
+                rows = [r + tuple(fn(r) for fn in extra) for r in rows] if extra else rows
+                rows = [r[:width] for r in sort_rows(rows, specs, width)]
+            return _slice(rows, offset, limit)
+        return LocalRelation(rel.columns, None, rel.exprs, produce)
 
     # -- FROM -----------------------------------------------------------------------------------
 

@@ -50,11 +50,13 @@ def run_set_operation(an: Analyzer, stmt: ast.SelectStmt) -> LocalRelation:
         rconv.append(_coerce_column(an, right, i, rexpr, ctype, context))
         columns.append(OutputColumn(lc.name, ctype, select_common_typmod([lexpr, rexpr],
                                                                          ctype)))
-    lrows = _convert(an, left.rows, lconv)
-    rrows = _convert(an, right.rows, rconv)
+    lconvert, rconvert = _converter(an, lconv), _converter(an, rconv)
     key = row_key_function([c.type for c in columns])
-    rows = _combine(stmt.op, bool(stmt.all), lrows, rrows, key)
-    return LocalRelation(columns, rows, lconv)
+
+    def produce() -> list[tuple[Any, ...]]:  # again for each outer row in a sub-SELECT
+        return _combine(stmt.op, bool(stmt.all), lconvert(left.produce()),
+                        rconvert(right.produce()), key)
+    return LocalRelation(columns, None, lconv, produce)
 
 
 def _coerce_column(an: Analyzer, rel: LocalRelation, i: int, var: ir.Var, ctype: int,
@@ -100,12 +102,13 @@ def _leftmost(an: Analyzer, node: ast.Node) -> int:
     return an.ps.loc(node)
 
 
-def _convert(an: Analyzer, rows: list[tuple[Any, ...]], exprs: list[ir.Expr]
-             ) -> list[tuple[Any, ...]]:
+def _converter(an: Analyzer, exprs: list[ir.Expr]
+               ) -> Callable[[list[tuple[Any, ...]]], list[tuple[Any, ...]]]:
+    """A side's rows as the common column types (compiled once)."""
     if all(isinstance(e, ir.Var) for e in exprs):
-        return rows
+        return lambda rows: rows
     fns = [compile_expr(e, an.ctx) for e in exprs]
-    return [tuple(fn(row) for fn in fns) for row in rows]
+    return lambda rows: [tuple(fn(row) for fn in fns) for row in rows]
 
 
 def row_key_function(types: list[int]) -> Callable[[tuple[Any, ...]], Any]:

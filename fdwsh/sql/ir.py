@@ -346,10 +346,12 @@ class CollateExpr(Expr):
 
 @dataclass(frozen=True, slots=True, eq=False)
 class SubLink(Expr):
-    """An uncorrelated sub-SELECT in an expression (PostgreSQL's SubLink/SubPlan): ``kind`` is
-    "expr" (scalar), "exists", "any", "all" or "array".  ``rows`` runs the sub-query (once,
-    when first needed) and returns its rows; ``convert`` turns a row's first value into the
-    operator's right-hand type; ``testexpr`` and ``op`` are the left side of ANY/ALL."""
+    """A sub-SELECT in an expression (PostgreSQL's SubLink/SubPlan): ``kind`` is "expr"
+    (scalar), "exists", "any", "all" or "array".  ``rows`` (a :class:`SubPlan`) runs the
+    sub-query and returns its rows; ``convert`` turns a row's first value into the operator's
+    right-hand type; ``testexpr`` and ``op`` are the left side of ANY/ALL.  ``args`` are the
+    values of this level (and of levels further out) the sub-query reads — SubPlan.args —
+    evaluated per row: none means it runs once, as an initplan."""
 
     kind: str
     rows: Any
@@ -359,9 +361,10 @@ class SubLink(Expr):
     convert: Expr | None = None
     typmod: int = -1
     location: int = -1
+    args: tuple[Expr, ...] = ()
 
     def children(self) -> tuple[Expr, ...]:
-        return tuple(e for e in (self.testexpr, self.convert) if e is not None)
+        return (*self.args, *(e for e in (self.testexpr, self.convert) if e is not None))
 
 
 @dataclass(frozen=True, slots=True)
@@ -393,3 +396,31 @@ def expr_location(node: Expr | None) -> int:
 def _leftmost(*locations: int) -> int:
     valid = [loc for loc in locations if loc >= 0]
     return min(valid) if valid else -1
+
+
+@dataclass(frozen=True, slots=True)
+class OuterVar(Expr):
+    """A column of an enclosing query level read inside a sub-SELECT (PostgreSQL's Var with
+    varlevelsup > 0, planned as a PARAM_EXEC Param): ``levelsup`` counts the sub-SELECT
+    boundaries crossed, ``index`` is the slot of the value among the ``args`` of the SubLink
+    that many levels out (what ``EvalContext.outer_rows[-levelsup]`` holds while it runs)."""
+
+    levelsup: int
+    index: int
+    type: int
+    typmod: int = -1
+    name: str = ""
+    location: int = -1
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class SubPlan:
+    """A sub-SELECT analysed once and compiled: ``run()`` computes its rows for the argument
+    values on top of ``EvalContext.outer_rows``; ``args`` are the outer expressions whose
+    values the caller pushes there (see :class:`SubLink`)."""
+
+    run: Any
+    args: tuple[Expr, ...] = ()
+
+    def __call__(self) -> Any:
+        return self.run()

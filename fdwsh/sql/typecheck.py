@@ -5,7 +5,8 @@
 (``typecheck_ops``, ``typecheck_func``), inserts implicit casts as nodes and reports
 PostgreSQL's errors with their cursor positions.  :func:`figure_colname` names an output
 column as PostgreSQL's FigureColname() does.  Column references go through the
-:class:`~fdwsh.sql.pstate.ParseState`'s resolver.
+:class:`~fdwsh.sql.pstate.ParseState`'s resolver, then those of the enclosing query levels,
+innermost first (a sub-SELECT's outer references, as PostgreSQL's colNameToVar() searches).
 """
 
 from __future__ import annotations
@@ -122,8 +123,10 @@ def transform_column_ref(ps: ParseState, node: ast.ColumnRef) -> ir.Expr:
     found = ps.columns(names, loc) if ps.columns is not None else None
     if found is not None:
         return found
-    if any(outer(names, loc) is not None for outer in ps.outer_columns):
-        raise error("correlated subqueries are not supported locally", "0A000", loc)
+    for outer in reversed(ps.outer_columns):  # the innermost enclosing level first
+        found = outer(names, loc)
+        if found is not None:  # an outer reference (the resolver made it an ir.OuterVar)
+            return found
     if len(names) == 1:
         raise error(f'column "{names[0]}" does not exist', "42703", loc)
     raise error(f'missing FROM-clause entry for table "{names[-2]}"', "42P01", loc)

@@ -1,8 +1,10 @@
 """Sub-SELECTs in expressions (transformSubLink) for queries fdwsh evaluates itself.
 
-Only uncorrelated sub-queries are possible here (the outer query has no foreign table and
-the inner one does not see the outer columns).  The sub-query is analysed now and run at most
-once, when evaluation first needs it, as PostgreSQL runs an initplan.
+The sub-query is analysed now, in its own scope that sees the enclosing levels' columns
+(``ParseState.subquery``, the Analyzer's): it comes back as a compiled
+:class:`~fdwsh.sql.ir.SubPlan` whose ``args`` are the outer values it reads.  Without any it
+runs at most once, when evaluation first needs it (an initplan); with some, whenever they
+change (:mod:`fdwsh.exec.sublink`).
 """
 
 from __future__ import annotations
@@ -28,20 +30,22 @@ def transform_sublink(ps: ParseState, node: ast.SubLink) -> ir.Expr:
     if kind is None or ps.subquery is None:
         raise error("this kind of subquery is not supported locally", "0A000", node.location)
     columns, rows = ps.subquery(node.subselect)
+    args = tuple(getattr(rows, "args", ()))
     if kind == "exists":
-        return ir.SubLink(kind, rows, T.BOOL, location=node.location)
+        return ir.SubLink(kind, rows, T.BOOL, location=node.location, args=args)
     if len(columns) != 1:
         raise error("subquery must return only one column" if kind != "any" and kind != "all"
                     else "subquery has too many columns", "42601", node.location)
     _, ctype, ctypmod = columns[0]
     if kind == "expr":
-        return ir.SubLink(kind, rows, ctype, typmod=ctypmod, location=node.location)
+        return ir.SubLink(kind, rows, ctype, typmod=ctypmod, location=node.location,
+                          args=args)
     if kind == "array":
         atype = array_type(ctype)
         if not atype:
             raise error(f"could not find array type for data type {ctype}", "42704",
                         node.location)
-        return ir.SubLink(kind, rows, atype, location=node.location)
+        return ir.SubLink(kind, rows, atype, location=node.location, args=args)
     left = transform_expr(ps, node.testexpr)
     name = node.operName[-1].sval if node.operName else "="
     op = oper(name, left.type, ctype, node.location)
@@ -53,4 +57,5 @@ def transform_sublink(ps: ParseState, node: ast.SubLink) -> ir.Expr:
     convert: ir.Expr = ir.CaseTestExpr(ctype, ctypmod)
     if ctype != op.right:
         convert = coerce_type(ps, convert, op.right, -1, IMPLICIT, ir.IMPLICIT_CAST, -1)
-    return ir.SubLink(kind, rows, T.BOOL, left, op, convert, location=node.location)
+    return ir.SubLink(kind, rows, T.BOOL, left, op, convert, location=node.location,
+                      args=args)
