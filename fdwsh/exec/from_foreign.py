@@ -50,6 +50,10 @@ class ForeignScan:
     fetched: list[Row] | None = None
 
     @property
+    def server(self) -> str:
+        return self.table.server
+
+    @property
     def fetched_columns(self) -> list[int]:
         """Positions (in the declared column list) of the columns the remote sends."""
         return [i for i, c in enumerate(self.table.columns)

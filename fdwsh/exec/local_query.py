@@ -79,6 +79,7 @@ def _plan_scans(analyzer: Analyzer, stmt: ast.SelectStmt, ctx: Any) -> None:
     analyzer.pushed = pushed_conditions(stmt, relations)
     analyzer.column_use = column_names_used(stmt)
     analyzer.table_aliases = {ref.alias for ref in relations}
+    analyzer.relations = {id(ref.node): ref for ref in relations}
 
 
 def run_local_select(stmt: ast.SelectStmt, ctx: Any) -> Result:

@@ -14,13 +14,15 @@ dropped, and each scan reports its rows and time)::
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 from collections.abc import Callable
 from typing import Any
 
 from pglast import ast
 
 from fdwsh.exec.from_foreign import ForeignScan
-from fdwsh.plan.explain import ExplainOptions, explain_options
+from fdwsh.exec.remote_fragment import RemoteFragment
+from fdwsh.plan.explain import Actual, ExplainOptions, explain_lines, explain_options
 from fdwsh.plan.query import LocalQuery
 
 
@@ -41,10 +43,23 @@ def explain_local(stmt: ast.ExplainStmt, plan: LocalQuery, ctx: Any,
         lines.extend(f"  Not pushed down: {reason}" for reason in plan.reasons)
     qualify = len(analyzer.scans) > 1
     for scan in analyzer.scans:
-        lines.extend(_scan_lines(scan, opts, remote_cost, qualify))
+        if isinstance(scan, RemoteFragment):
+            lines.extend(_fragment_lines(scan, opts, remote_cost))
+        else:
+            lines.extend(_scan_lines(scan, opts, remote_cost, qualify))
     if opts.summary if opts.summary is not None else opts.analyze:
         lines.append(f"Execution Time: {elapsed_ms:.3f} ms")
     return lines
+
+
+def _fragment_lines(fragment: RemoteFragment, opts: ExplainOptions,
+                   remote_cost: Callable[[Any], str | None]) -> list[str]:
+    """A query level sent whole: postgres_fdw's lines for it, as a child node."""
+    actual = Actual(0, 0, len(fragment.fetched or ())) if opts.analyze else None
+    child = replace(opts, summary=False, timing=False)
+    lines = explain_lines(fragment.plan, child, cost=remote_cost(fragment) if opts.costs else None,
+                          actual=actual, planning_ms=0, execution_ms=None)
+    return ["  ->  " + lines[0], *("      " + line for line in lines[1:])]
 
 
 def _scan_lines(scan: ForeignScan, opts: ExplainOptions,

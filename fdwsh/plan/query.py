@@ -56,7 +56,7 @@ def plan_query(stmt: ast.Node, lookup: TableLookup) -> RemoteQuery | LocalQuery:
         return LocalQuery(bound, reasons)
     first = bound.relations[0].table
     return RemoteQuery(server=first.server, server_id=first.server_id, tree=remote_tree(bound),
-                       bound=bound, fetch_size=_fetch_size(bound))
+                       bound=bound, fetch_size=fetch_size_of(bound))
 
 
 def not_pushed_reasons(bound: BoundQuery) -> list[str]:
@@ -69,7 +69,7 @@ def not_pushed_reasons(bound: BoundQuery) -> list[str]:
     return unshippable_reasons(bound.stmt)
 
 
-def _fetch_size(bound: BoundQuery) -> int | None:
+def fetch_size_of(bound: BoundQuery) -> int | None:
     """The largest ``fetch_size`` option among the tables (each: table's, else server's)."""
     sizes = [int(v) for ref in bound.relations if (v := ref.table.option("fetch_size"))]
     return max(sizes) if sizes else None

@@ -27,3 +27,12 @@ SELECT c1 FROM ft1 WHERE c1 < 4 AND random() >= 0 ORDER BY 1;
 SELECT c1, c3 COLLATE "C" FROM ft1 WHERE c1 < 4 ORDER BY c3 COLLATE "C";
 SELECT c1 FROM ft1 WHERE c4 < now() AND c1 < 3 ORDER BY 1;
 SELECT count_ok FROM (SELECT c1 AS count_ok FROM ft1 WHERE c1 <= 2) t, s2.regions WHERE regions.id = 1 ORDER BY 1;
+-- a query level one server can run whole is sent whole (aggregates, sub-selects)
+SELECT c.name, o.total FROM (SELECT customer_id, sum(amount) AS total FROM orders GROUP BY customer_id) o, s2.customers c WHERE c.id = o.customer_id AND c.id < 6 ORDER BY 1;
+SELECT name, (SELECT max(c1) FROM s2.ft1) AS top, (SELECT count(*) FROM s2.customers) AS n FROM regions WHERE id < 3 ORDER BY 1;
+SELECT r.name, stats.n, stats.first_signup FROM regions r, (SELECT region_id, count(*) AS n, min(signup) AS first_signup FROM s2.customers GROUP BY region_id HAVING count(*) > 2) stats WHERE stats.region_id = r.id ORDER BY 1;
+SELECT s.status, s.avg_amount FROM (SELECT status, avg(amount) AS avg_amount FROM orders GROUP BY status) s, s2.regions WHERE regions.id = 1 ORDER BY 1;
+SELECT id FROM regions WHERE id NOT IN (SELECT region_id FROM s2.customers WHERE region_id IS NOT NULL AND id < 10) ORDER BY 1;
+SELECT id, name FROM regions WHERE EXISTS (SELECT 1 FROM s2.customers WHERE id = 3) ORDER BY 1;
+SELECT t.n FROM (SELECT count(*) AS n FROM orders WHERE status = 'paid') t, (SELECT count(*) AS m FROM s2.customers) u WHERE t.n > u.m;
+SELECT x FROM (SELECT c1 AS x FROM ft1 WHERE c1 < 3 UNION ALL SELECT c1 FROM s2.ft1 WHERE c1 > 118) u ORDER BY x;
