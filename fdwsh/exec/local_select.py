@@ -207,8 +207,7 @@ class Analyzer:
     # -- SELECT ---------------------------------------------------------------------------------
 
     def select(self, stmt: ast.SelectStmt, resolve_unknowns: bool = True) -> LocalRelation:
-        for clause, what in ((stmt.groupClause, "GROUP BY"), (stmt.havingClause, "HAVING"),
-                             (stmt.windowClause, "WINDOW"), (stmt.lockingClause, "FOR UPDATE"),
+        for clause, what in ((stmt.windowClause, "WINDOW"), (stmt.lockingClause, "FOR UPDATE"),
                              (stmt.intoClause, "SELECT INTO")):
             if clause:
                 raise error(f"{what} is not supported locally", "0A000")
@@ -221,10 +220,14 @@ class Analyzer:
             with expr_kind(self.ps, "WHERE"):
                 where = coerce_to_boolean(self.ps, transform_expr(self.ps, stmt.whereClause),
                                           "WHERE")
+        from fdwsh.exec.hashagg import plan_grouped_select, transform_having
+        having = transform_having(self.ps, stmt.havingClause)
         with expr_kind(self.ps, "ORDER BY"):
             specs = transform_sort_clause(self.ps, stmt.sortClause or (), targets, False)
+        grouped = plan_grouped_select(self, stmt, targets, having, specs)
         limit, offset = self.limits(stmt)
-        evaluate = self._evaluate(source.rows, targets, where, specs)
+        evaluate = grouped.evaluator(self, source.rows, where) if grouped is not None else \
+            self._evaluate(source.rows, targets, where, specs)
 
         def produce() -> list[tuple[Any, ...]]:
             rows = self._distinct(stmt, evaluate(), targets)

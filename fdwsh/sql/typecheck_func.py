@@ -32,14 +32,12 @@ from fdwsh.sql.polymorphic import enforce_generic_type_consistency
 from fdwsh.sql.pstate import ParseState, error
 from fdwsh.sql.resolve import COERCION, MULTIPLE, NORMAL, func_get_detail, func_signature
 from fdwsh.sql.typecheck import handles, transform_expr
+from fdwsh.sql.typecheck_agg import is_aggregate, reject_aggregate_syntax, transform_aggregate
 from fdwsh.sql.typecheck_ops import make_fn_arguments, make_op
 
 _SQL_SYNTAX_USERS = {"current_user": "current_user", "session_user": "session_user",
                      "current_role": "current_role", "user": "user",
                      "current_catalog": "current_catalog", "current_schema": "current_schema"}
-_AGGREGATES = frozenset({"count", "sum", "avg", "min", "max", "bool_and", "bool_or", "every",
-                         "string_agg", "array_agg", "json_agg", "jsonb_agg", "json_object_agg",
-                         "jsonb_object_agg", "stddev", "variance", "bit_and", "bit_or"})
 
 
 def _func_name(node: ast.FuncCall) -> tuple[str | None, str, str]:
@@ -95,14 +93,10 @@ def transform_func_call(ps: ParseState, node: ast.FuncCall) -> ir.Expr:
     if node.funcformat == CoercionForm.COERCE_SQL_SYNTAX and name in _SQL_SYNTAX_USERS and \
             not node.args:
         return ir.SQLValueFunction(_SQL_SYNTAX_USERS[name], T.NAME, -1, loc)
-    if node.over is not None or node.agg_filter is not None or node.agg_order or \
-            node.agg_distinct or node.agg_within_group:
-        raise error("aggregate and window functions are not supported locally", "0A000", loc)
-    if node.agg_star:
-        if name in _AGGREGATES:
-            raise error(f"function {written}(*) is not supported locally", "0A000", loc)
-        raise error(f"{written}(*) specified, but {written} is not an aggregate function",
-                    "42809", loc)
+    if node.over is not None:
+        raise error("window functions are not supported locally", "0A000", loc)
+    if is_aggregate(schema, name):
+        return transform_aggregate(ps, node, name, written)
     pool = _visible_functions(ps, schema, name, loc)
     if any(isinstance(a, ast.NamedArgExpr) for a in node.args or ()):
         return _named_call(ps, node, name, written, srf_before)
@@ -119,12 +113,12 @@ def transform_func_call(ps: ParseState, node: ast.FuncCall) -> ir.Expr:
                     hint="Could not choose a best candidate function. You might need to add "
                          "explicit type casts.")
     if kind != NORMAL or cand is None:
-        if name in _AGGREGATES or function_exists_in_postgres(name) and \
-                not _is_known_overload_name(name):
+        if function_exists_in_postgres(name) and not _is_known_overload_name(name):
             raise _not_supported(written, types, loc)
         raise error(f"function {func_signature(written, types)} does not exist", "42883", loc,
                     hint="No function matches the given name and argument types. You might "
                          "need to add explicit type casts.")
+    reject_aggregate_syntax(node, written)
     return _build_call(ps, cand, args, types, written, node, srf_before)
 
 
