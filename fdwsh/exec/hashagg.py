@@ -35,7 +35,7 @@ from fdwsh.sql.typecheck_agg import Aggref, clause, first_aggregate
 from fdwsh.sql.typecheck_group import GroupingRewriter, GroupingSet, transform_group_clause
 
 if TYPE_CHECKING:
-    from fdwsh.exec.local_select import Analyzer
+    from fdwsh.exec.local_select import Analyzer, FromSource
 
 Row = tuple[Any, ...]
 Targets = list[tuple[str, ir.Expr]]
@@ -209,14 +209,16 @@ def _grouping_value(refs: tuple[int, ...], members: set[int]) -> int:
 # planning
 
 
-def plan_grouped_select(an: Analyzer, stmt: ast.SelectStmt, targets: Targets, having: ir.Expr | None, specs: list[SortSpec]
+def plan_grouped_select(an: Analyzer, stmt: ast.SelectStmt, source: FromSource,
+                        targets: Targets, having: ir.Expr | None, specs: list[SortSpec]
                         ) -> GroupedSelect | None:
     """parseCheckAggregates(): None for a query level that does not aggregate."""
     junk = [s.expr for s in specs if s.resjunk]
     exprs = [e for _, e in targets] + junk
-    if not stmt.groupClause and having is None and \
-            first_aggregate([*exprs, having] if having is not None else exprs) is None:
+    if not stmt.groupClause and having is None and first_aggregate(exprs) is None:
         return None
+    targets = _star_locations(stmt, source, targets)
+    exprs = [e for _, e in targets] + junk
     group = transform_group_clause(an.ps, stmt.groupClause, targets, bool(stmt.groupDistinct))
     rewriter = GroupingRewriter(group, lambda var: _qualified_name(an, stmt, var))
     rewriter.collect([*exprs, having])
@@ -229,6 +231,23 @@ def plan_grouped_select(an: Analyzer, stmt: ast.SelectStmt, targets: Targets, ha
     return GroupedSelect(group.exprs, group.sets, rewriter.aggs,
                          rewriter.grouping_sets_refs(), new_targets,  # type: ignore[arg-type]
                          new_having, new_specs, rewriter.width)
+
+
+def _star_locations(stmt: ast.SelectStmt, source: FromSource, targets: Targets) -> Targets:
+    """The columns ``*`` expands to, located at the ``*`` (expandNSItemAttrs() does so), for
+    the ungrouped-column error's caret."""
+    out: Targets = []
+    for res in stmt.targetList or ():
+        val = res.val
+        if isinstance(val, ast.ColumnRef) and isinstance(val.fields[-1], ast.A_Star):
+            for _ in source.expand_star(val):
+                name, expr = targets[len(out)]
+                if isinstance(expr, ir.Var) and expr.location < 0:
+                    expr = dataclasses.replace(expr, location=val.location)
+                out.append((name, expr))
+        else:
+            out.append(targets[len(out)])
+    return out if len(out) == len(targets) else targets
 
 
 def _qualified_name(an: Analyzer, stmt: ast.SelectStmt, var: ir.Var) -> str:

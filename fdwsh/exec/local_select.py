@@ -224,7 +224,7 @@ class Analyzer:
         having = transform_having(self.ps, stmt.havingClause)
         with expr_kind(self.ps, "ORDER BY"):
             specs = transform_sort_clause(self.ps, stmt.sortClause or (), targets, False)
-        grouped = plan_grouped_select(self, stmt, targets, having, specs)
+        grouped = plan_grouped_select(self, stmt, source, targets, having, specs)
         limit, offset = self.limits(stmt)
         evaluate = grouped.evaluator(self, source.rows, where) if grouped is not None else \
             self._evaluate(source.rows, targets, where, specs)
