@@ -50,14 +50,18 @@ def _nullable(fn: Callable[[Any, Any], Any]) -> Callable[[Any, Any], Any]:
     return lambda state, x: x if state is None else fn(state, x)
 
 
+def _merge_nullable(fn: Callable[[Any, Any], Any]) -> Callable[[Any, Any], Any]:
+    """combine() of such states: a state still NULL (no input) gives way to the other."""
+    return lambda a, b: b if a is None else a if b is None else fn(a, b)
+
+
 def _identity(state: Any) -> Any:
     return state
 
 
 def _simple(name: str, fn: Callable[[Any, Any], Any]) -> Aggregate:
     """State = running value, NULL until the first input (sum, min, bool_and ...)."""
-    step = _nullable(fn)
-    return Aggregate(name, lambda: None, step, _identity, _nullable(fn))
+    return Aggregate(name, lambda: None, _nullable(fn), _identity, _merge_nullable(fn))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -81,7 +85,7 @@ def _sum(argtype: int, ctx: Any) -> Aggregate:
     if argtype == T.INT8:  # exact in Python ints, numeric at the end
         return Aggregate("sum", lambda: None, _nullable(lambda s, x: s + x),
                          lambda s: None if s is None else Decimal(s),
-                         _nullable(lambda a, b: a + b))
+                         _merge_nullable(lambda a, b: a + b))
     if argtype == T.NUMERIC:
         return _simple("sum", numeric_add)
     return _simple("sum", _operator("+", argtype, argtype, ctx))

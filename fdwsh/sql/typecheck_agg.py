@@ -12,6 +12,7 @@ in :mod:`fdwsh.sql.typecheck_group`, evaluation in :mod:`fdwsh.exec.aggregate`.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -312,7 +313,6 @@ def _check_distinct(args: tuple[ir.Expr, ...], order: tuple[AggOrder, ...]) -> N
 
 def strip_locations(node: Any) -> Any:
     """The node with every location cleared: PostgreSQL's equal() ignores locations."""
-    import dataclasses
     if not dataclasses.is_dataclass(node) or isinstance(node, type):
         if isinstance(node, tuple):
             return tuple(strip_locations(v) for v in node)

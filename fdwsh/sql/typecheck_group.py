@@ -25,6 +25,7 @@ from typing import Any
 from pglast import ast
 from pglast.enums import CoercionForm, GroupingSetKind
 
+from fdwsh.errors import FdwshError
 from fdwsh.pgtypes import format_type
 from fdwsh.sql import ir
 from fdwsh.sql.pstate import ParseState, error
@@ -164,7 +165,7 @@ def _check_hashable(expr: ir.Expr) -> None:
         return
     try:
         row_key_function([expr.type])
-    except Exception:
+    except FdwshError:
         raise error(f"could not identify an equality operator for type "
                     f"{format_type(expr.type)}", "42883", ir.expr_location(expr)) from None
 
