@@ -31,6 +31,10 @@ class RelationItem:
 
 def relation_item(an: Analyzer, item: ast.RangeVar) -> RelationItem:
     """The CTE or foreign table ``item`` names, as a FROM item."""
+    from fdwsh.exec.ctes import cte_item
+    found = cte_item(an, item)
+    if found is not None:
+        return found
     from fdwsh.exec.from_foreign import foreign_item
 
     return foreign_item(an, item)

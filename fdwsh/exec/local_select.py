@@ -100,10 +100,12 @@ class Analyzer:
     table_aliases: set[str] = field(default_factory=set)
     #: EXPLAIN without ANALYZE: scans are planned but never fetched (they read as empty).
     explain_only: bool = False
-    #: The conditions each foreign-table reference's scan sends (:mod:`fdwsh.plan.scan_filters`).
-    pushed: dict[int, list[Any]] = field(default_factory=dict)
+    #: What each foreign-table reference's scan sends (fdwsh.plan.scan_filters.ScanPlan).
+    scan_plan: Any = None
     #: The statement's foreign-table references (fdwsh.sql.bind.RelationRef) by RangeVar id.
     relations: dict[int, Any] = field(default_factory=dict)
+    #: The WITH clauses in scope (fdwsh.exec.ctes.CteScope), innermost last.
+    ctes: list[Any] = field(default_factory=list)
 
     #: The sub-SELECTs being analysed, innermost last (see _subquery).
     _frames: list[_Frame] = field(default_factory=list, init=False)
@@ -166,8 +168,13 @@ class Analyzer:
 
     def run_here(self, stmt: ast.SelectStmt, resolve_unknowns: bool = True) -> LocalRelation:
         if stmt.withClause is not None:
-            raise error("WITH queries are not supported locally", "0A000",
-                        stmt.withClause.location)
+            from fdwsh.exec.ctes import with_scope
+            with with_scope(self, stmt.withClause):
+                return self._run_level(stmt, resolve_unknowns)
+        return self._run_level(stmt, resolve_unknowns)
+
+    def _run_level(self, stmt: ast.SelectStmt, resolve_unknowns: bool) -> LocalRelation:
+        """The query level without its WITH clause (whose items are in scope)."""
         if stmt.op != SetOperation.SETOP_NONE:
             from fdwsh.exec.setops import run_set_operation
             rel = run_set_operation(self, stmt)
@@ -224,13 +231,14 @@ class Analyzer:
         having = transform_having(self.ps, stmt.havingClause)
         with expr_kind(self.ps, "ORDER BY"):
             specs = transform_sort_clause(self.ps, stmt.sortClause or (), targets, False)
+        specs, distinct = self._distinct(stmt, targets, specs)
         grouped = plan_grouped_select(self, stmt, source, targets, having, specs)
         limit, offset = self.limits(stmt)
         evaluate = grouped.evaluator(self, source.rows, where) if grouped is not None else \
             self._evaluate(source.rows, targets, where, specs)
 
         def produce() -> list[tuple[Any, ...]]:
-            rows = self._distinct(stmt, evaluate(), targets)
+            rows = distinct(evaluate())
             rows = sort_rows(rows, specs, len(targets))
             return _slice([r[:len(targets)] for r in rows], offset, limit)
         columns = [OutputColumn(name, e.type, e.typmod) for name, e in targets]
@@ -291,22 +299,14 @@ class Analyzer:
             return [tuple(fn(row) for fn in fns) for row in rows]
         return evaluate
 
-    def _distinct(self, stmt: ast.SelectStmt, rows: list[tuple[Any, ...]],
-                  targets: list[tuple[str, ir.Expr]]) -> list[tuple[Any, ...]]:
-        if not stmt.distinctClause:
-            return rows
-        if stmt.distinctClause != (None,) and stmt.distinctClause[0] is not None:
-            raise error("SELECT DISTINCT ON is not supported locally", "0A000")
-        from fdwsh.exec.setops import row_key_function
-        key = row_key_function([e.type for _, e in targets])
-        seen: set[Any] = set()
-        out = []
-        for row in rows:
-            k = key(row[:len(targets)])
-            if k not in seen:
-                seen.add(k)
-                out.append(row)
-        return out
+    def _distinct(self, stmt: ast.SelectStmt, targets: list[tuple[str, ir.Expr]],
+                  specs: list[SortSpec]
+                  ) -> tuple[list[SortSpec], Callable[[list[tuple[Any, ...]]],
+                                                      list[tuple[Any, ...]]]]:
+        """DISTINCT [ON]: the sort items (DISTINCT ON adds its own) and the function that
+        keeps the wanted rows of the evaluated ones (:mod:`fdwsh.exec.distinct`)."""
+        from fdwsh.exec.distinct import plan_distinct
+        return plan_distinct(self, stmt.distinctClause, targets, specs)
 
     def _finish(self, stmt: ast.SelectStmt, rel: LocalRelation, set_operation: bool = False
                 ) -> LocalRelation:
