@@ -306,7 +306,8 @@ class Session:
         try:
             for raw in parse(text):
                 ctx = route.StatementContext(self.store, self.user, self.txn, text, notices,
-                                             remote=self.remote, gucs=self.gucs)
+                                             remote=self.remote, gucs=self.gucs,
+                                             variables=self.variables)
                 result = route.execute(raw.stmt, ctx)
                 self._flush_notices(notices)
                 self.print_result(result)

@@ -220,6 +220,8 @@ CREATE FOREIGN TABLE s2.ft_types (
 ) SERVER loopback2 OPTIONS (schema_name 'public', table_name 'types');
 CREATE FOREIGN TABLE s2.ft_mismatch (id int, val int) SERVER loopback2
     OPTIONS (schema_name 'public', table_name 'mismatch');
+CREATE FOREIGN TABLE s2.ft_nums (n int) SERVER loopback2
+    OPTIONS (schema_name 'public', table_name 'nums');
 """
 
 

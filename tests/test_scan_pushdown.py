@@ -68,3 +68,57 @@ def test_a_scan_fetches_only_the_columns_the_query_uses(query_bed: QueryBed) -> 
 def test_the_remote_sql_shown_returns_the_rows_the_scan_needs(query_bed: QueryBed) -> None:  # noqa: F811
     found = scans(query_bed, "SELECT c1, random() FROM ft1 WHERE c1 < 6 AND c3 LIKE '%3'")
     assert remote_rows(query_bed, found["ft1"]) == "3|00003\n"
+
+
+def analyze(bed: QueryBed, sql: str, *args: str) -> list[str]:
+    """The lines of ``EXPLAIN (ANALYZE, VERBOSE, COSTS OFF, TIMING OFF)`` of ``sql``."""
+    explain = "EXPLAIN (ANALYZE, VERBOSE, COSTS OFF, TIMING OFF) " + sql
+    return bed.fdwsh(*args, "-At", "-c", explain).stdout.splitlines()
+
+
+JOIN = ("SELECT o.id, c.name FROM orders o, s2.customers c WHERE c.id = o.customer_id "
+        "AND c.id < 4")
+
+
+def test_the_small_side_of_an_equi_join_is_fetched_first_and_filters_the_other(
+        query_bed: QueryBed) -> None:  # noqa: F811
+    lines = analyze(query_bed, JOIN)
+    orders = lines.index("  ->  Foreign Scan on public.orders o (actual rows=17 loops=1)")
+    assert lines[orders + 2].endswith(
+        "FROM public.orders) AS o WHERE o.customer_id = ANY(CAST($1 AS integer[]))")
+    assert lines[orders + 3] == \
+        "        Dynamic Filter: o.customer_id = ANY (keys of c.id) (3 keys)"
+    assert "        Dynamic Filter: c.id = ANY (keys of o.customer_id) (not used)" in lines
+
+
+def test_a_build_side_without_keys_empties_the_probe_without_a_query(
+        query_bed: QueryBed) -> None:  # noqa: F811
+    lines = analyze(query_bed, JOIN.replace("c.id < 4", "c.id < 0"))
+    assert "  ->  Foreign Scan on public.orders o (actual rows=0 loops=1)" in lines
+    assert "        Dynamic Filter: o.customer_id = ANY (keys of c.id) (0 keys)" in lines
+
+
+def test_dynamic_filter_limit_0_turns_it_off(query_bed: QueryBed) -> None:  # noqa: F811
+    lines = analyze(query_bed, JOIN, "-v", "DYNAMIC_FILTER_LIMIT=0")
+    assert "  ->  Foreign Scan on public.orders o (actual rows=400 loops=1)" in lines
+    assert "        Dynamic Filter: o.customer_id = ANY (keys of c.id) (not used)" in lines
+
+
+def test_a_left_join_filters_only_its_right_side_and_using_links_both(
+        query_bed: QueryBed) -> None:  # noqa: F811
+    left = analyze(query_bed, "SELECT r.name, c.id FROM s2.regions r LEFT JOIN customers c "
+                              "ON c.region_id = r.id WHERE r.id = 2")
+    assert "        Dynamic Filter: c.region_id = ANY (keys of r.id) (1 keys)" in left
+    assert not any("keys of c." in line for line in left)
+    using = analyze(query_bed, "SELECT a.n FROM ft_nums a JOIN s2.ft_nums b USING (n) "
+                               "WHERE b.n > 2990")
+    assert "        Dynamic Filter: a.n = ANY (keys of b.n) (10 keys)" in using
+
+
+def test_join_keys_give_every_match(query_bed: QueryBed) -> None:  # noqa: F811
+    sql = ("SELECT a.n FROM ft_nums a, s2.ft_nums b WHERE a.n = b.n AND b.n <= 2500 "
+           "AND a.n % 500 = 0 ORDER BY 1")
+    (rows,) = fdwsh_batch(query_bed, [sql])
+    assert rows.split() == ["500", "1000", "1500", "2000", "2500"]
+    lines = analyze(query_bed, sql)
+    assert "        Dynamic Filter: b.n = ANY (keys of a.n) (6 keys)" in lines

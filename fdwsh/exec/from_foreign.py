@@ -30,6 +30,7 @@ from fdwsh.sql.pstate import error
 from fdwsh.types.settings import REMOTE
 
 if TYPE_CHECKING:
+    from fdwsh.exec.dynamic_filter import KeyFilters
     from fdwsh.exec.local_select import Analyzer, OutputColumn
 
 Row = tuple[Any, ...]
@@ -46,8 +47,14 @@ class ForeignScan:
     used: set[str] | None
     #: Conditions the remote evaluates (pglast expressions over the local column names).
     conditions: list[ast.Node] = field(default_factory=list)
+    #: The join keys this scan may ask for (:mod:`fdwsh.exec.dynamic_filter`).
+    keys: KeyFilters | None = None
     #: The rows, once fetched.
     fetched: list[Row] | None = None
+    #: The remote server's estimate of its rows, once asked.
+    estimate: int | None = None
+    #: The SQL the fetch sent, once fetched with join keys (EXPLAIN ANALYZE shows it).
+    sent_sql: str | None = None
 
     @property
     def server(self) -> str:
@@ -59,17 +66,19 @@ class ForeignScan:
         return [i for i, c in enumerate(self.table.columns)
                 if self.used is None or c.name in self.used]
 
-    def remote_tree(self) -> ast.SelectStmt:
-        """``SELECT … FROM (SELECT remote AS local … FROM remote_table) alias WHERE …``."""
+    def remote_tree(self, extra: list[ast.Node] | None = None) -> ast.SelectStmt:
+        """``SELECT … FROM (SELECT remote AS local … FROM remote_table) alias WHERE …``,
+        with ``extra`` conditions besides the scan's own."""
         inner = table_subquery(self.table, self.used)
-        if not self.conditions:
+        conditions = self.conditions + (extra or [])
+        if not conditions:
             return inner
-        names = [c.name for i, c in enumerate(self.table.columns)
-                 if i in set(self.fetched_columns)]
+        fetched = self.fetched_columns
+        names = [self.table.columns[i].name for i in fetched]
         targets = tuple(ast.ResTarget(val=ast.ColumnRef(fields=(ast.String(sval=n),)))
                         for n in names)
-        where = (self.conditions[0] if len(self.conditions) == 1 else
-                 ast.BoolExpr(boolop=0, args=tuple(self.conditions)))
+        where = (conditions[0] if len(conditions) == 1 else
+                 ast.BoolExpr(boolop=0, args=tuple(conditions)))
         source = ast.RangeSubselect(lateral=False, subquery=inner,
                                     alias=ast.Alias(aliasname=self.alias))
         return ast.SelectStmt(targetList=targets, fromClause=(source,), whereClause=where,
@@ -77,21 +86,29 @@ class ForeignScan:
 
     @property
     def sql(self) -> str:
-        return RawStream()(self.remote_tree())
+        return self.sent_sql or RawStream()(self.remote_tree())
 
     def rows(self, services: Any) -> list[Row]:
-        """The table's rows (fetched once), every column in declared order (unfetched: None)."""
+        """The table's rows (fetched once), every column in declared order (unfetched: None):
+        only those whose join keys the scans it is linked to hold, where that is known to
+        be worth it (:mod:`fdwsh.exec.dynamic_filter`)."""
         if self.fetched is None:
-            self.fetched = list(self._fetch(services))
+            if self.keys is None:
+                self.fetched = list(self._fetch(services, self.sql, ()))
+            else:
+                self.fetched = self.keys.fetch(self, services)
         return self.fetched
 
-    def _fetch(self, services: Any) -> Iterator[Row]:
-        from fdwsh.exec.services import connection_cache
+    def fetch_size(self) -> int:
         from fdwsh.remote.fetch import fetch_size_option
 
+        return fetch_size_option(self.table.options, self.table.server_options)
+
+    def _fetch(self, services: Any, sql: str, params: tuple[Any, ...]) -> Iterator[Row]:
+        from fdwsh.exec.services import connection_cache
+
         conn = connection_cache(services).get(self.table.server)
-        size = fetch_size_option(self.table.options, self.table.server_options)
-        stream = conn.stream(self.sql, fetch_size=size)
+        stream = conn.stream(sql, params, fetch_size=self.fetch_size())
         width = len(self.table.columns)
         slots = self.fetched_columns
         readers = [self._reader(i) for i in slots]
@@ -136,8 +153,13 @@ def foreign_item(an: Analyzer, item: ast.RangeVar) -> RelationItem:
                 for c in table.columns for ref in (parse_type(c.type),)]
     columns = apply_column_aliases(item.alias, declared)
     alias = item.alias.aliasname if item.alias else item.relname
+    plan = an.scan_plan
     scan = ForeignScan(table, alias, columns, _used_columns(an, item, table),
-                       list(an.pushed.get(id(item), ())))
+                       list(plan.pushed.get(id(item), ())) if plan is not None else [])
+    if plan is not None:
+        from fdwsh.exec.dynamic_filter import attach
+
+        attach(scan, item, plan)
     an.scans.append(scan)
     return RelationItem(alias, columns,
                         lambda left: [] if an.explain_only else scan.rows(services))

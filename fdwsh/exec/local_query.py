@@ -71,15 +71,28 @@ def _plan_scans(analyzer: Analyzer, stmt: ast.SelectStmt, ctx: Any) -> None:
     lookup = getattr(ctx, "lookup", None)
     if lookup is None:
         return
-    from fdwsh.plan.scan_filters import pushed_conditions
+    from fdwsh.plan.scan_filters import plan_scans
     from fdwsh.remote.deparse import column_names_used
     from fdwsh.sql.bind import bind_relations
 
     relations = bind_relations(stmt, lookup()).relations
-    analyzer.pushed = pushed_conditions(stmt, relations)
+    analyzer.scan_plan = plan_scans(stmt, relations)
+    analyzer.scan_plan.key_limit = _key_limit(ctx)
     analyzer.column_use = column_names_used(stmt)
     analyzer.table_aliases = {ref.alias for ref in relations}
     analyzer.relations = {id(ref.node): ref for ref in relations}
+
+
+def _key_limit(ctx: Any) -> int:
+    """``\\set DYNAMIC_FILTER_LIMIT n``: the most join keys a scan is filtered by (0: never)."""
+    from fdwsh.plan.scan_filters import DEFAULT_KEY_LIMIT
+
+    variables = getattr(ctx, "variables", None)
+    text = variables.get("DYNAMIC_FILTER_LIMIT") if variables is not None else None
+    try:
+        return max(0, int(text)) if text is not None else DEFAULT_KEY_LIMIT
+    except ValueError:
+        return DEFAULT_KEY_LIMIT
 
 
 def run_local_select(stmt: ast.SelectStmt, ctx: Any) -> Result:

@@ -79,4 +79,22 @@ def _scan_lines(scan: ForeignScan, opts: ExplainOptions,
         columns = [prefix + table.columns[i].name for i in scan.fetched_columns]
         lines.append("        Output: " + ", ".join(columns))
         lines.append(f"        Remote SQL: {scan.sql}")
+        lines.extend(_key_lines(scan, opts.analyze))
+    return lines
+
+
+def _key_lines(scan: ForeignScan, analyze: bool) -> list[str]:
+    """``Dynamic Filter:`` lines: the join keys the scan may ask for (with ANALYZE, those it
+    did ask for and how many)."""
+    if scan.keys is None:
+        return []
+    applied = {id(a.link): a.keys for a in scan.keys.applied}
+    lines = []
+    for link in scan.keys.links:
+        text = (f"        Dynamic Filter: {scan.alias}.{link.probe_column} = ANY (keys of "
+                f"{link.build.alias}.{link.build_column})")
+        if analyze:
+            count = applied.get(id(link))
+            text += f" ({count} keys)" if count is not None else " (not used)"
+        lines.append(text)
     return lines

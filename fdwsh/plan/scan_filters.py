@@ -20,10 +20,11 @@ type-checked there, and a second test of an already-true condition changes no re
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 from pglast import ast
-from pglast.enums import BoolExprType, JoinType
+from pglast.enums import A_Expr_Kind, BoolExprType, JoinType
 from pglast.visitors import Ancestor, Visitor
 
 from fdwsh.plan.shippable import unshippable_reasons
@@ -34,6 +35,33 @@ Pushed = dict[int, list[ast.Node]]
 
 
 @dataclass(frozen=True, slots=True)
+class KeyLink:
+    """An equi-join ``probe.probe_column = build.build_column`` whose probe table may be
+    fetched filtered by the join keys the build table holds (dynamic filtering): every row
+    of the query's result has a probe row whose key the build table has."""
+
+    probe: RelationRef
+    probe_column: str
+    build: RelationRef
+    build_column: str
+
+
+#: The most join keys a scan asks for by default (``\\set DYNAMIC_FILTER_LIMIT``).
+DEFAULT_KEY_LIMIT = 100_000
+
+
+@dataclass(slots=True)
+class ScanPlan:
+    """What the scans of a statement take along: conditions, and join keys to ask for."""
+
+    pushed: Pushed
+    links: list[KeyLink]
+    key_limit: int = DEFAULT_KEY_LIMIT
+    #: The scans made for the statement's foreign-table references, by RangeVar id.
+    scans: dict[int, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
 class _Scope:
     """The FROM items a condition sees: foreign tables by alias, and whether others exist."""
 
@@ -41,52 +69,94 @@ class _Scope:
     opaque: bool
 
 
-def pushed_conditions(stmt: ast.Node, relations: list[RelationRef]) -> Pushed:
+def plan_scans(stmt: ast.Node, relations: list[RelationRef]) -> ScanPlan:
     """For every foreign-table reference of ``stmt`` (any query level), what it can push."""
     refs = {id(r.node): r for r in relations}
-    pushed: Pushed = {}
+    plan = ScanPlan({}, [])
 
     class Levels(Visitor):  # type: ignore[misc]
         def visit_SelectStmt(self, ancestors: Ancestor, node: ast.SelectStmt) -> None:
-            _query_level(node, refs, pushed)
+            _query_level(node, refs, plan)
 
     Levels()(stmt)
-    return pushed
+    return plan
 
 
-def _query_level(select: ast.SelectStmt, refs: dict[int, RelationRef], pushed: Pushed) -> None:
+def _query_level(select: ast.SelectStmt, refs: dict[int, RelationRef], plan: ScanPlan) -> None:
     items = select.fromClause or ()
     scope = _scope(items, refs)
     safe = [ref for item in items for ref, nullable in _tables(item, refs) if not nullable]
-    _assign(select.whereClause, scope, safe, pushed)
+    _assign(select.whereClause, scope, safe, plan)
     for item in items:
-        _join_conditions(item, refs, pushed)
+        _join_conditions(item, refs, plan)
 
 
-def _join_conditions(item: ast.Node, refs: dict[int, RelationRef], pushed: Pushed) -> None:
+def _join_conditions(item: ast.Node, refs: dict[int, RelationRef], plan: ScanPlan) -> None:
     """ON conditions of ``item``'s joins, each given to the side it can filter."""
     if not isinstance(item, ast.JoinExpr):
         return
-    _join_conditions(item.larg, refs, pushed)
-    _join_conditions(item.rarg, refs, pushed)
-    if item.quals is None or item.isNatural or item.usingClause:
+    _join_conditions(item.larg, refs, plan)
+    _join_conditions(item.rarg, refs, plan)
+    if item.isNatural:
         return
     scope = _scope((item.larg, item.rarg), refs)
     sides = {JoinType.JOIN_INNER: (item.larg, item.rarg), JoinType.JOIN_LEFT: (item.rarg,),
              JoinType.JOIN_RIGHT: (item.larg,)}.get(item.jointype, ())
     safe = [ref for side in sides for ref, nullable in _tables(side, refs) if not nullable]
-    _assign(item.quals, scope, safe, pushed)
+    if item.usingClause:
+        _using_links(item, refs, safe, plan)
+    else:
+        _assign(item.quals, scope, safe, plan)
 
 
 def _assign(condition: ast.Node | None, scope: _Scope, safe: list[RelationRef],
-            pushed: Pushed) -> None:
+            plan: ScanPlan) -> None:
     if condition is None or not safe:
         return
     for conjunct in _conjuncts(condition):
         target = _only_table(conjunct, scope)
         if target is not None and any(target is ref for ref in safe) and \
                 _shippable(conjunct):
-            pushed.setdefault(id(target.node), []).append(conjunct)
+            plan.pushed.setdefault(id(target.node), []).append(conjunct)
+        elif target is None:
+            _equi_links(conjunct, scope, safe, plan)
+
+
+def _equi_links(conjunct: ast.Node, scope: _Scope, safe: list[RelationRef],
+                plan: ScanPlan) -> None:
+    """``a.x = b.y`` between two tables of the scope: each safe side may be probed."""
+    if not (isinstance(conjunct, ast.A_Expr) and conjunct.kind == A_Expr_Kind.AEXPR_OP
+            and [n.sval for n in conjunct.name] == ["="]
+            and isinstance(conjunct.lexpr, ast.ColumnRef)
+            and isinstance(conjunct.rexpr, ast.ColumnRef)):
+        return
+    left, right = _owner(conjunct.lexpr, scope), _owner(conjunct.rexpr, scope)
+    if left is None or right is None or left is right:
+        return
+    lcol, rcol = _column_name(conjunct.lexpr), _column_name(conjunct.rexpr)
+    for probe, pcol, build, bcol in ((left, lcol, right, rcol), (right, rcol, left, lcol)):
+        if any(probe is ref for ref in safe):
+            plan.links.append(KeyLink(probe, pcol, build, bcol))
+
+
+def _using_links(join: ast.JoinExpr, refs: dict[int, RelationRef], safe: list[RelationRef],
+                 plan: ScanPlan) -> None:
+    """``JOIN … USING (x)`` of two plain foreign tables links their ``x`` columns."""
+    if not (isinstance(join.larg, ast.RangeVar) and isinstance(join.rarg, ast.RangeVar)):
+        return
+    left, right = refs.get(id(join.larg)), refs.get(id(join.rarg))
+    if left is None or right is None:
+        return
+    for name in (n.sval for n in join.usingClause):
+        if left.table.column(name) is None or right.table.column(name) is None:
+            continue
+        for probe, build in ((left, right), (right, left)):
+            if any(probe is ref for ref in safe):
+                plan.links.append(KeyLink(probe, name, build, name))
+
+
+def _column_name(node: ast.ColumnRef) -> str:
+    return node.fields[-1].sval
 
 
 def _conjuncts(node: ast.Node) -> Iterator[ast.Node]:

@@ -45,6 +45,8 @@ class StatementContext:
     remote: Callable[[], Any] | None = None
     #: The session settings (fdwsh.sql.guc.Gucs): search_path, TimeZone, DateStyle …
     gucs: Any = None
+    #: The psql variables (fdwsh.settings.Variables): DYNAMIC_FILTER_LIMIT …
+    variables: Any = None
 
     def search_path(self) -> list[str]:
         """The schemas that unqualified names are looked up in, ``$user`` expanded."""
