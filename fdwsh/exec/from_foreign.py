@@ -55,6 +55,10 @@ class ForeignScan:
     estimate: int | None = None
     #: The SQL the fetch sent, once fetched with join keys (EXPLAIN ANALYZE shows it).
     sent_sql: str | None = None
+    #: The statement's scan plan (fdwsh.plan.scan_filters.ScanPlan), None without one, and
+    #: the id of the RangeVar the scan reads for.
+    plan: Any = None
+    node_id: int = 0
 
     @property
     def server(self) -> str:
@@ -92,6 +96,10 @@ class ForeignScan:
         """The table's rows (fetched once), every column in declared order (unfetched: None):
         only those whose join keys the scans it is linked to hold, where that is known to
         be worth it (:mod:`fdwsh.exec.dynamic_filter`)."""
+        if self.fetched is None and self.plan is not None:
+            from fdwsh.exec.parallel import prefetch_level
+
+            prefetch_level(self, self.plan, services)
         if self.fetched is None:
             if self.keys is None:
                 self.fetched = list(self._fetch(services, self.sql, ()))
@@ -107,7 +115,10 @@ class ForeignScan:
     def _fetch(self, services: Any, sql: str, params: tuple[Any, ...]) -> Iterator[Row]:
         from fdwsh.exec.services import connection_cache
 
-        conn = connection_cache(services).get(self.table.server)
+        return self.fetch_on(connection_cache(services).get(self.table.server), sql, params)
+
+    def fetch_on(self, conn: Any, sql: str, params: tuple[Any, ...] = ()) -> Iterator[Row]:
+        """The rows ``sql`` returns on ``conn`` (thread-safe: touches no catalog)."""
         stream = conn.stream(sql, params, fetch_size=self.fetch_size())
         width = len(self.table.columns)
         slots = self.fetched_columns
@@ -159,6 +170,7 @@ def foreign_item(an: Analyzer, item: ast.RangeVar) -> RelationItem:
     if plan is not None:
         from fdwsh.exec.dynamic_filter import attach
 
+        scan.plan, scan.node_id = plan, id(item)
         attach(scan, item, plan)
     an.scans.append(scan)
     return RelationItem(alias, columns,

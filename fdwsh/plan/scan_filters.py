@@ -59,6 +59,8 @@ class ScanPlan:
     key_limit: int = DEFAULT_KEY_LIMIT
     #: The scans made for the statement's foreign-table references, by RangeVar id.
     scans: dict[int, Any] = field(default_factory=dict)
+    #: The query level (SelectStmt id) whose FROM clause holds each reference, by RangeVar id.
+    levels: dict[int, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +86,9 @@ def plan_scans(stmt: ast.Node, relations: list[RelationRef]) -> ScanPlan:
 
 def _query_level(select: ast.SelectStmt, refs: dict[int, RelationRef], plan: ScanPlan) -> None:
     items = select.fromClause or ()
+    for item in items:
+        for node in _range_vars(item):
+            plan.levels[id(node)] = id(select)
     scope = _scope(items, refs)
     safe = [ref for item in items for ref, nullable in _tables(item, refs) if not nullable]
     _assign(select.whereClause, scope, safe, plan)
@@ -165,6 +170,15 @@ def _conjuncts(node: ast.Node) -> Iterator[ast.Node]:
             yield from _conjuncts(arg)
     else:
         yield node
+
+
+def _range_vars(item: ast.Node) -> Iterator[ast.RangeVar]:
+    """The relations a FROM item names directly (through joins, not sub-selects)."""
+    if isinstance(item, ast.RangeVar):
+        yield item
+    elif isinstance(item, ast.JoinExpr):
+        yield from _range_vars(item.larg)
+        yield from _range_vars(item.rarg)
 
 
 def _tables(item: ast.Node, refs: dict[int, RelationRef], nullable: bool = False
