@@ -57,5 +57,5 @@ def test_an_error_in_one_parallel_scan_is_reported_and_the_session_goes_on(
     out = query_bed.fdwsh("-c", "SELECT * FROM ft_nums a, s2.ft_mismatch b WHERE a.n < 2",
                           "-c", "SELECT 1 AS ok")
     assert out.stdout == ('ERROR:  invalid input syntax for type integer: "abc"\n'
-                          'CONTEXT:  column "val" of foreign table "ft_mismatch"\n'
+                          'CONTEXT:  column "val" of foreign table "b"\n'
                           " ok \n----\n  1\n(1 row)\n\n")

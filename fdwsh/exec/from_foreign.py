@@ -22,7 +22,6 @@ from pglast import ast
 from pglast.stream import RawStream
 
 from fdwsh.catalog.model import ForeignTable
-from fdwsh.errors import FdwshError
 from fdwsh.exec.from_relation import RelationItem
 from fdwsh.pgtypes import parse_type
 from fdwsh.remote.deparse import table_subquery
@@ -134,20 +133,11 @@ class ForeignScan:
     def _reader(self, index: int) -> Callable[[str], Any]:
         """The declared type's input function for column ``index`` (errors name the column)."""
         from fdwsh.exec.values import parse_input
+        from fdwsh.types.convert import naming_column
 
-        column = self.columns[index]
-        oid, typmod = column.type, column.typmod
-        context = (f'column "{self.table.columns[index].name}" of foreign table '
-                   f'"{self.table.name}"')
-
-        def read(text: str) -> Any:
-            try:
-                return parse_input(oid, text, typmod, REMOTE)
-            except FdwshError as err:
-                err.context = context
-                raise
-
-        return read
+        oid, typmod = self.columns[index].type, self.columns[index].typmod
+        return naming_column(lambda text: parse_input(oid, text, typmod, REMOTE),
+                             self.table.columns[index].name, self.alias)
 
 
 def foreign_item(an: Analyzer, item: ast.RangeVar) -> RelationItem:

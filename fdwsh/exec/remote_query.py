@@ -65,7 +65,7 @@ def _converter(column: RemoteColumn, declared: Declared | None, settings: Any
     A column shown as declared goes through the declared type's input function, and a value
     that does not fit says which column it came from, as postgres_fdw's conversion_error_callback.
     """
-    from fdwsh.types.convert import converter, is_identity
+    from fdwsh.types.convert import converter, is_identity, naming_column
 
     remote_type = type_by_oid(column.type_oid)
     if remote_type is None:
@@ -73,22 +73,12 @@ def _converter(column: RemoteColumn, declared: Declared | None, settings: Any
     if declared is None:
         convert = converter(remote_type.name, remote_type.name, None, settings)
         return None if is_identity(convert) else convert
-    table, col = declared
-    ref = parse_type(col.type)
+    ref = parse_type(declared.column.type)
     typmod = ref.typmod if ref.typmod != column.type_modifier else None
     convert = converter(remote_type.name, ref.type.name, typmod, settings)
     if is_identity(convert):
         return None
-    context = f'column "{col.name}" of foreign table "{table.name}"'
-
-    def checked(text: str) -> str:
-        try:
-            return convert(text)
-        except FdwshError as err:
-            err.context = context
-            raise
-
-    return checked
+    return naming_column(convert, declared.column.name, declared.alias)
 
 
 def _converted(rows: Iterator[tuple[str | None, ...]],

@@ -11,6 +11,7 @@ all) run in fdwsh's executor (:class:`LocalQuery`), each foreign table a remote 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from pglast import ast
 from pglast.stream import RawStream
@@ -75,8 +76,13 @@ def fetch_size_of(bound: BoundQuery) -> int | None:
     return max(sizes) if sizes else None
 
 
-#: An output column that shows a foreign-table column as is: the table and the column.
-Declared = tuple[ForeignTable, ForeignColumn]
+class Declared(NamedTuple):
+    """An output column that shows a foreign-table column as is."""
+
+    table: ForeignTable
+    column: ForeignColumn
+    #: The name the query knows the table by (postgres_fdw's error context names it).
+    alias: str
 
 
 def declared_outputs(bound: BoundQuery) -> list[Declared | None] | None:
@@ -134,7 +140,7 @@ def _expand_star(refs: list[RelationRef] | None, qualifier: list[str | None]
     chosen = [r for r in refs if not qualifier or r.alias == qualifier[-1]]
     if qualifier and len(chosen) != 1:
         return None
-    return [(ref.table, col) for ref in chosen for col in ref.table.columns]
+    return [Declared(ref.table, col, ref.alias) for ref in chosen for col in ref.table.columns]
 
 
 def _resolve_column(refs: list[RelationRef] | None, names: list[str | None]
@@ -142,6 +148,6 @@ def _resolve_column(refs: list[RelationRef] | None, names: list[str | None]
     if refs is None or len(names) > 2:
         return None
     candidates = [r for r in refs if len(names) == 1 or r.alias == names[0]]
-    found = [(r.table, c) for r in candidates
+    found = [Declared(r.table, c, r.alias) for r in candidates
              if (c := r.table.column(names[-1] or "")) is not None]
     return found[0] if len(found) == 1 else None

@@ -14,10 +14,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import lru_cache
+from typing import TypeVar
 
 from fdwsh.types.dates import timestamptz_converter
 from fdwsh.types.registry import type_io
 from fdwsh.types.settings import StyleSettings, TypeSettings
+
+T = TypeVar("T")
 
 #: (remote, declared) pairs where the declared input of the remote output is the identity.
 SAME_TEXT = frozenset({
@@ -74,3 +77,21 @@ def convert(text: str, remote_type: str, declared_type: str, declared_typmod: in
 def is_identity(convert_fn: Callable[[str], str]) -> bool:
     """Whether a converter returns its input unchanged (the caller may skip it)."""
     return convert_fn is _identity
+
+
+def naming_column(read: Callable[[str], T], column: str, table: str) -> Callable[[str], T]:
+    """``read`` whose errors say which value failed, as postgres_fdw's
+    conversion_error_callback: ``CONTEXT:  column "c" of foreign table "t"`` (``table`` is the
+    name the query knows the table by)."""
+    from fdwsh.errors import FdwshError
+
+    context = f'column "{column}" of foreign table "{table}"'
+
+    def checked(text: str) -> T:
+        try:
+            return read(text)
+        except FdwshError as err:
+            err.context = context
+            raise
+
+    return checked
