@@ -9,8 +9,9 @@ fails with PostgreSQL's hint about forward references); in WITH RECURSIVE every 
 other, and the items are analysed in dependency order (makeDependencyGraph/TopologicalSort).
 
 Each CTE is analysed when its WITH is, and its rows are computed once, on first use, and shared
-by all its references: what PostgreSQL's materialised CTE scan gives (it inlines only CTEs
-without volatile functions, whose rows are the same either way).  A self-referencing item of
+by all its references (in a correlated sub-select: once per tuple of outer values): what
+PostgreSQL's materialised CTE scan gives (it inlines only CTEs without volatile functions,
+whose rows are the same either way).  A self-referencing item of
 WITH RECURSIVE runs the working-table algorithm (:mod:`fdwsh.exec.ctes_recursive`).
 """
 
@@ -171,11 +172,35 @@ def _define(an: Analyzer, cte: ast.CommonTableExpr, entry: CteEntry, recursive: 
                         clause.location)
     if recursive:
         from fdwsh.exec.ctes_recursive import run_recursive
-        run_recursive(an, cte, entry)
+        with _uncorrelated(an):
+            run_recursive(an, cte, entry)
         return
-    rel = _analyse(an, query)
+    with _uncorrelated(an):
+        rel = _analyse(an, query)
     entry.columns = cte_columns(cte, rel.columns)
-    entry.fetch = lambda: rel.rows
+    entry.fetch = _shared_rows(an, rel)
+
+
+@contextmanager
+def _uncorrelated(an: Analyzer) -> Iterator[None]:
+    """An item's query may not read an enclosing query level's columns: the FROM clause
+    reading the item would keep the rows of the first outer values."""
+    ps = an.ps
+    saved = ps.outer_columns
+
+    def refuse(resolver: Any) -> Any:
+        def resolve(names: list[str], location: int) -> Any:
+            found = resolver(names, location)
+            if found is not None:
+                raise error("WITH queries that read columns of an enclosing query are not "
+                            "supported locally", "0A000", location)
+            return found
+        return resolve
+    ps.outer_columns = [refuse(r) for r in saved]
+    try:
+        yield
+    finally:
+        ps.outer_columns = saved
 
 
 def _analyse(an: Analyzer, query: ast.SelectStmt) -> LocalRelation:
@@ -198,3 +223,19 @@ def cte_columns(cte: ast.CommonTableExpr, columns: list[OutputColumn]) -> list[O
                     f"{len(aliases)} columns specified", "42P10", cte.location)
     names = aliases + [c.name for c in columns[len(aliases):]]
     return [OutputColumn(n, c.type, c.typmod) for n, c in zip(names, columns)]
+
+
+def _shared_rows(an: Analyzer, rel: LocalRelation) -> Callable[[], list[Row]]:
+    """The item's rows, computed when first read and then shared by every reference; anew
+    for other outer values when the WITH is in a correlated sub-select (PostgreSQL rescans
+    a CTE whose parameters changed)."""
+    cache: dict[Any, list[Row]] = {}
+    produce = getattr(rel, "produce", None)
+
+    def fetch() -> list[Row]:
+        stack = getattr(an.ctx, "outer_rows", None) or ()
+        key = tuple(tuple((type(v).__name__, repr(v)) for v in params) for params in stack)
+        if key not in cache:
+            cache[key] = produce() if produce is not None else rel.rows
+        return cache[key]
+    return fetch

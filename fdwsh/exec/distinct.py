@@ -115,7 +115,9 @@ def _find_key(an: Analyzer, node: ast.Node, targets: Targets, specs: list[SortSp
             raise error(f"DISTINCT ON position {pos} is not in select list", "42P10",
                         location)
         return pos - 1, targets[pos - 1][1], location
-    saved, ps.expr_kind = ps.expr_kind, "DISTINCT ON"
+    # PostgreSQL places aggregates, window and set-returning calls in DISTINCT ON as in
+    # ORDER BY (both are sort items): the same placement checks apply.
+    saved, ps.expr_kind = ps.expr_kind, "ORDER BY"
     try:
         expr = transform_expr(ps, node)
     finally:

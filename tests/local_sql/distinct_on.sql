@@ -40,3 +40,8 @@ SELECT DISTINCT a + 1 AS n FROM (VALUES (1), (1), (3)) v(a) ORDER BY a + 1 DESC;
 WITH scores(player, game, pts) AS (VALUES ('ann', 1, 10), ('bob', 1, 7), ('ann', 2, 12), ('bob', 2, 7), ('cid', 1, 3)) SELECT DISTINCT ON (player) player, game, pts FROM scores ORDER BY player, pts DESC, game;
 WITH RECURSIVE t(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM t WHERE n < 10) SELECT DISTINCT ON (n % 3) n % 3 AS r, n FROM t ORDER BY n % 3, n DESC;
 SELECT DISTINCT j FROM (VALUES ('{}'::json)) v(j);
+SELECT DISTINCT ON (generate_series(1, 2)) 1;
+SELECT DISTINCT ON (a, a) a, b FROM (VALUES (1, 2), (1, 3)) v(a, b) ORDER BY a, b DESC;
+-- with aggregates
+SELECT DISTINCT ON (k) k, count(*) FROM (VALUES (1), (1), (2)) v(k) GROUP BY k ORDER BY k;
+SELECT DISTINCT ON (g % 2) g % 2 AS p, sum(g) FROM generate_series(1, 6) g GROUP BY g ORDER BY g % 2, sum(g) DESC;
