@@ -49,7 +49,7 @@ def test_script_matches_psql(pg: Cluster, catalog: Path, script: str) -> None:
 @pytest.mark.parametrize("sql, message", [
     ("SELECT count(*) OVER ()", "window functions are not supported locally"),
     ("SELECT json_agg(1)", "function json_agg(integer) is not supported locally"),
-    ("SELECT (SELECT g FROM generate_series(1, m) g LIMIT 1) FROM (VALUES (5)) t(m)",
+    ("SELECT (SELECT 1 LIMIT m) FROM (VALUES (5)) t(m)",
      "correlated references in the FROM clause, LIMIT or OFFSET of a sub-select are not "
      "supported locally"),
     ("SELECT mode() WITHIN GROUP (ORDER BY 1)",

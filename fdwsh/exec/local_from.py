@@ -1,135 +1,465 @@
-"""FROM items of a local query: sub-SELECTs and VALUES lists (``FROM (VALUES ...) AS t(a, b)``)
-and functions (``FROM generate_series(1, 3) AS g(x)``, see :mod:`fdwsh.exec.from_function`),
-several items forming their cross product (a function reading earlier items' columns runs once
-per row of them, as LATERAL).  Column references resolve against the items' aliases as
-PostgreSQL resolves them (``column "x" does not exist``, ``column reference "x" is
-ambiguous``, ``missing FROM-clause entry for table "t"``).
+"""FROM clause of a local query: sub-SELECTs and VALUES lists (``FROM (VALUES ...) AS t(a, b)``),
+functions (``FROM generate_series(1, 3) AS g(x)``, see :mod:`fdwsh.exec.from_function`),
+relations (CTEs and foreign tables, :mod:`fdwsh.exec.from_relation`) and JOINs of them,
+several items forming their cross product.
+
+Names resolve as in PostgreSQL's parse_clause.c/parse_relation.c (transformFromClauseItem):
+every item and join is a namespace :class:`Entry` (ParseNamespaceItem) that may be visible as
+a relation name (``t.x``), for unqualified columns (``x``), both or neither.  A join's own
+entry has the merged USING/NATURAL columns first, then the other columns of each side; its
+inputs stay visible as relation names unless the join has an alias.  An ON condition sees its
+join's two sides only; a function sees the items to its left (implicitly LATERAL; across a
+RIGHT/FULL join that is an error).  Names that exist in the range table but are hidden get
+PostgreSQL's ``invalid reference to FROM-clause entry`` (:mod:`fdwsh.exec.from_names`).
+
+Each item or join is a :class:`Node`: slots ``[offset, offset + width)`` of the combined row
+(the leaf items' columns side by side, in FROM order) and its rows for the combined row
+before it; joins run as :mod:`fdwsh.exec.joins` hash joins or nested loops.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from pglast import ast
+from pglast.enums import JoinType
 
+from fdwsh.errors import FdwshError
+from fdwsh.exec import joins
+from fdwsh.exec.eval import compile_expr
+from fdwsh.exec.fold import fold_constants
+from fdwsh.exec.from_names import (Entry, check_conflicts, hidden_resolver, lateral_resolver,
+                                   namespace_resolver, star_expander)
 from fdwsh.sql import ir
-from fdwsh.sql.pstate import error
+from fdwsh.sql.coerce import (IMPLICIT, coerce_to_boolean, coerce_type, select_common_type,
+                              select_common_typmod)
+from fdwsh.sql.pstate import ColumnResolver, ParseState, error
+from fdwsh.sql.typecheck import transform_expr
+from fdwsh.sql.typecheck_ops import make_op
 
 if TYPE_CHECKING:
-    from fdwsh.exec.local_select import Analyzer, FromSource, OutputColumn
+    from fdwsh.exec.local_select import Analyzer, FromSource
 
 Row = tuple[Any, ...]
 
+_KINDS = {JoinType.JOIN_INNER: joins.INNER, JoinType.JOIN_LEFT: joins.LEFT,
+          JoinType.JOIN_RIGHT: joins.RIGHT, JoinType.JOIN_FULL: joins.FULL}
+
 
 @dataclass(slots=True)
-class _Item:
-    alias: str
-    columns: list[OutputColumn]
-    offset: int  # position of the item's first column in the combined row
-    #: The item's rows for a row of the items before it.
-    rows: Callable[[Row], list[Row]]
-    lateral: bool = False
+class Node:
+    """The rows of a FROM item or join: slots ``[offset, offset + width)`` of the combined row."""
+
+    offset: int
+    width: int
+    #: Its rows for the combined row before ``offset`` (of that length).
+    rows: Callable[[Row], Iterable[Row]]
+    #: The lowest slot its expressions read: below ``offset``, the node is LATERAL.
+    min_ref: int
+
+    @property
+    def lateral(self) -> bool:
+        return self.min_ref < self.offset
+
+
+@dataclass(slots=True)
+class _Scope:
+    """The state of transforming one FROM clause (PostgreSQL's p_rtable and p_namespace)."""
+
+    an: Analyzer
+    offset: int = 0
+    #: Every entry of this query level, hidden or not (searchRangeTableForRel()).
+    rtable: list[Entry] = field(default_factory=list)
+    #: What a LATERAL reference can see: entries with whether the reference is allowed.
+    lateral: list[tuple[Entry, bool]] = field(default_factory=list)
+    #: Errors PostgreSQL's planner raises (after parse analysis, before any row).
+    plan_errors: list[FdwshError] = field(default_factory=list)
+    #: Whether a function or ON condition reads an enclosing query level's columns (then the
+    #: rows are computed anew each time the level runs, for its outer values).
+    correlated: bool = False
+
+    @contextmanager
+    def watching_outer(self) -> Iterator[None]:
+        """Notes in ``correlated`` whether what is transformed meanwhile reads an enclosing
+        level (a reference that one of ``ps.outer_columns`` resolves)."""
+        ps = self.an.ps
+        saved = ps.outer_columns
+
+        def watch(resolver: ColumnResolver) -> ColumnResolver:
+            def resolve(names: list[str], location: int) -> ir.Expr | None:
+                found = resolver(names, location)
+                if found is not None:
+                    self.correlated = True
+                return found
+            return resolve
+        ps.outer_columns = [watch(r) for r in saved]
+        try:
+            yield
+        finally:
+            ps.outer_columns = saved
+
+
+class _LazyRows(Sequence[Row]):
+    """The FROM rows, computed when first read (after the whole query level is analysed, so
+    its parse errors come first, then the planner's, then the executor's, as in PostgreSQL);
+    kept, unless they depend on an enclosing level's values (``correlated``)."""
+
+    def __init__(self, produce: Callable[[], list[Row]], errors: list[FdwshError],
+                 correlated: bool) -> None:
+        self._produce, self._errors, self._correlated = produce, errors, correlated
+        self._rows: list[Row] | None = None
+
+    def _get(self) -> list[Row]:
+        if self._errors:
+            raise self._errors[0]
+        if self._correlated:
+            return self._produce()
+        if self._rows is None:
+            self._rows = self._produce()
+        return self._rows
+
+    def __getitem__(self, index: Any) -> Any:
+        return self._get()[index]
+
+    def __len__(self) -> int:
+        return len(self._get())
+
+    def __iter__(self) -> Iterator[Row]:
+        return iter(self._get())
 
 
 def build_from(an: Analyzer, items: Any) -> FromSource:
+    """transformFromClause(): the items' cross product and how names resolve against it."""
     from fdwsh.exec.local_select import FromSource
 
-    parts: list[_Item] = []
-    offset = 0
+    scope = _Scope(an)
+    namespace: list[Entry] = []
+    nodes: list[Node] = []
     for item in items:
-        if isinstance(item, ast.RangeFunction):
-            from fdwsh.exec.from_function import function_item
-            found = function_item(an, item, _resolver(list(parts)) if parts else None)
-            part = _Item(found.alias, found.columns, offset, found.rows, found.lateral)
-        elif isinstance(item, ast.RangeSubselect) and not item.lateral:
-            part = _subselect(an, item, offset)
-        elif isinstance(item, ast.RangeVar):
-            from fdwsh.exec.from_relation import relation_item
-            found = relation_item(an, item)
-            part = _Item(found.alias, found.columns, offset, found.rows)
-        else:
-            raise error("only sub-queries, VALUES lists and functions are supported in the "
-                        "FROM clause of a query that reads no foreign table", "0A000",
-                        getattr(item, "location", -1))
-        if part.alias and any(p.alias == part.alias for p in parts):
-            raise error(f'table name "{part.alias}" specified more than once', "42712")
-        parts.append(part)
-        offset += len(part.columns)
-    if not parts:
+        node, space, _ = _transform_item(scope, item)
+        check_conflicts(namespace, space)
+        namespace.extend(space)
+        scope.lateral.extend((e, True) for e in space)
+        nodes.append(node)
+    if not nodes:
         return FromSource([()], None, _no_star)
-    return FromSource(_join(parts), _resolver(parts), _star_expander(parts))
+    rows = _LazyRows(lambda: list(_cross(nodes)), scope.plan_errors, scope.correlated)
+    return FromSource(rows, namespace_resolver(an.ps, namespace, scope.rtable),
+                      star_expander(an.ps, namespace, scope.rtable))
 
 
-def _subselect(an: Analyzer, item: ast.RangeSubselect, offset: int) -> _Item:
+def _transform_item(scope: _Scope, item: Any) -> tuple[Node, list[Entry], Entry]:
+    """transformFromClauseItem(): the item's node, its namespace and its top entry."""
+    if isinstance(item, ast.JoinExpr):
+        return _transform_join(scope, item)
+    an, offset = scope.an, scope.offset
+    min_ref = offset
+    relname = None
+    if isinstance(item, ast.RangeFunction):
+        from fdwsh.exec.from_function import function_item
+        seen: list[int] = []
+        prior = lateral_resolver(an.ps, scope.lateral, scope.rtable, seen) \
+            if scope.lateral else None
+        with scope.watching_outer():
+            found: Any = function_item(an, item, prior)
+        min_ref = min(seen, default=offset)
+    elif isinstance(item, ast.RangeSubselect):
+        if item.lateral:
+            seen = []
+            found = _lateral_subselect(scope, item, seen)
+            min_ref = min(seen, default=offset)
+        else:
+            found = _subselect(scope, item)
+    elif isinstance(item, ast.RangeVar):
+        from fdwsh.exec.from_relation import relation_item
+        found = relation_item(an, item)
+        relname = item.relname
+    else:
+        raise error("only sub-queries, VALUES lists, functions and relations are supported in "
+                    "the FROM clause of a query evaluated locally", "0A000",
+                    getattr(item, "location", -1))
+    columns = [(c.name, ir.Var(offset + i, c.type, c.typmod, c.name))
+               for i, c in enumerate(found.columns)]
+    entry = Entry(found.alias, columns, relname=relname)
+    scope.rtable.append(entry)
+    scope.offset += len(columns)
+    return Node(offset, len(columns), found.rows, min_ref), [entry], entry
+
+
+@dataclass(slots=True)
+class _Subselect:
+    alias: str
+    columns: list[Any]
+    rows: Callable[[Row], list[Row]]
+
+
+def _subselect(scope: _Scope, item: ast.RangeSubselect) -> _Subselect:
+    """A sub-SELECT in FROM, analysed as its own query level: the items to its left exist
+    but are invisible to it (not LATERAL), which names them in errors."""
     from fdwsh.exec.from_function import apply_column_aliases
     from fdwsh.exec.local_select import OutputColumn
 
+    an = scope.an
     saved = an.ps.columns
-    try:
-        rel = an.run(item.subquery)
-    finally:
-        an.ps.columns = saved
+    was_correlated, scope.correlated = scope.correlated, False
+    with scope.watching_outer():
+        an.ps.outer_columns.append(hidden_resolver(an.ps, list(scope.rtable)))
+        try:
+            rel = an.run(item.subquery)
+        finally:
+            an.ps.columns = saved
+            an.ps.outer_columns.pop()
+    correlated, scope.correlated = scope.correlated, was_correlated or scope.correlated
     alias = item.alias
     columns = apply_column_aliases(alias, [OutputColumn(c.name, c.type, c.typmod)
                                            for c in rel.columns])
-    rows = rel.rows
-    return _Item(alias.aliasname if alias is not None else "", columns, offset,
-                 lambda row: rows)
+    # computed when the FROM clause runs: anew each time if they read an enclosing level
+    rows = (lambda row: rel.produce()) if correlated else (lambda row: rel.rows)
+    return _Subselect(alias.aliasname if alias is not None else "", columns, rows)
 
 
-def _join(parts: list[_Item]) -> list[Row]:
-    """The cross product, nested loops in FROM order (a lateral item sees its left row)."""
-    rows: list[Row] = [()]
-    for part in parts:
-        if not rows:  # a nested loop never runs the inner side of an empty outer one
-            return rows
-        if part.lateral:
-            rows = [left + right for left in rows for right in part.rows(left)]
-        else:
-            right_rows = part.rows(())
-            rows = [left + right for left in rows for right in right_rows]
-    return rows
+def _lateral_subselect(scope: _Scope, item: ast.RangeSubselect, seen: list[int]
+                       ) -> _Subselect:
+    """``LATERAL (SELECT ...)``: a sub-SELECT that sees the items to its left, analysed as a
+    correlated sub-query of this level (its references to them are SubPlan arguments) and
+    run for each row of them with their values (as PostgreSQL's parameterised SubqueryScan)."""
+    from fdwsh.exec.from_function import apply_column_aliases
+    from fdwsh.exec.local_select import OutputColumn
+
+    an = scope.an
+    ps, ctx = an.ps, an.ctx
+    saved = ps.columns
+    ps.columns = lateral_resolver(ps, scope.lateral, scope.rtable, seen)
+    try:
+        with scope.watching_outer():
+            found, plan = ps.subquery(item.subquery)
+    finally:
+        ps.columns = saved
+    columns = apply_column_aliases(item.alias, [OutputColumn(n, t, m) for n, t, m in found])
+    args = [compile_expr(a, ctx) for a in plan.args]
+
+    def rows(row: Row) -> list[Row]:
+        ctx.outer_rows.append(tuple(arg(row) for arg in args))
+        try:
+            return plan()
+        finally:
+            ctx.outer_rows.pop()
+    alias = item.alias.aliasname if item.alias is not None else ""
+    return _Subselect(alias, columns, rows)
+
+
+# -- joins ------------------------------------------------------------------------------------
+
+
+def _transform_join(scope: _Scope, j: ast.JoinExpr) -> tuple[Node, list[Entry], Entry]:
+    """A JoinExpr: both sides (the right one seeing the left one laterally when the join is
+    INNER or LEFT), the merged columns, the condition, and the join's own entry."""
+    kind = _KINDS.get(j.jointype)
+    if kind is None:
+        raise error("only INNER, LEFT, RIGHT and FULL joins are supported locally", "0A000")
+    left, lspace, ltop = _transform_item(scope, j.larg)
+    mark = len(scope.lateral)
+    scope.lateral.extend((e, kind in (joins.INNER, joins.LEFT)) for e in lspace)
+    try:
+        right, rspace, rtop = _transform_item(scope, j.rarg)
+    finally:
+        del scope.lateral[mark:]
+    check_conflicts(lspace, rspace)
+    space = lspace + rspace
+    using = _natural_columns(ltop, rtop) if j.isNatural else \
+        [s.sval for s in j.usingClause or ()]
+    if using:
+        merged, used, cond = _using(scope.an.ps, kind, ltop, rtop, using)
+    else:
+        merged, used = [], (set(), set())
+        with scope.watching_outer():
+            cond = _on(scope.an.ps, j.quals, space, scope.rtable) if j.quals is not None \
+                else None
+    columns = merged + [c for i, c in enumerate(ltop.columns) if i not in used[0]] + \
+        [c for i, c in enumerate(rtop.columns) if i not in used[1]]
+    entry, space = _join_entry(j, columns, merged, space)
+    scope.rtable.append(entry)
+    if kind == joins.FULL and not joins.full_join_plannable(cond, left.offset, right.offset,
+                                                            right.offset + right.width):
+        scope.plan_errors.append(error("FULL JOIN is only supported with merge-joinable or "
+                                       "hash-joinable join conditions", "0A000"))
+    rows = _join_rows(scope.an, kind, left, right, cond)
+    node = Node(left.offset, left.width + right.width, rows, min(left.min_ref, right.min_ref))
+    return node, space, entry
+
+
+def _using(ps: ParseState, kind: str, ltop: Entry, rtop: Entry, names: list[str]
+           ) -> tuple[list[tuple[str, ir.Expr]], tuple[set[int], set[int]], ir.Expr]:
+    """JOIN ... USING (or NATURAL): the merged columns, the input columns they use, and the
+    condition ``l1 = r1 AND ...`` over the uncoerced columns (transformJoinUsingClause())."""
+    merged: list[tuple[str, ir.Expr]] = []
+    used: tuple[set[int], set[int]] = (set(), set())
+    pairs = []
+    for name in names:
+        if any(n == name for n, _ in merged):
+            raise error(f'column name "{name}" appears more than once in USING clause', "42701")
+        li, ri = _common_column(ltop, name, "left"), _common_column(rtop, name, "right")
+        used[0].add(li)
+        used[1].add(ri)
+        left, right = ltop.columns[li][1], rtop.columns[ri][1]
+        merged.append((name, _merged_column(ps, kind, left, right)))
+        pairs.append((left, right))
+    with _transforming(ps, None, "JOIN conditions"):
+        tests = [make_op(ps, "=", left, right, -1) for left, right in pairs]
+        cond = tests[0] if len(tests) == 1 else ir.BoolExpr("and", tuple(tests))
+        cond = coerce_to_boolean(ps, cond, "JOIN/USING")
+    return merged, used, cond
+
+
+def _common_column(top: Entry, name: str, side: str) -> int:
+    found = [i for i, (n, _) in enumerate(top.columns) if n == name]
+    if len(found) > 1:
+        raise error(f'common column name "{name}" appears more than once in {side} table',
+                    "42702")
+    if not found:
+        raise error(f'column "{name}" specified in USING clause does not exist in {side} table',
+                    "42703")
+    return found[0]
+
+
+def _merged_column(ps: ParseState, kind: str, left: ir.Expr, right: ir.Expr) -> ir.Expr:
+    """buildMergedJoinVar(): both columns as their common type; the left one, the right one
+    (RIGHT JOIN) or COALESCE of both (FULL JOIN), as PostgreSQL chooses."""
+    ctype = select_common_type([left, right], "JOIN/USING")
+    typmod = select_common_typmod([left, right], ctype)
+    lnode, rnode = _as_type(ps, left, ctype, typmod), _as_type(ps, right, ctype, typmod)
+    if kind == joins.FULL:
+        return ir.CoalesceExpr(ctype, (lnode, rnode), typmod)
+    if kind == joins.RIGHT:
+        return rnode
+    if kind == joins.INNER and lnode is not left and rnode is right:
+        return rnode  # prefer an uncoerced column
+    return lnode
+
+
+def _as_type(ps: ParseState, node: ir.Expr, ctype: int, typmod: int) -> ir.Expr:
+    if node.type != ctype:
+        return coerce_type(ps, node, ctype, typmod, IMPLICIT, ir.IMPLICIT_CAST, -1)
+    if node.typmod != typmod:
+        return ir.RelabelType(node, ctype, typmod, ir.IMPLICIT_CAST)
+    return node
+
+
+def _on(ps: ParseState, quals: ast.Node, space: list[Entry], rtable: list[Entry]) -> ir.Expr:
+    """transformJoinOnClause(): a boolean over the join's two sides only."""
+    with _transforming(ps, namespace_resolver(ps, space, rtable), "JOIN conditions"):
+        return coerce_to_boolean(ps, transform_expr(ps, quals), "JOIN/ON")
+
+
+@contextmanager
+def _transforming(ps: ParseState, columns: ColumnResolver | None, kind: str) -> Iterator[None]:
+    saved = ps.columns, ps.expr_kind
+    ps.columns, ps.expr_kind = columns, kind
+    try:
+        yield
+    finally:
+        ps.columns, ps.expr_kind = saved
+
+
+def _join_entry(j: ast.JoinExpr, columns: list[tuple[str, ir.Expr]],
+                merged: list[tuple[str, ir.Expr]], space: list[Entry]
+                ) -> tuple[Entry, list[Entry]]:
+    """The join's entry (renamed by ``AS j(a, b)``) and the namespace the join returns: its
+    inputs hidden by an alias, else visible as relation names only; ``USING (...) AS u``."""
+    alias = j.alias
+    if alias is not None and alias.colnames:
+        given = [s.sval for s in alias.colnames]
+        if len(given) > len(columns):
+            raise error(f'join expression "{alias.aliasname}" has {len(columns)} columns '
+                        f"available but {len(given)} columns specified", "42P10")
+        columns = [(n, e) for n, (_, e) in
+                   zip(given + [n for n, _ in columns[len(given):]], columns)]
+    if alias is not None:
+        entry = Entry(alias.aliasname, columns, join=True)
+    else:
+        entry = Entry("", columns, rel_visible=False, eref="unnamed_join", join=True)
+    if j.join_using_alias is not None:
+        using = Entry(j.join_using_alias.aliasname, merged, cols_visible=False)
+        check_conflicts([using], space)
+        space = space + [using]
+    if alias is not None:
+        space = []
+    for e in space:
+        e.cols_visible = False
+    return entry, space + [entry]
+
+
+def _natural_columns(ltop: Entry, rtop: Entry) -> list[str]:
+    """NATURAL: the left side's column names that the right side has too, in left order."""
+    right = {name for name, _ in rtop.columns}
+    return [name for name, _ in ltop.columns if name in right]
+
+
+def _join_rows(an: Analyzer, kind: str, left: Node, right: Node, cond: ir.Expr | None
+               ) -> Callable[[Row], Iterable[Row]]:
+    """The join's rows for a prefix row: a hash join on the equality conjuncts between the
+    sides when there are any and the right side is not LATERAL, else a nested loop."""
+    ctx = an.ctx
+    keys, rest = joins.split_hash_keys(
+        cond, range(left.offset, right.offset), range(right.offset, right.offset + right.width))
+    if right.lateral:
+        keys, rest = [], joins.conjuncts(cond)
+    test = _compile_all(an, rest)
+    widths = (left.width, right.width)
+    if keys:
+        normal = joins.key_normaliser([k.op for k in keys])
+        lkeys = [compile_expr(fold_constants(k.left, ctx), ctx) for k in keys]
+        rkeys = [compile_expr(fold_constants(k.right, ctx), ctx) for k in keys]
+        pad = (None,) * right.offset
+
+        def hashed(prefix: Row) -> Iterator[Row]:
+            match = _matcher(test, prefix)
+            return joins.hash_join(
+                kind, left.rows(prefix), right.rows(prefix + (None,) * left.width),
+                lambda row: normal([fn(prefix + row) for fn in lkeys]),
+                lambda row: normal([fn(pad + row) for fn in rkeys]), match, widths)
+        return hashed
+
+    def looped(prefix: Row) -> Iterator[Row]:
+        def inner(row: Row) -> Iterable[Row]:
+            return right.rows(prefix + (row if right.lateral else (None,) * left.width))
+        return joins.nested_loop(kind, left.rows(prefix), inner, right.lateral,
+                                 _matcher(test, prefix), widths)
+    return looped
+
+
+def _compile_all(an: Analyzer, exprs: list[ir.Expr]) -> Callable[[Row], Any] | None:
+    """One function testing every conjunct (true only when all are true)."""
+    if not exprs:
+        return None
+    fns = [compile_expr(fold_constants(e, an.ctx), an.ctx) for e in exprs]
+    if len(fns) == 1:
+        return fns[0]
+    return lambda row: all(fn(row) is True for fn in fns)
+
+
+def _matcher(test: Callable[[Row], Any] | None, prefix: Row) -> joins.Match:
+    if test is None:
+        return None
+    return lambda left, right: test(prefix + left + right) is True
+
+
+def _cross(nodes: list[Node]) -> Iterator[Row]:
+    """The comma list's cross product: nested loops in FROM order (a LATERAL item runs once
+    per row of the items before it)."""
+    rows: Iterable[Row] = [()]
+    for node in nodes:
+        width = node.offset
+
+        def inner(row: Row, node: Node = node, width: int = width) -> Iterable[Row]:
+            return node.rows(row if node.lateral else (None,) * width)
+        rows = joins.nested_loop(joins.INNER, rows, inner, node.lateral, None,
+                                 (width, node.width))
+    return iter(rows)
 
 
 def _no_star(node: ast.ColumnRef) -> list[tuple[str, ir.Expr]]:
     raise error("SELECT * with no tables specified is not valid", "42601", node.location)
-
-
-def _resolver(parts: list[_Item]) -> Any:
-    def resolve(names: list[str], location: int) -> ir.Expr | None:
-        if len(names) == 2:
-            item = next((p for p in parts if p.alias == names[0]), None)
-            if item is None:
-                return None
-            for i, c in enumerate(item.columns):
-                if c.name == names[1]:
-                    return ir.Var(item.offset + i, c.type, c.typmod, c.name, location)
-            raise error(f'column {names[0]}.{names[1]} does not exist', "42703", location)
-        if len(names) != 1:
-            return None
-        found: ir.Var | None = None
-        for item in parts:
-            for i, c in enumerate(item.columns):
-                if c.name == names[0]:
-                    if found is not None:
-                        raise error(f'column reference "{names[0]}" is ambiguous', "42702",
-                                    location)
-                    found = ir.Var(item.offset + i, c.type, c.typmod, c.name, location)
-        return found
-    return resolve
-
-
-def _star_expander(parts: list[_Item]) -> Any:
-    def expand(node: ast.ColumnRef) -> list[tuple[str, ir.Expr]]:
-        qualifier = [f.sval for f in node.fields[:-1]]
-        chosen = parts
-        if qualifier:
-            chosen = [p for p in parts if p.alias == qualifier[-1]]
-            if not chosen:
-                raise error(f'missing FROM-clause entry for table "{qualifier[-1]}"', "42P01",
-                            node.location)
-        return [(c.name, ir.Var(p.offset + i, c.type, c.typmod, c.name))
-                for p in chosen for i, c in enumerate(p.columns)]
-    return expand

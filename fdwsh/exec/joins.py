@@ -1,0 +1,231 @@
+"""Join algorithms of the local executor: hash join and nested loop, inner and outer.
+
+A join combines rows of its left (outer, probe) side with rows of its right (inner) side; an
+output row is ``left + right``, and an outer join pads the side without a match with NULLs
+(``LEFT``: unmatched left rows, ``RIGHT``: unmatched right rows, ``FULL``: both).  A pair
+matches when every hash key is equal (a NULL key never matches, as ``=`` is never true on
+NULL) and the join filter — the rest of the ON condition — is true; a filter that is false or
+NULL leaves both rows unmatched, so an outer join still emits them NULL-extended.
+
+The left side is consumed as a stream; the right side is materialised once (the hash table, or
+the nested loop's inner list), unless it is LATERAL, when it is recomputed for each left row.
+
+:func:`split_hash_keys` finds the conjuncts of a condition that a hash join can use:
+``l = r`` with ``l`` reading only the left side and ``r`` only the right, under an ``=`` whose
+equality agrees with a hashable normal form of the values (:func:`key_normaliser`, built on
+the sort keys ORDER BY and set operations use, so ``1.0 = 1`` and ``'a '::bpchar = 'a'``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from fdwsh.exec.fn_compare import comparison, sort_key
+from fdwsh.sql import ir
+from fdwsh.sql import oids as T
+from fdwsh.sql.pgproc import Operator
+
+Row = tuple[Any, ...]
+#: Whether a (left, right) pair satisfies the join filter (None: no filter).
+Match = Callable[[Row, Row], bool] | None
+
+INNER, LEFT, RIGHT, FULL = "inner", "left", "right", "full"
+
+#: Cross-type equalities whose operands are Python values that compare and hash alike.
+_SAME_DOMAIN = (frozenset({T.INT2, T.INT4, T.INT8}), frozenset({T.FLOAT4, T.FLOAT8}),
+                frozenset({T.TEXT, T.NAME}))
+
+
+@dataclass(frozen=True, slots=True)
+class HashKey:
+    """One ``left = right`` conjunct used as a hash key."""
+
+    left: ir.Expr
+    right: ir.Expr
+    op: Operator
+
+
+# -- the algorithms ----------------------------------------------------------------------------
+
+
+def hash_join(kind: str, outer: Iterable[Row], inner: Iterable[Row],
+              outer_key: Callable[[Row], Any], inner_key: Callable[[Row], Any], match: Match,
+              widths: tuple[int, int]) -> Iterator[Row]:
+    """Build a hash table on ``inner`` (rows with a NULL key, None, are left out of it but
+    kept for RIGHT/FULL), probe it with each ``outer`` row as it streams in."""
+    build = list(inner)
+    table: dict[Any, list[int]] = {}
+    for i, row in enumerate(build):
+        key = inner_key(row)
+        if key is not None:
+            table.setdefault(key, []).append(i)
+    matched = [False] * len(build) if kind in (RIGHT, FULL) else None
+    right_nulls = (None,) * widths[1]
+    for left in outer:
+        key = outer_key(left)
+        found = False
+        for i in table.get(key, ()) if key is not None else ():
+            right = build[i]
+            if match is None or match(left, right):
+                found = True
+                if matched is not None:
+                    matched[i] = True
+                yield left + right
+        if not found and kind in (LEFT, FULL):
+            yield left + right_nulls
+    if matched is not None:
+        yield from _unmatched_right(build, matched, widths[0])
+
+
+def nested_loop(kind: str, outer: Iterable[Row], inner: Callable[[Row], Iterable[Row]],
+                lateral: bool, match: Match, widths: tuple[int, int]) -> Iterator[Row]:
+    """Every pair; ``inner`` gives the right rows for a left row (called once, and only when
+    there is a left row or the join must emit unmatched right rows, unless ``lateral``)."""
+    if lateral:  # RIGHT/FULL JOIN cannot be LATERAL (rejected at parse time)
+        yield from _lateral_loop(kind == LEFT, outer, inner, match, widths[1])
+        return
+    build: list[Row] | None = list(inner(())) if kind in (RIGHT, FULL) else None
+    matched = [False] * len(build) if build is not None else None
+    right_nulls = (None,) * widths[1]
+    for left in outer:
+        if build is None:
+            build = list(inner(()))
+        found = False
+        for i, right in enumerate(build):
+            if match is None or match(left, right):
+                found = True
+                if matched is not None:
+                    matched[i] = True
+                yield left + right
+        if not found and kind in (LEFT, FULL):
+            yield left + right_nulls
+    if build is not None and matched is not None:
+        yield from _unmatched_right(build, matched, widths[0])
+
+
+def _lateral_loop(left_outer: bool, outer: Iterable[Row], inner: Callable[[Row], Iterable[Row]],
+                  match: Match, right_width: int) -> Iterator[Row]:
+    right_nulls = (None,) * right_width
+    for left in outer:
+        found = False
+        for right in inner(left):
+            if match is None or match(left, right):
+                found = True
+                yield left + right
+        if left_outer and not found:
+            yield left + right_nulls
+
+
+def _unmatched_right(build: list[Row], matched: list[bool], left_width: int) -> Iterator[Row]:
+    left_nulls = (None,) * left_width
+    for right, seen in zip(build, matched):
+        if not seen:
+            yield left_nulls + right
+
+
+# -- hash keys ---------------------------------------------------------------------------------
+
+
+def conjuncts(cond: ir.Expr | None) -> list[ir.Expr]:
+    """The operands of a (nested) AND, or the condition itself."""
+    if cond is None:
+        return []
+    if isinstance(cond, ir.BoolExpr) and cond.boolop == "and":
+        return [c for arg in cond.args for c in conjuncts(arg)]
+    return [cond]
+
+
+def split_hash_keys(cond: ir.Expr | None, left: range, right: range
+                    ) -> tuple[list[HashKey], list[ir.Expr]]:
+    """The hashable equalities between the two sides (slots ``left`` and ``right`` of the
+    combined row), and the remaining conjuncts (the join filter)."""
+    keys: list[HashKey] = []
+    rest: list[ir.Expr] = []
+    for conj in conjuncts(cond):
+        key = _hash_key(conj, left, right)
+        if key is None:
+            rest.append(conj)
+        else:
+            keys.append(key)
+    return keys, rest
+
+
+def _hash_key(conj: ir.Expr, left: range, right: range, comparison_only: bool = False
+              ) -> HashKey | None:
+    """``conj`` as a key, when it is ``=`` between the sides; ``comparison_only``: any
+    btree equality (mergejoinable), not only those :func:`key_normaliser` can hash."""
+    if not (isinstance(conj, ir.OpExpr) and conj.op.name == "=" and len(conj.args) == 2
+            and conj.type == T.BOOL):
+        return None
+    if not (comparison(conj.op) is not None if comparison_only else _hashable(conj.op)):
+        return None
+    a, b = conj.args
+    sa, sb = _slots(a), _slots(b)
+    if not sa or not sb or _volatile(conj):
+        return None
+    if sa <= set(left) and sb <= set(right):
+        return HashKey(a, b, conj.op)
+    if sa <= set(right) and sb <= set(left):
+        return HashKey(b, a, conj.op)
+    return None
+
+
+def full_join_plannable(cond: ir.Expr | None, lo: int, mid: int, hi: int) -> bool:
+    """Whether PostgreSQL can plan a FULL JOIN on ``cond``: as a merge join (every conjunct a
+    constant or a btree equality between the sides) or a hash join (one hashable equality);
+    a nested loop cannot emit the unmatched rows of its inner side."""
+    parts = conjuncts(cond)
+    for part in parts:
+        if isinstance(part, ir.Const):
+            continue
+        if _hash_key(part, range(lo, mid), range(mid, hi), comparison_only=True) is not None:
+            return True
+    return all(isinstance(p, ir.Const) for p in parts)
+
+
+def _hashable(op: Operator) -> bool:
+    """Whether equal values under ``op`` have equal normal forms (:func:`key_normaliser`)."""
+    if op.left != op.right:
+        return any({op.left, op.right} <= domain for domain in _SAME_DOMAIN)
+    try:
+        sort_key(op.left)
+    except KeyError:
+        return False
+    return True
+
+
+def _slots(expr: ir.Expr) -> set[int]:
+    found = {expr.index} if isinstance(expr, ir.Var) else set()
+    for child in expr.children():
+        found |= _slots(child)
+    return found
+
+
+def _volatile(expr: ir.Expr) -> bool:
+    """A volatile call (random()) or a sub-query is evaluated per pair, in the filter."""
+    if isinstance(expr, ir.SubLink):
+        return True
+    if isinstance(expr, ir.FuncExpr) and expr.func.volatility == "v":
+        return True
+    return any(_volatile(c) for c in expr.children())
+
+
+def key_normaliser(ops: list[Operator]) -> Callable[[list[Any]], Any]:
+    """Turns the key values of a row into a hashable key (None when one is NULL): each value
+    by its type's sort key (NaN, bpchar padding, numeric scale, arrays as tuples)."""
+    keys = [None if op.left != op.right else sort_key(op.left) for op in ops]
+
+    def normal(values: list[Any]) -> Any:
+        out = []
+        for k, v in zip(keys, values):
+            if v is None:
+                return None
+            out.append(_freeze(k(v) if k else v))
+        return tuple(out)
+    return normal
+
+
+def _freeze(value: Any) -> Any:
+    return tuple(_freeze(v) for v in value) if isinstance(value, list) else value

@@ -1,0 +1,27 @@
+-- LATERAL sub-selects and functions, joins inside correlated sub-selects, column hints.
+SELECT * FROM (VALUES (1), (2)) t(x), LATERAL (SELECT t.x + 1) s(y) ORDER BY x;
+SELECT * FROM (VALUES (1), (3)) t(x), LATERAL (SELECT g, g * x FROM generate_series(1, x) g) s ORDER BY 1, 2;
+SELECT * FROM (VALUES (1), (3)) t(x) LEFT JOIN LATERAL (SELECT g FROM generate_series(2, x) g) s ON true ORDER BY 1, 2;
+SELECT * FROM (VALUES (1), (3)) t(x) JOIN LATERAL (SELECT x * 10 AS y) s ON y > 10;
+SELECT * FROM (VALUES (1), (3)) t(x) FULL JOIN LATERAL (SELECT x * 10 AS y) s ON true;
+SELECT * FROM (VALUES (1), (3)) t(x), LATERAL (SELECT z.q) s;
+SELECT x, (SELECT sum(y) FROM LATERAL (SELECT x + 1) s(y)) FROM (VALUES (1), (3)) t(x) ORDER BY 1;
+SELECT * FROM (VALUES (1), (2)) t(x), LATERAL (SELECT x, count(*) FROM (VALUES (1), (2), (3)) v(w) WHERE w <= t.x GROUP BY 1) s ORDER BY 1;
+SELECT * FROM LATERAL (SELECT 1) s(a), (VALUES (2)) t(b);
+SELECT m, (SELECT sum(y) FROM (VALUES (1), (2)) v(w), LATERAL (SELECT w * m) s(y)) FROM (VALUES (10), (20)) t(m) ORDER BY 1;
+SELECT * FROM (VALUES (1)) a(x), (VALUES (2)) b(y) JOIN LATERAL (SELECT a.x + b.y AS z) s ON true;
+SELECT m, (SELECT max(g) FROM generate_series(1, m) g) FROM (VALUES (5), (3), (5)) t(m) ORDER BY 1;
+SELECT m, (SELECT count(*) FROM (VALUES (1), (2), (3)) a(x) JOIN (VALUES (1), (2), (3)) b(y) ON x = y AND y < m) FROM (VALUES (1), (3), (2)) t(m) ORDER BY 1;
+SELECT m, (SELECT count(*) FROM (VALUES (1), (2), (3)) a(x) LEFT JOIN generate_series(1, m) g ON g = x) FROM (VALUES (1), (3)) t(m) ORDER BY 1;
+SELECT (SELECT g FROM generate_series(1, m) g LIMIT 1) FROM (VALUES (5)) t(m);
+SELECT * FROM (VALUES (1), (2)) t(m) WHERE EXISTS (SELECT 1 FROM (VALUES (1)) a(x) JOIN (VALUES (2)) b(y) ON x + 1 = y AND y = m);
+SELECT m, (SELECT g FROM (SELECT m * 2) s(g)) FROM (VALUES (5), (6)) t(m) ORDER BY 1;
+SELECT m, (SELECT sum(g) FROM (SELECT m * 2 UNION ALL SELECT m) s(g)) FROM (VALUES (5), (6)) t(m) ORDER BY 1;
+SELECT m, (SELECT string_agg(y::text, ',') FROM (SELECT x FROM (VALUES (1), (2), (3)) v(x) WHERE x < m) a(y) JOIN (VALUES (1), (2)) b(z) ON y = z) FROM (VALUES (2), (3)) t(m) ORDER BY 1;
+SELECT t.xx FROM (VALUES (1)) t(x);
+SELECT t.xy FROM (VALUES (1, 2)) t(xa, xb);
+SELECT s.x FROM (VALUES (1)) t(x);
+SELECT y FROM ((VALUES (1, 2)) a(x, y) JOIN (VALUES (1, 3)) b(x, z) USING (x)) j(p, q);
+SELECT j.y FROM ((VALUES (1, 2)) a(x, y) JOIN (VALUES (1, 3)) b(x, z) USING (x)) j(p, q);
+SELECT * FROM (VALUES (1, 2)) a(x, y), (SELECT y) s;
+SELECT x AS y FROM (VALUES (1, 2)) a(x, q) GROUP BY y;
