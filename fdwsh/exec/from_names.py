@@ -7,6 +7,9 @@ without an alias leaves its inputs visible as relation names only; with an alias
 not ``missing FROM-clause entry``).  Resolvers take (entry, allowed) pairs: a LATERAL
 reference across a RIGHT/FULL join finds the entry but must fail with PostgreSQL's message.
 
+A join's USING/NATURAL columns merge as buildMergedJoinVar() merges them
+(:func:`using_columns`).
+
 Where PostgreSQL looks further out before giving up (enclosing query levels), the resolvers
 return None and leave the verdict to the column-reference transform (correlation, or
 ``missing FROM-clause entry``); they raise themselves only when the name exists in this
@@ -18,10 +21,20 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
+
 from pglast import ast
 
+from fdwsh.exec.joins import FULL, INNER, RIGHT
 from fdwsh.sql import ir
+from fdwsh.sql.coerce import (
+    IMPLICIT,
+    coerce_to_boolean,
+    coerce_type,
+    select_common_type,
+    select_common_typmod,
+)
 from fdwsh.sql.pstate import ColumnResolver, ParseState, error
+from fdwsh.sql.typecheck_ops import make_op
 
 Pairs = list[tuple["Entry", bool]]
 
@@ -120,6 +133,61 @@ def _unqualified(pairs: Pairs, name: str, location: int) -> ir.Expr | None:
     return found
 
 
+def using_columns(ps: ParseState, kind: str, ltop: Entry, rtop: Entry, names: list[str]
+                  ) -> tuple[list[tuple[str, ir.Expr]], tuple[set[int], set[int]], ir.Expr]:
+    """JOIN ... USING (or NATURAL): the merged columns, the input columns they use, and the
+    condition ``l1 = r1 AND ...`` over the uncoerced columns (transformJoinUsingClause())."""
+    merged: list[tuple[str, ir.Expr]] = []
+    used: tuple[set[int], set[int]] = (set(), set())
+    pairs = []
+    for name in names:
+        if any(n == name for n, _ in merged):
+            raise error(f'column name "{name}" appears more than once in USING clause', "42701")
+        li, ri = _common_column(ltop, name, "left"), _common_column(rtop, name, "right")
+        used[0].add(li)
+        used[1].add(ri)
+        left, right = ltop.columns[li][1], rtop.columns[ri][1]
+        merged.append((name, _merged_column(ps, kind, left, right)))
+        pairs.append((left, right))
+    tests = [make_op(ps, "=", left, right, -1) for left, right in pairs]
+    cond = tests[0] if len(tests) == 1 else ir.BoolExpr("and", tuple(tests))
+    return merged, used, coerce_to_boolean(ps, cond, "JOIN/USING")
+
+
+def _common_column(top: Entry, name: str, side: str) -> int:
+    found = [i for i, (n, _) in enumerate(top.columns) if n == name]
+    if len(found) > 1:
+        raise error(f'common column name "{name}" appears more than once in {side} table',
+                    "42702")
+    if not found:
+        raise error(f'column "{name}" specified in USING clause does not exist in {side} table',
+                    "42703")
+    return found[0]
+
+
+def _merged_column(ps: ParseState, kind: str, left: ir.Expr, right: ir.Expr) -> ir.Expr:
+    """buildMergedJoinVar(): both columns as their common type; the left one, the right one
+    (RIGHT JOIN) or COALESCE of both (FULL JOIN), as PostgreSQL chooses."""
+    ctype = select_common_type([left, right], "JOIN/USING")
+    typmod = select_common_typmod([left, right], ctype)
+    lnode, rnode = _as_type(ps, left, ctype, typmod), _as_type(ps, right, ctype, typmod)
+    if kind == FULL:
+        return ir.CoalesceExpr(ctype, (lnode, rnode), typmod)
+    if kind == RIGHT:
+        return rnode
+    if kind == INNER and lnode is not left and rnode is right:
+        return rnode  # prefer an uncoerced column
+    return lnode
+
+
+def _as_type(ps: ParseState, node: ir.Expr, ctype: int, typmod: int) -> ir.Expr:
+    if node.type != ctype:
+        return coerce_type(ps, node, ctype, typmod, IMPLICIT, ir.IMPLICIT_CAST, -1)
+    if node.typmod != typmod:
+        return ir.RelabelType(node, ctype, typmod, ir.IMPLICIT_CAST)
+    return node
+
+
 def find_relation(pairs: Pairs, refname: str, location: int) -> Entry | None:
     """scanNameSpaceForRefname(): the relation-visible entry called ``refname``."""
     result = None
@@ -175,7 +243,8 @@ def _missing_relation(outer: list[ColumnResolver], pairs: Pairs, rtable: list[En
                      "referenced from this part of the query.")
 
 
-def _missing_column(outer: list[ColumnResolver], rtable: list[Entry], name: str, location: int) -> None:
+def _missing_column(outer: list[ColumnResolver], rtable: list[Entry], name: str,
+                    location: int) -> None:
     """errorMissingColumn()'s exact-match case: a column of that name in an entry that this
     part of the query cannot see."""
     entry = next((e for e in rtable if not e.join and any(n == name for n, _ in e.columns)),

@@ -20,12 +20,17 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from fdwsh.exec.eval import EvalContext, compile_expr
 from fdwsh.exec.fn_compare import comparison, sort_key
+from fdwsh.exec.fold import fold_constants
 from fdwsh.sql import ir
 from fdwsh.sql import oids as T
 from fdwsh.sql.pgproc import Operator
+
+if TYPE_CHECKING:
+    from fdwsh.exec.local_from import Node
 
 Row = tuple[Any, ...]
 #: Whether a (left, right) pair satisfies the join filter (None: no filter).
@@ -123,6 +128,57 @@ def _unmatched_right(build: list[Row], matched: list[bool], left_width: int) -> 
     for right, seen in zip(build, matched):
         if not seen:
             yield left_nulls + right
+
+
+# -- choosing the algorithm -----------------------------------------------------------------
+
+
+def join_rows(ctx: EvalContext, kind: str, left: Node, right: Node, cond: ir.Expr | None
+              ) -> Callable[[Row], Iterable[Row]]:
+    """The join's rows for a prefix row: a hash join on the equality conjuncts between the
+    sides when there are any and the right side is not LATERAL, else a nested loop."""
+    keys, rest = split_hash_keys(
+        cond, range(left.offset, right.offset), range(right.offset, right.offset + right.width))
+    if right.lateral:
+        keys, rest = [], conjuncts(cond)
+    test = _compile_all(ctx, rest)
+    widths = (left.width, right.width)
+    if keys:
+        normal = key_normaliser([k.op for k in keys])
+        lkeys = [compile_expr(fold_constants(k.left, ctx), ctx) for k in keys]
+        rkeys = [compile_expr(fold_constants(k.right, ctx), ctx) for k in keys]
+        pad = (None,) * right.offset
+
+        def hashed(prefix: Row) -> Iterator[Row]:
+            match = _matcher(test, prefix)
+            return hash_join(
+                kind, left.rows(prefix), right.rows(prefix + (None,) * left.width),
+                lambda row: normal([fn(prefix + row) for fn in lkeys]),
+                lambda row: normal([fn(pad + row) for fn in rkeys]), match, widths)
+        return hashed
+
+    def looped(prefix: Row) -> Iterator[Row]:
+        def inner(row: Row) -> Iterable[Row]:
+            return right.rows(prefix + (row if right.lateral else (None,) * left.width))
+        return nested_loop(kind, left.rows(prefix), inner, right.lateral,
+                                 _matcher(test, prefix), widths)
+    return looped
+
+
+def _compile_all(ctx: EvalContext, exprs: list[ir.Expr]) -> Callable[[Row], Any] | None:
+    """One function testing every conjunct (true only when all are true)."""
+    if not exprs:
+        return None
+    fns = [compile_expr(fold_constants(e, ctx), ctx) for e in exprs]
+    if len(fns) == 1:
+        return fns[0]
+    return lambda row: all(fn(row) is True for fn in fns)
+
+
+def _matcher(test: Callable[[Row], Any] | None, prefix: Row) -> Match:
+    if test is None:
+        return None
+    return lambda left, right: test(prefix + left + right) is True
 
 
 # -- hash keys ---------------------------------------------------------------------------------

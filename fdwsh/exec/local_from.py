@@ -8,13 +8,15 @@ every item and join is a namespace :class:`Entry` (ParseNamespaceItem) that may 
 a relation name (``t.x``), for unqualified columns (``x``), both or neither.  A join's own
 entry has the merged USING/NATURAL columns first, then the other columns of each side; its
 inputs stay visible as relation names unless the join has an alias.  An ON condition sees its
-join's two sides only; a function sees the items to its left (implicitly LATERAL; across a
-RIGHT/FULL join that is an error).  Names that exist in the range table but are hidden get
+join's two sides only; a function and a ``LATERAL (SELECT ...)`` see the items to their left
+(functions are implicitly LATERAL; across a RIGHT/FULL join that is an error).  Names that exist in the range table but are hidden get
 PostgreSQL's ``invalid reference to FROM-clause entry`` (:mod:`fdwsh.exec.from_names`).
 
 Each item or join is a :class:`Node`: slots ``[offset, offset + width)`` of the combined row
 (the leaf items' columns side by side, in FROM order) and its rows for the combined row
-before it; joins run as :mod:`fdwsh.exec.joins` hash joins or nested loops.
+before it; joins run as :mod:`fdwsh.exec.joins` hash joins or nested loops.  The rows are
+computed when the query level first reads them (after its analysis), and anew each time when
+they depend on an enclosing level's values (a correlated sub-select's FROM).
 """
 
 from __future__ import annotations
@@ -30,15 +32,19 @@ from pglast.enums import JoinType
 from fdwsh.errors import FdwshError
 from fdwsh.exec import joins
 from fdwsh.exec.eval import compile_expr
-from fdwsh.exec.fold import fold_constants
-from fdwsh.exec.from_names import (Entry, check_conflicts, hidden_resolver, lateral_resolver,
-                                   namespace_resolver, star_expander)
+from fdwsh.exec.from_names import (
+    Entry,
+    check_conflicts,
+    hidden_resolver,
+    lateral_resolver,
+    namespace_resolver,
+    star_expander,
+    using_columns,
+)
 from fdwsh.sql import ir
-from fdwsh.sql.coerce import (IMPLICIT, coerce_to_boolean, coerce_type, select_common_type,
-                              select_common_typmod)
+from fdwsh.sql.coerce import coerce_to_boolean
 from fdwsh.sql.pstate import ColumnResolver, ParseState, error
 from fdwsh.sql.typecheck import transform_expr
-from fdwsh.sql.typecheck_ops import make_op
 
 if TYPE_CHECKING:
     from fdwsh.exec.local_select import Analyzer, FromSource
@@ -272,7 +278,7 @@ def _transform_join(scope: _Scope, j: ast.JoinExpr) -> tuple[Node, list[Entry], 
     using = _natural_columns(ltop, rtop) if j.isNatural else \
         [s.sval for s in j.usingClause or ()]
     if using:
-        merged, used, cond = _using(scope.an.ps, kind, ltop, rtop, using)
+        merged, used, cond = using_columns(scope.an.ps, kind, ltop, rtop, using)
     else:
         merged, used = [], (set(), set())
         with scope.watching_outer():
@@ -286,66 +292,9 @@ def _transform_join(scope: _Scope, j: ast.JoinExpr) -> tuple[Node, list[Entry], 
                                                             right.offset + right.width):
         scope.plan_errors.append(error("FULL JOIN is only supported with merge-joinable or "
                                        "hash-joinable join conditions", "0A000"))
-    rows = _join_rows(scope.an, kind, left, right, cond)
+    rows = joins.join_rows(scope.an.ctx, kind, left, right, cond)
     node = Node(left.offset, left.width + right.width, rows, min(left.min_ref, right.min_ref))
     return node, space, entry
-
-
-def _using(ps: ParseState, kind: str, ltop: Entry, rtop: Entry, names: list[str]
-           ) -> tuple[list[tuple[str, ir.Expr]], tuple[set[int], set[int]], ir.Expr]:
-    """JOIN ... USING (or NATURAL): the merged columns, the input columns they use, and the
-    condition ``l1 = r1 AND ...`` over the uncoerced columns (transformJoinUsingClause())."""
-    merged: list[tuple[str, ir.Expr]] = []
-    used: tuple[set[int], set[int]] = (set(), set())
-    pairs = []
-    for name in names:
-        if any(n == name for n, _ in merged):
-            raise error(f'column name "{name}" appears more than once in USING clause', "42701")
-        li, ri = _common_column(ltop, name, "left"), _common_column(rtop, name, "right")
-        used[0].add(li)
-        used[1].add(ri)
-        left, right = ltop.columns[li][1], rtop.columns[ri][1]
-        merged.append((name, _merged_column(ps, kind, left, right)))
-        pairs.append((left, right))
-    with _transforming(ps, None, "JOIN conditions"):
-        tests = [make_op(ps, "=", left, right, -1) for left, right in pairs]
-        cond = tests[0] if len(tests) == 1 else ir.BoolExpr("and", tuple(tests))
-        cond = coerce_to_boolean(ps, cond, "JOIN/USING")
-    return merged, used, cond
-
-
-def _common_column(top: Entry, name: str, side: str) -> int:
-    found = [i for i, (n, _) in enumerate(top.columns) if n == name]
-    if len(found) > 1:
-        raise error(f'common column name "{name}" appears more than once in {side} table',
-                    "42702")
-    if not found:
-        raise error(f'column "{name}" specified in USING clause does not exist in {side} table',
-                    "42703")
-    return found[0]
-
-
-def _merged_column(ps: ParseState, kind: str, left: ir.Expr, right: ir.Expr) -> ir.Expr:
-    """buildMergedJoinVar(): both columns as their common type; the left one, the right one
-    (RIGHT JOIN) or COALESCE of both (FULL JOIN), as PostgreSQL chooses."""
-    ctype = select_common_type([left, right], "JOIN/USING")
-    typmod = select_common_typmod([left, right], ctype)
-    lnode, rnode = _as_type(ps, left, ctype, typmod), _as_type(ps, right, ctype, typmod)
-    if kind == joins.FULL:
-        return ir.CoalesceExpr(ctype, (lnode, rnode), typmod)
-    if kind == joins.RIGHT:
-        return rnode
-    if kind == joins.INNER and lnode is not left and rnode is right:
-        return rnode  # prefer an uncoerced column
-    return lnode
-
-
-def _as_type(ps: ParseState, node: ir.Expr, ctype: int, typmod: int) -> ir.Expr:
-    if node.type != ctype:
-        return coerce_type(ps, node, ctype, typmod, IMPLICIT, ir.IMPLICIT_CAST, -1)
-    if node.typmod != typmod:
-        return ir.RelabelType(node, ctype, typmod, ir.IMPLICIT_CAST)
-    return node
 
 
 def _on(ps: ParseState, quals: ast.Node, space: list[Entry], rtable: list[Entry]) -> ir.Expr:
@@ -396,55 +345,6 @@ def _natural_columns(ltop: Entry, rtop: Entry) -> list[str]:
     """NATURAL: the left side's column names that the right side has too, in left order."""
     right = {name for name, _ in rtop.columns}
     return [name for name, _ in ltop.columns if name in right]
-
-
-def _join_rows(an: Analyzer, kind: str, left: Node, right: Node, cond: ir.Expr | None
-               ) -> Callable[[Row], Iterable[Row]]:
-    """The join's rows for a prefix row: a hash join on the equality conjuncts between the
-    sides when there are any and the right side is not LATERAL, else a nested loop."""
-    ctx = an.ctx
-    keys, rest = joins.split_hash_keys(
-        cond, range(left.offset, right.offset), range(right.offset, right.offset + right.width))
-    if right.lateral:
-        keys, rest = [], joins.conjuncts(cond)
-    test = _compile_all(an, rest)
-    widths = (left.width, right.width)
-    if keys:
-        normal = joins.key_normaliser([k.op for k in keys])
-        lkeys = [compile_expr(fold_constants(k.left, ctx), ctx) for k in keys]
-        rkeys = [compile_expr(fold_constants(k.right, ctx), ctx) for k in keys]
-        pad = (None,) * right.offset
-
-        def hashed(prefix: Row) -> Iterator[Row]:
-            match = _matcher(test, prefix)
-            return joins.hash_join(
-                kind, left.rows(prefix), right.rows(prefix + (None,) * left.width),
-                lambda row: normal([fn(prefix + row) for fn in lkeys]),
-                lambda row: normal([fn(pad + row) for fn in rkeys]), match, widths)
-        return hashed
-
-    def looped(prefix: Row) -> Iterator[Row]:
-        def inner(row: Row) -> Iterable[Row]:
-            return right.rows(prefix + (row if right.lateral else (None,) * left.width))
-        return joins.nested_loop(kind, left.rows(prefix), inner, right.lateral,
-                                 _matcher(test, prefix), widths)
-    return looped
-
-
-def _compile_all(an: Analyzer, exprs: list[ir.Expr]) -> Callable[[Row], Any] | None:
-    """One function testing every conjunct (true only when all are true)."""
-    if not exprs:
-        return None
-    fns = [compile_expr(fold_constants(e, an.ctx), an.ctx) for e in exprs]
-    if len(fns) == 1:
-        return fns[0]
-    return lambda row: all(fn(row) is True for fn in fns)
-
-
-def _matcher(test: Callable[[Row], Any] | None, prefix: Row) -> joins.Match:
-    if test is None:
-        return None
-    return lambda left, right: test(prefix + left + right) is True
 
 
 def _cross(nodes: list[Node]) -> Iterator[Row]:
