@@ -85,7 +85,7 @@ def test_the_small_side_of_an_equi_join_is_fetched_first_and_filters_the_other(
     lines = analyze(query_bed, JOIN)
     orders = lines.index("  ->  Foreign Scan on public.orders o (actual rows=17 loops=1)")
     assert lines[orders + 2].endswith(
-        "FROM public.orders) AS o WHERE o.customer_id = ANY(CAST($1 AS integer[]))")
+        "FROM public.orders AS o WHERE o.customer_id = ANY(CAST($1 AS integer[]))")
     assert lines[orders + 3] == \
         "        Dynamic Filter: o.customer_id = ANY (keys of c.id) (3 keys)"
     assert "        Dynamic Filter: c.id = ANY (keys of o.customer_id) (not used)" in lines
@@ -122,3 +122,51 @@ def test_join_keys_give_every_match(query_bed: QueryBed) -> None:  # noqa: F811
     assert rows.split() == ["500", "1000", "1500", "2000", "2500"]
     lines = analyze(query_bed, sql)
     assert "        Dynamic Filter: b.n = ANY (keys of a.n) (6 keys)" in lines
+
+
+def explain_lines(bed: QueryBed, sql: str) -> list[str]:
+    (text,) = fdwsh_batch(bed, [EXPLAIN + sql])
+    return text.splitlines()
+
+
+def test_a_join_of_one_server_s_tables_runs_there_as_one_query(
+        query_bed: QueryBed) -> None:  # noqa: F811
+    lines = explain_lines(query_bed, "SELECT o.id, c.name, r.name FROM orders o JOIN customers c"
+                                     " ON c.id = o.customer_id JOIN s2.regions r ON r.id = "
+                                     "c.region_id WHERE o.id < 4")
+    assert lines[2:5] == [
+        "  ->  Foreign Scan",
+        "        Output: o.id, o.customer_id, c.id, c.name, c.region_id",
+        "        Relations: (public.orders o) INNER JOIN (public.customers c)"]
+    remote = lines[5].removeprefix("        Remote SQL: ")
+    assert remote_rows(query_bed, remote) == "1|12|12|Customer 12|1\n2|23|23|Customer 23|4\n" \
+                                             "3|35|35|Customer 35|4\n"
+    assert lines[6] == "  ->  Foreign Scan on s2.regions r"
+    assert len(lines) == 9  # no dynamic filter from a table the remote join took in
+
+
+def test_outer_joins_and_nested_joins_of_one_server_go_whole(
+        query_bed: QueryBed) -> None:  # noqa: F811
+    lines = explain_lines(query_bed, "SELECT 1 FROM regions r LEFT JOIN customers c ON "
+                                     "c.region_id = r.id JOIN orders o ON o.customer_id = c.id "
+                                     "JOIN s2.regions s ON s.id = r.id")
+    assert "        Relations: ((public.regions r) LEFT JOIN (public.customers c)) INNER JOIN " \
+           "(public.orders o)" in lines
+
+
+@pytest.mark.parametrize("sql", [
+    # a join alias hides its tables from the select list sent above it
+    "SELECT 1 FROM (regions r JOIN customers c ON c.region_id = r.id) j JOIN orders o "
+    "ON o.customer_id = j.region_id, s2.regions s",
+    # a condition that is not shippable
+    "SELECT 1 FROM regions r JOIN customers c ON c.region_id = r.id AND random() < 2, "
+    "s2.regions s",
+    # renamed columns
+    "SELECT 1 FROM regions r(a, b) JOIN customers c ON c.region_id = r.a, s2.regions s",
+])
+def test_a_join_that_cannot_be_sent_whole_reads_its_tables_alone(
+        query_bed: QueryBed, sql: str) -> None:  # noqa: F811
+    lines = explain_lines(query_bed, sql)
+    scans = [line for line in lines if line.startswith("  ->  Foreign Scan")]
+    relations = [line for line in lines if "Relations:" in line]
+    assert len(scans) >= 3 and all(" JOIN (public.orders o)" not in r for r in relations)

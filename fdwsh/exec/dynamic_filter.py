@@ -88,7 +88,8 @@ class KeyFilters:
 def attach(scan: ForeignScan, item: ast.RangeVar, plan: ScanPlan) -> None:
     """Register ``scan`` with the statement's plan and give it the links it probes."""
     plan.scans[id(item)] = scan
-    links = [link for link in plan.links if link.probe.node is item]
+    links = [link for link in plan.links
+             if link.probe.node is item and id(link.build.node) not in plan.absorbed]
     if links:
         scan.keys = KeyFilters(plan, links)
 

@@ -58,6 +58,8 @@ class ForeignScan:
     #: the id of the RangeVar the scan reads for.
     plan: Any = None
     node_id: int = 0
+    #: Whether the query renames its columns (``AS t(a, b)``).
+    renamed: bool = False
 
     @property
     def server(self) -> str:
@@ -76,12 +78,19 @@ class ForeignScan:
         conditions = self.conditions + (extra or [])
         if not conditions:
             return inner
+        if all(self.table.columns[i].remote_name == self.table.columns[i].name
+               for i in self.fetched_columns):  # no renaming: the table itself, aliased
+            source = inner.fromClause[0]
+            source = ast.RangeVar(schemaname=source.schemaname, relname=source.relname,
+                                  inh=True, relpersistence="p",
+                                  alias=ast.Alias(aliasname=self.alias))
+            return ast.SelectStmt(targetList=inner.targetList, fromClause=(source,),
+                                  whereClause=_and(conditions), limitOption=0, op=0)
         fetched = self.fetched_columns
         names = [self.table.columns[i].name for i in fetched]
         targets = tuple(ast.ResTarget(val=ast.ColumnRef(fields=(ast.String(sval=n),)))
                         for n in names)
-        where = (conditions[0] if len(conditions) == 1 else
-                 ast.BoolExpr(boolop=0, args=tuple(conditions)))
+        where = _and(conditions)
         source = ast.RangeSubselect(lateral=False, subquery=inner,
                                     alias=ast.Alias(aliasname=self.alias))
         return ast.SelectStmt(targetList=targets, fromClause=(source,), whereClause=where,
@@ -140,6 +149,11 @@ class ForeignScan:
                              self.table.columns[index].name, self.alias)
 
 
+def _and(conditions: list[ast.Node]) -> ast.Node:
+    return conditions[0] if len(conditions) == 1 else \
+        ast.BoolExpr(boolop=0, args=tuple(conditions))
+
+
 def foreign_item(an: Analyzer, item: ast.RangeVar) -> RelationItem:
     """The foreign table ``item`` names, as a FROM item scanning it."""
     from fdwsh.exec.from_function import apply_column_aliases
@@ -162,9 +176,10 @@ def foreign_item(an: Analyzer, item: ast.RangeVar) -> RelationItem:
 
         scan.plan, scan.node_id = plan, id(item)
         attach(scan, item, plan)
+    scan.renamed = item.alias is not None and bool(item.alias.colnames)
     an.scans.append(scan)
     return RelationItem(alias, columns,
-                        lambda left: [] if an.explain_only else scan.rows(services))
+                        lambda left: [] if an.explain_only else scan.rows(services), scan)
 
 
 def _used_columns(an: Analyzer, item: ast.RangeVar, table: ForeignTable) -> set[str] | None:

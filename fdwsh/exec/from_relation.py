@@ -27,6 +27,8 @@ class RelationItem:
     alias: str
     columns: list[OutputColumn]
     rows: Callable[[Row], Iterable[Row]]
+    #: The remote scan behind a foreign table (fdwsh.exec.from_foreign.ForeignScan).
+    scan: Any = None
 
 
 def relation_item(an: Analyzer, item: ast.RangeVar) -> RelationItem:

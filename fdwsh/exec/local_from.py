@@ -65,6 +65,9 @@ class Node:
     rows: Callable[[Row], Iterable[Row]]
     #: The lowest slot its expressions read: below ``offset``, the node is LATERAL.
     min_ref: int
+    #: What fetches its rows remotely, if anything does (a foreign-table scan, or a join of
+    #: one server's tables sent whole: :mod:`fdwsh.exec.join_fragment`).
+    remote: Any = None
 
     @property
     def lateral(self) -> bool:
@@ -192,7 +195,8 @@ def _transform_item(scope: _Scope, item: Any) -> tuple[Node, list[Entry], Entry]
     entry = Entry(found.alias, columns, relname=relname)
     scope.rtable.append(entry)
     scope.offset += len(columns)
-    return Node(offset, len(columns), found.rows, min_ref), [entry], entry
+    node = Node(offset, len(columns), found.rows, min_ref, getattr(found, "scan", None))
+    return node, [entry], entry
 
 
 @dataclass(slots=True)
@@ -294,7 +298,20 @@ def _transform_join(scope: _Scope, j: ast.JoinExpr) -> tuple[Node, list[Entry], 
                                        "hash-joinable join conditions", "0A000"))
     rows = joins.join_rows(scope.an.ctx, kind, left, right, cond)
     node = Node(left.offset, left.width + right.width, rows, min(left.min_ref, right.min_ref))
+    if not right.lateral:
+        _send_whole(scope.an, j, left, right, node)
     return node, space, entry
+
+
+def _send_whole(an: Analyzer, j: ast.JoinExpr, left: Node, right: Node, node: Node) -> None:
+    """A join of one server's tables gets its rows from that server in one query."""
+    from fdwsh.exec.join_fragment import remote_join
+
+    fragment = remote_join(an, j, left.remote, right.remote)
+    if fragment is not None:
+        node.remote = fragment
+        services = an.ps.services
+        node.rows = lambda prefix: [] if an.explain_only else fragment.rows(services)
 
 
 def _on(ps: ParseState, quals: ast.Node, space: list[Entry], rtable: list[Entry]) -> ir.Expr:

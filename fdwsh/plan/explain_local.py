@@ -21,6 +21,7 @@ from typing import Any
 from pglast import ast
 
 from fdwsh.exec.from_foreign import ForeignScan
+from fdwsh.exec.join_fragment import JoinFragment
 from fdwsh.exec.remote_fragment import RemoteFragment
 from fdwsh.plan.explain import Actual, ExplainOptions, explain_lines, explain_options
 from fdwsh.plan.query import LocalQuery
@@ -45,6 +46,8 @@ def explain_local(stmt: ast.ExplainStmt, plan: LocalQuery, ctx: Any,
     for scan in analyzer.scans:
         if isinstance(scan, RemoteFragment):
             lines.extend(_fragment_lines(scan, opts, remote_cost))
+        elif isinstance(scan, JoinFragment):
+            lines.extend(_join_lines(scan, opts, remote_cost))
         else:
             lines.extend(_scan_lines(scan, opts, remote_cost, qualify))
     if opts.summary if opts.summary is not None else opts.analyze:
@@ -60,6 +63,26 @@ def _fragment_lines(fragment: RemoteFragment, opts: ExplainOptions,
     lines = explain_lines(fragment.plan, child, cost=remote_cost(fragment) if opts.costs else None,
                           actual=actual, planning_ms=0, execution_ms=None)
     return ["  ->  " + lines[0], *("      " + line for line in lines[1:])]
+
+
+def _join_lines(fragment: JoinFragment, opts: ExplainOptions,
+                remote_cost: Callable[[Any], str | None]) -> list[str]:
+    """A join sent whole, as postgres_fdw shows a pushed-down join."""
+    label = "  ->  Foreign Scan"
+    cost = remote_cost(fragment) if opts.costs else None
+    if cost:
+        label += f"  {cost}"
+    if opts.analyze:
+        label += f" (actual rows={len(fragment.fetched or ())} loops=1)"
+    lines = [label]
+    if opts.verbose:
+        columns = [f"{s.alias}.{s.table.columns[i].name}"
+                   for s in fragment.scans for i in s.fetched_columns]
+        lines.append("        Output: " + ", ".join(columns))
+    lines.append(f"        Relations: {fragment.relations()}")
+    if opts.verbose:
+        lines.append(f"        Remote SQL: {fragment.sql}")
+    return lines
 
 
 def _scan_lines(scan: ForeignScan, opts: ExplainOptions,

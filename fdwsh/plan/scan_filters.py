@@ -61,6 +61,9 @@ class ScanPlan:
     scans: dict[int, Any] = field(default_factory=dict)
     #: The query level (SelectStmt id) whose FROM clause holds each reference, by RangeVar id.
     levels: dict[int, int] = field(default_factory=dict)
+    #: References whose scan a remote join took in (fdwsh.exec.join_fragment): no join keys
+    #: come from them.
+    absorbed: set[int] = field(default_factory=set)
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,7 +124,7 @@ def _assign(condition: ast.Node | None, scope: _Scope, safe: list[RelationRef],
     for conjunct in _conjuncts(condition):
         target = _only_table(conjunct, scope)
         if target is not None and any(target is ref for ref in safe) and \
-                _shippable(conjunct):
+                shippable_condition(conjunct):
             plan.pushed.setdefault(id(target.node), []).append(conjunct)
         elif target is None:
             _equi_links(conjunct, scope, safe, plan)
@@ -245,7 +248,9 @@ def _owner(node: ast.ColumnRef, scope: _Scope) -> RelationRef | None:
     return owners[0] if len(owners) == 1 else None
 
 
-def _shippable(conjunct: ast.Node) -> bool:
+def shippable_condition(conjunct: ast.Node) -> bool:
+    """Whether the remote may evaluate ``conjunct`` (no sub-query, aggregate, window or
+    non-shippable expression)."""
     found: list[bool] = []
 
     class Local(Visitor):  # type: ignore[misc]

@@ -36,3 +36,19 @@ SELECT id FROM regions WHERE id NOT IN (SELECT region_id FROM s2.customers WHERE
 SELECT id, name FROM regions WHERE EXISTS (SELECT 1 FROM s2.customers WHERE id = 3) ORDER BY 1;
 SELECT t.n FROM (SELECT count(*) AS n FROM orders WHERE status = 'paid') t, (SELECT count(*) AS m FROM s2.customers) u WHERE t.n > u.m;
 SELECT x FROM (SELECT c1 AS x FROM ft1 WHERE c1 < 3 UNION ALL SELECT c1 FROM s2.ft1 WHERE c1 > 118) u ORDER BY x;
+-- JOIN syntax across servers; a join of one server's tables inside runs there whole
+SELECT o.id, c.name, r.name FROM orders o JOIN customers c ON c.id = o.customer_id JOIN s2.regions r ON r.id = c.region_id WHERE o.id < 10 ORDER BY 1;
+SELECT c.id, o.id FROM customers c LEFT JOIN orders o ON o.customer_id = c.id AND o.amount > 900, s2.regions r WHERE r.id = c.region_id AND c.id < 8 ORDER BY 1, 2;
+SELECT * FROM regions JOIN customers USING (id) JOIN s2.regions s ON s.id = regions.id ORDER BY 1;
+SELECT r.name, c.id FROM s2.regions r LEFT JOIN customers c ON c.region_id = r.id AND c.id < 5 ORDER BY 1, 2;
+SELECT r.id, s.id FROM regions r FULL JOIN s2.customers s ON s.id = r.id + 57 ORDER BY 1, 2;
+SELECT r.id, c.id FROM regions r RIGHT JOIN s2.customers c ON c.region_id = r.id WHERE c.id > 55 ORDER BY 2;
+SELECT id, r.name, c.name FROM regions r JOIN s2.customers c USING (id) ORDER BY id;
+SELECT r.name, count(*), sum(o.amount) FROM orders o JOIN s2.customers c ON c.id = o.customer_id JOIN regions r ON r.id = c.region_id GROUP BY r.name ORDER BY 1;
+SELECT c.region_id, count(DISTINCT o.status), max(o.amount), string_agg(DISTINCT o.status, ',' ORDER BY o.status) FROM orders o JOIN s2.customers c ON c.id = o.customer_id GROUP BY c.region_id HAVING count(*) > 50 ORDER BY 1 NULLS FIRST;
+WITH big AS (SELECT customer_id, sum(amount) AS total FROM orders GROUP BY customer_id) SELECT c.name, big.total FROM big JOIN s2.customers c ON c.id = big.customer_id ORDER BY big.total DESC LIMIT 3;
+SELECT r.name, (SELECT count(*) FROM s2.customers c WHERE c.region_id = r.id) AS n FROM regions r ORDER BY 1;
+SELECT c.name FROM s2.customers c WHERE EXISTS (SELECT 1 FROM orders o WHERE o.customer_id = c.id AND o.amount > 995) ORDER BY 1;
+SELECT c.id FROM s2.customers c WHERE c.id < 20 AND NOT EXISTS (SELECT 1 FROM orders o WHERE o.customer_id = c.id) ORDER BY 1;
+SELECT DISTINCT ON (c.region_id) c.region_id, o.id, o.amount FROM orders o JOIN s2.customers c ON c.id = o.customer_id ORDER BY c.region_id, o.amount DESC, o.id;
+SELECT s.n, r.name FROM (SELECT region_id, count(*) AS n FROM s2.customers GROUP BY region_id) s LEFT JOIN regions r ON r.id = s.region_id ORDER BY 1, 2;
