@@ -6,10 +6,11 @@ must be true: run on the remote database it returns the rows the scan fetches.""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
-from tests.remote_bed import QueryBed, query_bed  # noqa: F401  (the fixture)
+from tests.remote_bed import QueryBed, big_remote_table, query_bed  # noqa: F401  (fixture)
 from tests.test_pushdown import fdwsh_batch, remote_rows
 
 EXPLAIN = "EXPLAIN (VERBOSE, COSTS OFF) "
@@ -170,3 +171,22 @@ def test_a_join_that_cannot_be_sent_whole_reads_its_tables_alone(
     scans = [line for line in lines if line.startswith("  ->  Foreign Scan")]
     relations = [line for line in lines if "Relations:" in line]
     assert len(scans) >= 3 and all(" JOIN (public.orders o)" not in r for r in relations)
+
+
+def test_more_join_keys_than_a_chunk_are_sent_in_several_queries(
+        query_bed: QueryBed, tmp_path: Path) -> None:  # noqa: F811
+    from fdwsh.exec.dynamic_filter import CHUNK
+
+    size = CHUNK * 2 + 500
+    with big_remote_table(query_bed, tmp_path, "keys_big", f"SELECT generate_series(1, {size}) k",
+                          "k int") as catalog:
+        declared = query_bed.fdwsh(
+            "-c", "CREATE FOREIGN TABLE s2.keys_big (k int) SERVER loopback2 "
+                  "OPTIONS (schema_name 'public')", catalog=catalog)
+        assert declared.stdout == "CREATE FOREIGN TABLE\n"
+        sql = (f"SELECT a.k FROM keys_big a, s2.keys_big b WHERE a.k = b.k AND b.k < {size - 1}"
+               " ORDER BY 1 DESC LIMIT 2")
+        got = query_bed.fdwsh("-At", "-c", sql, "-c", "EXPLAIN (ANALYZE, VERBOSE, COSTS OFF, "
+                              "TIMING OFF) " + sql, catalog=catalog).stdout.splitlines()
+    assert got[:2] == [str(size - 2), str(size - 3)]
+    assert f"        Dynamic Filter: a.k = ANY (keys of b.k) ({size - 2} keys)" in got

@@ -208,6 +208,15 @@ def split_hash_keys(cond: ir.Expr | None, left: range, right: range
     return keys, rest
 
 
+def hash_conjuncts(cond: ir.Expr | None, left: range, right: range) -> ir.Expr | None:
+    """The conjuncts of ``cond`` a hash join of the two sides can use, as one condition
+    (None: none) — how a WHERE equality between two comma-listed items becomes a hash join."""
+    found = [c for c in conjuncts(cond) if _hash_key(c, left, right) is not None]
+    if len(found) <= 1:
+        return found[0] if found else None
+    return ir.BoolExpr("and", tuple(found))
+
+
 def _hash_key(conj: ir.Expr, left: range, right: range, comparison_only: bool = False
               ) -> HashKey | None:
     """``conj`` as a key, when it is ``=`` between the sides; ``comparison_only``: any

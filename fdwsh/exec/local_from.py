@@ -155,9 +155,12 @@ def build_from(an: Analyzer, items: Any) -> FromSource:
         nodes.append(node)
     if not nodes:
         return FromSource([()], None, _no_star)
-    rows = _LazyRows(lambda: list(_cross(nodes)), scope.plan_errors, scope.correlated)
+    where: list[ir.Expr | None] = [None]
+    rows = _LazyRows(lambda: list(_cross(an, nodes, where[0])), scope.plan_errors,
+                     scope.correlated)
     return FromSource(rows, namespace_resolver(an.ps, namespace, scope.rtable),
-                      star_expander(an.ps, namespace, scope.rtable))
+                      star_expander(an.ps, namespace, scope.rtable),
+                      lambda cond: where.__setitem__(0, cond))
 
 
 def _transform_item(scope: _Scope, item: Any) -> tuple[Node, list[Entry], Entry]:
@@ -364,12 +367,20 @@ def _natural_columns(ltop: Entry, rtop: Entry) -> list[str]:
     return [name for name, _ in ltop.columns if name in right]
 
 
-def _cross(nodes: list[Node]) -> Iterator[Row]:
-    """The comma list's cross product: nested loops in FROM order (a LATERAL item runs once
-    per row of the items before it)."""
+def _cross(an: Analyzer, nodes: list[Node], where: ir.Expr | None) -> Iterator[Row]:
+    """The comma list's cross product in FROM order: a hash join where the WHERE clause has
+    an equality between the items so far and the next one, else nested loops (a LATERAL
+    item runs once per row of the items before it).  WHERE itself is still tested on every
+    row the product gives."""
     rows: Iterable[Row] = [()]
     for node in nodes:
         width = node.offset
+        cond = None if node.lateral or width == 0 else joins.hash_conjuncts(
+            where, range(width), range(width, width + node.width))
+        if cond is not None:
+            done = Node(0, width, lambda prefix, rows=rows: rows, 0)
+            rows = joins.join_rows(an.ctx, joins.INNER, done, node, cond)(())
+            continue
 
         def inner(row: Row, node: Node = node, width: int = width) -> Iterable[Row]:
             return node.rows(row if node.lateral else (None,) * width)

@@ -227,6 +227,8 @@ class Analyzer:
             with expr_kind(self.ps, "WHERE"):
                 where = coerce_to_boolean(self.ps, transform_expr(self.ps, stmt.whereClause),
                                           "WHERE")
+            if source.use_where is not None:
+                source.use_where(where)
         from fdwsh.exec.hashagg import plan_grouped_select, transform_having
         having = transform_having(self.ps, stmt.havingClause)
         with expr_kind(self.ps, "ORDER BY"):
@@ -348,6 +350,9 @@ class FromSource:
     rows: list[tuple[Any, ...]]
     resolver: Callable[[list[str], int], ir.Expr | None] | None
     expand_star: Callable[[ast.ColumnRef], list[tuple[str, ir.Expr]]]
+    #: Hands the query level's WHERE condition to the FROM clause (its equalities between
+    #: comma-listed items become hash joins), None when there is nothing to join.
+    use_where: Callable[[ir.Expr | None], None] | None = None
 
 
 @contextmanager
