@@ -54,6 +54,10 @@ class Entry:
     eref: str | None = None
     #: A join's entry (column hints look at the joined items instead).
     join: bool = False
+    #: For a foreign table named without an alias: its schema and catalog id (a reference
+    #: ``schema.table.column`` matches it; two such tables of one name do not conflict).
+    schema: str | None = None
+    relid: int | None = None
 
     @property
     def table_name(self) -> str:
@@ -62,10 +66,16 @@ class Entry:
 
 def check_conflicts(first: list[Entry], second: list[Entry]) -> None:
     """checkNameSpaceConflicts(): two visible relation names may not be the same."""
-    names = {e.refname for e in first if e.rel_visible and e.refname}
     for entry in second:
-        if entry.rel_visible and entry.refname in names:
-            raise error(f'table name "{entry.refname}" specified more than once', "42712")
+        for other in first:
+            if entry.rel_visible and other.rel_visible and entry.refname and \
+                    entry.refname == other.refname and not _distinct_tables(entry, other):
+                raise error(f'table name "{entry.refname}" specified more than once', "42712")
+
+
+def _distinct_tables(a: Entry, b: Entry) -> bool:
+    """Unaliased references to two different tables of one name (``s1.t, s2.t``)."""
+    return a.relid is not None and b.relid is not None and a.relid != b.relid
 
 
 def namespace_resolver(ps: ParseState, namespace: list[Entry], rtable: list[Entry]
@@ -112,6 +122,11 @@ def _resolver(ps: ParseState, pairs: Pairs, rtable: list[Entry], seen: list[int]
             if found is None:
                 raise error(f"column {names[0]}.{names[1]} does not exist", "42703", location,
                             hint=column_hint(rtable, names[0], names[1]))
+        elif len(names) == 3:
+            found = _schema_qualified(pairs, rtable, ps, names, location)
+        elif len(names) > 3:
+            raise error("cross-database references are not implemented: "
+                        + ".".join(names), "0A000", location)
         if found is not None and seen is not None:
             seen.extend(_slots(found))
         return found
@@ -186,6 +201,23 @@ def _as_type(ps: ParseState, node: ir.Expr, ctype: int, typmod: int) -> ir.Expr:
     if node.typmod != typmod:
         return ir.RelabelType(node, ctype, typmod, ir.IMPLICIT_CAST)
     return node
+
+
+def _schema_qualified(pairs: Pairs, rtable: list[Entry], ps: ParseState, names: list[str],
+                      location: int) -> ir.Expr | None:
+    """``schema.table.column``: a column of the unaliased table of that schema and name."""
+    schema, table, column = names
+    matches = [(e, allowed) for e, allowed in pairs
+               if e.rel_visible and e.refname == table and e.schema == schema]
+    if not matches:
+        _missing_relation(ps.outer_columns, pairs, rtable, names, table, location)
+        return None  # an enclosing level's, or the caller's "missing FROM-clause entry"
+    entry, allowed = matches[0]
+    _check_lateral(entry, allowed, location)
+    found = _column(entry, column, location)
+    if found is None:
+        raise error(f"column {table}.{column} does not exist", "42703", location)
+    return found
 
 
 def find_relation(pairs: Pairs, refname: str, location: int) -> Entry | None:

@@ -196,6 +196,9 @@ def _transform_item(scope: _Scope, item: Any) -> tuple[Node, list[Entry], Entry]
     columns = [(c.name, ir.Var(offset + i, c.type, c.typmod, c.name))
                for i, c in enumerate(found.columns)]
     entry = Entry(found.alias, columns, relname=relname)
+    scan = getattr(found, "scan", None)
+    if scan is not None and item.alias is None:
+        entry.schema, entry.relid = scan.table.schema, scan.table.id
     scope.rtable.append(entry)
     scope.offset += len(columns)
     node = Node(offset, len(columns), found.rows, min_ref, getattr(found, "scan", None))

@@ -31,3 +31,4 @@ SELECT substr(1234, 2);
 SELECT 1::text + 1;
 SELECT 'a' ~ '(';
 SELECT array_length(ARRAY[1,2], 1), cardinality(ARRAY[1,2,3]);
+SELECT a.b.c FROM (VALUES (1)) v;

@@ -52,3 +52,6 @@ SELECT c.name FROM s2.customers c WHERE EXISTS (SELECT 1 FROM orders o WHERE o.c
 SELECT c.id FROM s2.customers c WHERE c.id < 20 AND NOT EXISTS (SELECT 1 FROM orders o WHERE o.customer_id = c.id) ORDER BY 1;
 SELECT DISTINCT ON (c.region_id) c.region_id, o.id, o.amount FROM orders o JOIN s2.customers c ON c.id = o.customer_id ORDER BY c.region_id, o.amount DESC, o.id;
 SELECT s.n, r.name FROM (SELECT region_id, count(*) AS n FROM s2.customers GROUP BY region_id) s LEFT JOIN regions r ON r.id = s.region_id ORDER BY 1, 2;
+SELECT s2.regions.id, public.regions.name FROM s2.regions, public.regions WHERE s2.regions.id = public.regions.id ORDER BY 1;
+SELECT s.status FROM (SELECT status FROM orders GROUP BY status) s, s2.regions WHERE s2.regions.id = 1 ORDER BY 1;
+SELECT (SELECT s2.regions.name FROM ft_one_row) FROM s2.regions ORDER BY 1;
