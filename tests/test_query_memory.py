@@ -59,3 +59,19 @@ def test_a_million_rows_stream_to_a_file_in_bounded_memory(
     assert sum(ids) == ROWS * (ROWS + 1) // 2 and min(ids) == 1 and max(ids) == ROWS
     sample = next(line for line in rows if line.startswith(f"777{header[2]}"))
     assert sample == header[2].join(["777", "777", "f1c1592588411002af340cbaedd6fc33", "1165.5"])
+
+
+def test_a_query_fdwsh_runs_itself_streams_in_bounded_memory_too(
+        query_bed: QueryBed, big_catalog: Path, tmp_path: Path) -> None:  # noqa: F811
+    """random() keeps the query local: the scan's rows go through fdwsh's executor, one pass,
+    none kept."""
+    sql = "SELECT id, label, random() >= 0 AS ok FROM big WHERE grp < 500"
+    small = run_measured(query_bed, big_catalog, tmp_path / "small.out", "--csv",
+                         "-c", sql + " AND id <= 10")
+    peak = run_measured(query_bed, big_catalog, tmp_path / "big.out", "--csv", "-c", sql)
+    assert peak < PEAK_BOUND_KB, f"peak RSS {peak} KB"
+    assert peak - small < GROWTH_BOUND_KB, f"peak RSS {peak} KB, {small} KB for 10 rows"
+    with (tmp_path / "big.out").open() as f:
+        lines = f.read().splitlines()
+    assert lines[0] == "id,label,ok" and len(lines) == ROWS // 2 + 1
+    assert all(line.endswith(",t") for line in lines[1:])

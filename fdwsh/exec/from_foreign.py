@@ -115,6 +115,15 @@ class ForeignScan:
                 self.fetched = self.keys.fetch(self, services)
         return self.fetched
 
+    def stream(self, an: Analyzer) -> Iterator[Row]:
+        """The rows once, as they arrive, not kept (for a query level that reads this one
+        table in one pass), unless they are kept already or filtered by join keys."""
+        if an.explain_only:
+            return iter(())
+        if self.fetched is not None or self.keys is not None:
+            return iter(self.rows(an.ps.services))
+        return self._fetch(an.ps.services, self.sql, ())
+
     def fetch_size(self) -> int:
         from fdwsh.remote.fetch import fetch_size_option
 

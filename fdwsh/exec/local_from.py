@@ -32,6 +32,7 @@ from pglast.enums import JoinType
 from fdwsh.errors import FdwshError
 from fdwsh.exec import joins
 from fdwsh.exec.eval import compile_expr
+from fdwsh.exec.from_foreign import ForeignScan
 from fdwsh.exec.from_names import (
     Entry,
     check_conflicts,
@@ -116,19 +117,29 @@ class _LazyRows(Sequence[Row]):
     its parse errors come first, then the planner's, then the executor's, as in PostgreSQL);
     kept, unless they depend on an enclosing level's values (``correlated``)."""
 
-    def __init__(self, produce: Callable[[], list[Row]], errors: list[FdwshError],
+    def __init__(self, produce: Callable[[], Iterable[Row]], errors: list[FdwshError],
                  correlated: bool) -> None:
         self._produce, self._errors, self._correlated = produce, errors, correlated
         self._rows: list[Row] | None = None
+        self.streamer: Callable[[], Iterator[Row]] | None = None
 
     def _get(self) -> list[Row]:
         if self._errors:
             raise self._errors[0]
         if self._correlated:
-            return self._produce()
+            return list(self._produce())
         if self._rows is None:
-            self._rows = self._produce()
+            self._rows = list(self._produce())
         return self._rows
+
+    def stream(self) -> Iterator[Row]:
+        """The rows once, as they are computed, without keeping them (for a level that
+        reads them in one pass)."""
+        if self._errors:
+            raise self._errors[0]
+        if self._rows is not None:
+            return iter(self._rows)
+        return self.streamer() if self.streamer is not None else iter(self._produce())
 
     def __getitem__(self, index: Any) -> Any:
         return self._get()[index]
@@ -156,11 +167,13 @@ def build_from(an: Analyzer, items: Any) -> FromSource:
     if not nodes:
         return FromSource([()], None, _no_star)
     where: list[ir.Expr | None] = [None]
-    rows = _LazyRows(lambda: list(_cross(an, nodes, where[0])), scope.plan_errors,
-                     scope.correlated)
+    rows = _LazyRows(lambda: _cross(an, nodes, where[0]), scope.plan_errors, scope.correlated)
+    scan = nodes[0].remote if len(nodes) == 1 else None
+    if isinstance(scan, ForeignScan):  # one table: a single pass reads its rows as they arrive
+        rows.streamer = lambda: scan.stream(an)
     return FromSource(rows, namespace_resolver(an.ps, namespace, scope.rtable),
                       star_expander(an.ps, namespace, scope.rtable),
-                      lambda cond: where.__setitem__(0, cond))
+                      lambda cond: where.__setitem__(0, cond), rows.stream)
 
 
 def _transform_item(scope: _Scope, item: Any) -> tuple[Node, list[Entry], Entry]:

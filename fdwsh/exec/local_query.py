@@ -96,12 +96,14 @@ def _key_limit(ctx: Any) -> int:
 
 
 def run_local_select(stmt: ast.SelectStmt, ctx: Any) -> Result:
-    """Run a query in fdwsh's executor; the Result's values are psql's text."""
+    """Run a query in fdwsh's executor; the Result's values are psql's text, streamed as
+    they are computed where the query allows (one table read in one pass: no sort, grouping,
+    DISTINCT or window), so that ``--csv`` output of any size runs in bounded memory."""
     rel, ectx = analyze_local(stmt, ctx)
     settings = ectx.settings
     formats = [_formatter(c.type, settings) for c in rel.columns]
-    rows = [tuple(None if v is None else fmt(v) for fmt, v in zip(formats, row))
-            for row in rel.rows]
+    rows = (tuple(None if v is None else fmt(v) for fmt, v in zip(formats, row))
+            for row in rel.stream())
     columns = [Column(c.name, format_type(c.type, c.typmod)) for c in rel.columns]
     return Result(columns=columns, rows=rows)
 

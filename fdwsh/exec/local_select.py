@@ -47,9 +47,11 @@ class LocalRelation:
 
     ``produce()`` computes the rows, anew at each call: a correlated sub-query's rows depend
     on the outer values on ``EvalContext.outer_rows`` then.  ``rows`` is its result, computed
-    when first read (or given, for a relation computed otherwise)."""
+    when first read (or given, for a relation computed otherwise).  ``stream()``, where the
+    level can give them so, yields the rows once as they are computed, without keeping them
+    (the top level of a query prints them that way, in bounded memory)."""
 
-    __slots__ = ("columns", "exprs", "produce", "_rows")
+    __slots__ = ("columns", "exprs", "produce", "_rows", "streamer")
 
     def __init__(self, columns: list[OutputColumn], rows: list[tuple[Any, ...]] | None = None,
                  exprs: list[ir.Expr] | None = None,
@@ -60,6 +62,13 @@ class LocalRelation:
         self._rows = rows if rows is not None or produce is not None else []
         self.produce: Callable[[], list[tuple[Any, ...]]] = \
             produce if produce is not None else (lambda: self.rows)
+        self.streamer: Callable[[], Iterator[tuple[Any, ...]]] | None = None
+
+    def stream(self) -> Iterator[tuple[Any, ...]]:
+        """The rows, once: computed as they are read where the level can, else all first."""
+        if self._rows is None and self.streamer is not None:
+            return self.streamer()
+        return iter(self.rows)
 
     @property
     def rows(self) -> list[tuple[Any, ...]]:
@@ -244,7 +253,14 @@ class Analyzer:
             rows = sort_rows(rows, specs, len(targets))
             return _slice([r[:len(targets)] for r in rows], offset, limit)
         columns = [OutputColumn(name, e.type, e.typmod) for name, e in targets]
-        return LocalRelation(columns, None, [e for _, e in targets], produce)
+        relation = LocalRelation(columns, None, [e for _, e in targets], produce)
+        if grouped is None and not specs and not stmt.distinctClause \
+                and not any(contains_srf(e) for _, e in targets):
+            streamed = self._evaluate(source.stream or (lambda: iter(source.rows)), targets,
+                                      where, [])
+            end = None if limit is None else (offset or 0) + limit
+            relation.streamer = lambda: itertools.islice(streamed(), offset or 0, end)
+        return relation
 
     def targets(self, target_list: Any, source: FromSource, resolve_unknowns: bool
                 ) -> list[tuple[str, ir.Expr]]:
@@ -294,11 +310,13 @@ class Analyzer:
             project_set, exprs = plan_project_set(exprs, width, self.ctx)
         fns = [compile_expr(e, self.ctx) for e in exprs]
 
-        def evaluate() -> list[tuple[Any, ...]]:
-            rows = [row for row in source_rows if test is None or test(row)]
+        def evaluate() -> Any:
+            rows = source_rows() if callable(source_rows) else source_rows
+            rows = (row for row in rows if test is None or test(row))
             if project_set is not None:
                 rows = project_set.expand(rows)
-            return [tuple(fn(row) for fn in fns) for row in rows]
+            computed = (tuple(fn(row) for fn in fns) for row in rows)
+            return computed if callable(source_rows) else list(computed)
         return evaluate
 
     def _distinct(self, stmt: ast.SelectStmt, targets: list[tuple[str, ir.Expr]],
@@ -353,6 +371,9 @@ class FromSource:
     #: Hands the query level's WHERE condition to the FROM clause (its equalities between
     #: comma-listed items become hash joins), None when there is nothing to join.
     use_where: Callable[[ir.Expr | None], None] | None = None
+    #: The rows once, computed as they are read (fetched from the remote as they arrive
+    #: where one foreign table is all the clause reads); ``rows`` keeps them.
+    stream: Callable[[], Iterator[tuple[Any, ...]]] | None = None
 
 
 @contextmanager
