@@ -65,16 +65,22 @@ def _fragment_lines(fragment: RemoteFragment, opts: ExplainOptions,
     return ["  ->  " + lines[0], *("      " + line for line in lines[1:])]
 
 
-def _join_lines(fragment: JoinFragment, opts: ExplainOptions,
-                remote_cost: Callable[[Any], str | None]) -> list[str]:
-    """A join sent whole, as postgres_fdw shows a pushed-down join."""
-    label = "  ->  Foreign Scan"
-    cost = remote_cost(fragment) if opts.costs else None
+def _label(node: str, scan: Any, opts: ExplainOptions,
+           remote_cost: Callable[[Any], str | None]) -> str:
+    """A child node's first line: its name, the remote estimate, the rows it fetched."""
+    label = f"  ->  {node}"
+    cost = remote_cost(scan) if opts.costs else None
     if cost:
         label += f"  {cost}"
     if opts.analyze:
-        label += f" (actual rows={len(fragment.fetched or ())} loops=1)"
-    lines = [label]
+        label += f" (actual rows={len(scan.fetched or ())} loops=1)"
+    return label
+
+
+def _join_lines(fragment: JoinFragment, opts: ExplainOptions,
+                remote_cost: Callable[[Any], str | None]) -> list[str]:
+    """A join sent whole, as postgres_fdw shows a pushed-down join."""
+    lines = [_label("Foreign Scan", fragment, opts, remote_cost)]
     if opts.verbose:
         columns = [f"{s.alias}.{s.table.columns[i].name}"
                    for s in fragment.scans for i in s.fetched_columns]
@@ -89,14 +95,8 @@ def _scan_lines(scan: ForeignScan, opts: ExplainOptions,
                 remote_cost: Callable[[ForeignScan], str | None], qualify: bool) -> list[str]:
     table = scan.table
     name = f"{table.schema}.{table.name}" if opts.verbose else table.name
-    label = "  ->  Foreign Scan on " + (name if scan.alias == table.name else
-                                        f"{name} {scan.alias}")
-    cost = remote_cost(scan) if opts.costs else None
-    if cost:
-        label += f"  {cost}"
-    if opts.analyze:
-        label += f" (actual rows={len(scan.fetched or ())} loops=1)"
-    lines = [label]
+    name = name if scan.alias == table.name else f"{name} {scan.alias}"
+    lines = [_label(f"Foreign Scan on {name}", scan, opts, remote_cost)]
     if opts.verbose:
         prefix = f"{scan.alias}." if qualify else ""
         columns = [prefix + table.columns[i].name for i in scan.fetched_columns]
