@@ -223,30 +223,38 @@ class Analyzer:
     # -- SELECT ---------------------------------------------------------------------------------
 
     def select(self, stmt: ast.SelectStmt, resolve_unknowns: bool = True) -> LocalRelation:
-        for clause, what in ((stmt.windowClause, "WINDOW"), (stmt.lockingClause, "FOR UPDATE"),
+        for clause, what in ((stmt.lockingClause, "FOR UPDATE"),
                              (stmt.intoClause, "SELECT INTO")):
             if clause:
                 raise error(f"{what} is not supported locally", "0A000")
         source = self.from_clause(stmt.fromClause or ())
         self.ps.columns = source.resolver
-        with expr_kind(self.ps, "SELECT"):
-            targets = self.targets(stmt.targetList or (), source, resolve_unknowns)
-        where = None
-        if stmt.whereClause is not None:
-            with expr_kind(self.ps, "WHERE"):
-                where = coerce_to_boolean(self.ps, transform_expr(self.ps, stmt.whereClause),
-                                          "WHERE")
-            if source.use_where is not None:
-                source.use_where(where)
-        from fdwsh.exec.hashagg import plan_grouped_select, transform_having
-        having = transform_having(self.ps, stmt.havingClause)
-        with expr_kind(self.ps, "ORDER BY"):
-            specs = transform_sort_clause(self.ps, stmt.sortClause or (), targets, False)
-        specs, distinct = self._distinct(stmt, targets, specs)
-        grouped = plan_grouped_select(self, stmt, source, targets, having, specs)
+        from fdwsh.exec.window import plan_windows
+        from fdwsh.sql.typecheck_window import window_scope
+        with window_scope(self.ps, stmt.windowClause) as window_defs:
+            with expr_kind(self.ps, "SELECT"):
+                targets = self.targets(stmt.targetList or (), source, resolve_unknowns)
+            where = None
+            if stmt.whereClause is not None:
+                with expr_kind(self.ps, "WHERE"):
+                    where = coerce_to_boolean(self.ps, transform_expr(self.ps,
+                                                                      stmt.whereClause), "WHERE")
+                if source.use_where is not None:
+                    source.use_where(where)
+            from fdwsh.exec.hashagg import plan_grouped_select, transform_having
+            having = transform_having(self.ps, stmt.havingClause)
+            with expr_kind(self.ps, "ORDER BY"):
+                specs = transform_sort_clause(self.ps, stmt.sortClause or (), targets, False)
+            specs, distinct = self._distinct(stmt, targets, specs)
+            # WindowAgg: the windows' input is what the steps below compute
+            windows = plan_windows(self, window_defs, stmt.groupClause, targets, specs)
+        below, below_specs = (windows.inputs, []) if windows is not None else (targets, specs)
+        grouped = plan_grouped_select(self, stmt, source, below, having, below_specs)
         limit, offset = self.limits(stmt)
         evaluate = grouped.evaluator(self, source.rows, where) if grouped is not None else \
-            self._evaluate(source.rows, targets, where, specs)
+            self._evaluate(source.rows, below, where, below_specs)
+        if windows is not None:
+            evaluate = windows.evaluator(self, evaluate)
 
         def produce() -> list[tuple[Any, ...]]:
             rows = distinct(evaluate())
@@ -254,9 +262,9 @@ class Analyzer:
             return _slice([r[:len(targets)] for r in rows], offset, limit)
         columns = [OutputColumn(name, e.type, e.typmod) for name, e in targets]
         relation = LocalRelation(columns, None, [e for _, e in targets], produce)
-        if grouped is None and not specs and not stmt.distinctClause \
-                and not any(contains_srf(e) for _, e in targets):
-            streamed = self._evaluate(source.stream or (lambda: iter(source.rows)), targets,
+        if grouped is None and windows is None and not specs and not stmt.distinctClause \
+                and not any(contains_srf(e) for _, e in below):
+            streamed = self._evaluate(source.stream or (lambda: iter(source.rows)), below,
                                       where, [])
             end = None if limit is None else (offset or 0) + limit
             relation.streamer = lambda: itertools.islice(streamed(), offset or 0, end)

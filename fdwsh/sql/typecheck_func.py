@@ -34,6 +34,7 @@ from fdwsh.sql.resolve import COERCION, MULTIPLE, NORMAL, func_get_detail, func_
 from fdwsh.sql.typecheck import handles, transform_expr
 from fdwsh.sql.typecheck_agg import is_aggregate, reject_aggregate_syntax, transform_aggregate
 from fdwsh.sql.typecheck_ops import make_fn_arguments, make_op
+from fdwsh.sql.typecheck_window import is_window_call, transform_window_call
 
 _SQL_SYNTAX_USERS = {"current_user": "current_user", "session_user": "session_user",
                      "current_role": "current_role", "user": "user",
@@ -93,8 +94,8 @@ def transform_func_call(ps: ParseState, node: ast.FuncCall) -> ir.Expr:
     if node.funcformat == CoercionForm.COERCE_SQL_SYNTAX and name in _SQL_SYNTAX_USERS and \
             not node.args:
         return ir.SQLValueFunction(_SQL_SYNTAX_USERS[name], T.NAME, -1, loc)
-    if node.over is not None:
-        raise error("window functions are not supported locally", "0A000", loc)
+    if is_window_call(schema, name, node):
+        return transform_window_call(ps, node, schema, name, written)
     if is_aggregate(schema, name):
         return transform_aggregate(ps, node, name, written)
     pool = _visible_functions(ps, schema, name, loc)
