@@ -12,13 +12,10 @@ results: an output row is ``(results of each call..., input columns...)`` and th
 and ORDER BY are rewritten over it, set-returning calls expanding after the windows.
 
 For each window, rows are sorted by PARTITION BY then ORDER BY (stably: equal rows keep their
-input order), split into partitions and peer groups, and every call of that window computed
-per partition.  Aggregates fold the rows of each row's frame into their
-:class:`~fdwsh.exec.aggregate.Aggregate` state; while the frame's head stays and its tail
-only grows (the default frame, ROWS UNBOUNDED PRECEDING, a whole partition) the state is
-carried from row to row instead of refolded.  Everything is compiled once: the evaluator the
-plan returns recomputes the windows from scratch at each call (a correlated sub-SELECT's
-level re-runs it), frame offsets included.
+input order), split into partitions and every call of that window computed per partition
+(:mod:`fdwsh.exec.window_funcs`).  Everything is compiled once: the evaluator the plan
+returns recomputes the windows from scratch at each call (a correlated sub-SELECT's level
+re-runs it), frame offsets included.
 """
 
 from __future__ import annotations
@@ -31,21 +28,20 @@ from typing import TYPE_CHECKING, Any
 from pglast import enums as E
 
 from fdwsh.exec import pgerrors as PE
-from fdwsh.exec.aggregate import Aggregate, build_aggregate
 from fdwsh.exec.eval import EvalContext, compile_expr
 from fdwsh.exec.fn_compare import sort_key
 from fdwsh.exec.fold import fold_constants
 from fdwsh.exec.sorting import SortSpec, sort_rows
 from fdwsh.exec.srf import is_srf
-from fdwsh.exec.window_frame import (FrameSpec, Peers, excluded, frame_bounds,
-                                     in_range_function, peer_groups)
+from fdwsh.exec.window_frame import FrameSpec, in_range_function
+from fdwsh.exec.window_funcs import Call, Partition, window_function
 from fdwsh.sql import ir
 from fdwsh.sql import oids as T
 from fdwsh.sql.pstate import error
 from fdwsh.sql.typecheck_agg import Aggref, GroupingFunc, find_nodes, strip_locations
 from fdwsh.sql.typecheck_group import _map_children
-from fdwsh.sql.typecheck_window import (WindowClause, WindowFunc, WindowScope,
-                                        transform_window_definitions)
+from fdwsh.sql.typecheck_window import WindowClause, WindowFunc, WindowScope
+from fdwsh.sql.typecheck_window_defs import transform_window_definitions
 
 if TYPE_CHECKING:
     from fdwsh.exec.local_select import Analyzer
@@ -55,21 +51,11 @@ Targets = list[tuple[str, ir.Expr]]
 
 
 @dataclass(slots=True)
-class _Call:
-    """One window call: its result slot and the input columns of its arguments/FILTER."""
-
-    node: WindowFunc
-    slot: int
-    args: list[int]
-    filter: int | None
-
-
-@dataclass(slots=True)
 class _Window:
     clause: WindowClause
     partition: list[int] = field(default_factory=list)
     order: list[int] = field(default_factory=list)
-    calls: list[_Call] = field(default_factory=list)
+    calls: list[Call] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -220,7 +206,7 @@ class _Lifter:
         if all(c.slot != slot for c in window.calls):
             args = [self.column(a) for a in node.args]
             filt = self.column(node.filter) if node.filter is not None else None
-            window.calls.append(_Call(node, slot, args, filt))
+            window.calls.append(Call(node, slot, args, filt))
         return ir.Var(slot, node.type, node.typmod, "", node.location)
 
     def finish(self) -> list[_Window]:
@@ -271,7 +257,7 @@ class _Runner:
         self.in_range = in_range_function(clause.range_type, ctx) if clause.range_type else None
         self.ascending = not clause.order or not clause.order[0].descending
         self.nulls_first = bool(clause.order) and clause.order[0].nulls_first
-        self.functions = [_function(call, ctx) for call in window.calls]
+        self.functions = [window_function(call, ctx) for call in window.calls]
 
     def __call__(self, rows: list[Row], results: list[list[Any]]) -> list[int]:
         """Fill this window's result slots; returns the row indices in window order."""
@@ -302,187 +288,7 @@ class _Runner:
 
     def _partition(self, rows: list[Row], members: list[int], frame: FrameSpec,
                    results: list[list[Any]]) -> None:
-        part = _Partition([rows[i] for i in members], frame, self.peer_key, self.order_column)
+        part = Partition([rows[i] for i in members], frame, self.peer_key, self.order_column)
         for call, fn in zip(self.calls, self.functions):
             for i, value in zip(members, fn(part)):
                 results[i][call.slot] = value
-
-
-class _Partition:
-    """A partition's rows in window order, with peers and (computed when first needed)
-    frames."""
-
-    def __init__(self, rows: list[Row], frame: FrameSpec, peer_key: Callable[[Row], Any],
-                 order_column: int | None) -> None:
-        self.rows = rows
-        self.n = len(rows)
-        self.frame = frame
-        self.peers: Peers = peer_groups([peer_key(r) for r in rows])
-        self._order_column = order_column
-        self._bounds: tuple[list[int], list[int]] | None = None
-
-    def bounds(self, p: int) -> tuple[int, int]:
-        if self._bounds is None:
-            col = self._order_column
-            values = [r[col] for r in self.rows] if col is not None else []
-            self._bounds = frame_bounds(self.frame, self.peers, values)
-        return self._bounds[0][p], self._bounds[1][p]
-
-    def positions(self, p: int) -> list[int]:
-        """The frame of position p, EXCLUDE applied."""
-        head, tail = self.bounds(p)
-        if not self.frame.exclusion:
-            return list(range(head, tail))
-        out = excluded(self.frame, self.peers, p)
-        return [q for q in range(head, tail) if not out(q)]
-
-
-Function = Callable[[_Partition], list[Any]]
-
-
-def _function(call: _Call, ctx: EvalContext) -> Function:
-    node = call.node
-    if node.agg is not None:
-        spec = build_aggregate(node.agg, list(node.argtypes), ctx)
-        return lambda part: _aggregate(part, call, spec)
-    name = node.func.name
-    simple = _SIMPLE.get(name)
-    if simple is not None:
-        return lambda part: [simple(part, p) for p in range(part.n)]
-    if name in ("lag", "lead"):
-        return lambda part: _lag_lead(part, call.args, name == "lead")
-    return lambda part: _BY_NAME[name](part, call.args)
-
-
-def _percent_rank(part: _Partition, p: int) -> float:
-    return part.peers.start(p) / (part.n - 1) if part.n > 1 else 0.0
-
-
-_SIMPLE: dict[str, Callable[[_Partition, int], Any]] = {
-    "row_number": lambda part, p: p + 1,
-    "rank": lambda part, p: part.peers.start(p) + 1,
-    "dense_rank": lambda part, p: part.peers.gid[p] + 1,
-    "percent_rank": _percent_rank,
-    "cume_dist": lambda part, p: part.peers.end(p) / part.n,
-}
-
-
-def _ntile(part: _Partition, args: list[int]) -> list[Any]:
-    """window_ntile(): the bucket count is read at the partition's first row (again at the
-    next while it is NULL); leading buckets take one row more when rows do not divide."""
-    out: list[Any] = []
-    ntile = per_bucket = boundary = remainder = 0
-    for row in part.rows:
-        if ntile == 0:
-            buckets = row[args[0]]
-            if buckets is None:
-                out.append(None)
-                continue
-            if buckets <= 0:
-                raise PE.invalid("argument of ntile must be greater than zero", "22014")
-            ntile, per_bucket = 1, 0
-            boundary, remainder = divmod(part.n, buckets)
-            if boundary <= 0:
-                boundary, remainder = 1, 0
-            elif remainder:
-                boundary += 1
-        per_bucket += 1
-        if boundary < per_bucket:
-            if remainder and ntile == remainder:
-                remainder, boundary = 0, boundary - 1
-            ntile, per_bucket = ntile + 1, 1
-        out.append(ntile)
-    return out
-
-
-def _lag_lead(part: _Partition, args: list[int], forward: bool) -> list[Any]:
-    """leadlag_common(): the offset and default are read at the current row."""
-    rows, out = part.rows, []
-    for p, row in enumerate(rows):
-        offset = row[args[1]] if len(args) > 1 else 1
-        if offset is None:
-            out.append(None)
-            continue
-        q = p + offset if forward else p - offset
-        if 0 <= q < part.n:
-            out.append(rows[q][args[0]])
-        else:
-            out.append(row[args[2]] if len(args) > 2 else None)
-    return out
-
-
-def _first_value(part: _Partition, args: list[int]) -> list[Any]:
-    out = []
-    for p in range(part.n):
-        frame = part.positions(p)
-        out.append(part.rows[frame[0]][args[0]] if frame else None)
-    return out
-
-
-def _last_value(part: _Partition, args: list[int]) -> list[Any]:
-    out = []
-    for p in range(part.n):
-        frame = part.positions(p)
-        out.append(part.rows[frame[-1]][args[0]] if frame else None)
-    return out
-
-
-def _nth_value(part: _Partition, args: list[int]) -> list[Any]:
-    out = []
-    for p, row in enumerate(part.rows):
-        nth = row[args[1]]
-        if nth is None:
-            out.append(None)
-            continue
-        if nth <= 0:
-            raise PE.invalid("argument of nth_value must be greater than zero", "22016")
-        frame = part.positions(p)
-        out.append(part.rows[frame[nth - 1]][args[0]] if nth <= len(frame) else None)
-    return out
-
-
-_BY_NAME: dict[str, Callable[[_Partition, list[int]], list[Any]]] = {
-    "ntile": _ntile, "first_value": _first_value, "last_value": _last_value,
-    "nth_value": _nth_value,
-}
-
-
-def _aggregate(part: _Partition, call: _Call, spec: Aggregate) -> list[Any]:
-    """The aggregate over each row's frame; the state carries on while the head stays and
-    the tail grows, and a frame equal to the previous row's reuses its result."""
-    rows, cols, filt, strict = part.rows, call.args, call.filter, spec.strict
-
-    def fold(state: Any, positions: Any) -> Any:
-        for q in positions:
-            row = rows[q]
-            if filt is not None and not row[filt]:
-                continue
-            values = [row[c] for c in cols]
-            if strict and None in values:
-                continue
-            state = spec.step(state, *values)
-        return state
-
-    out: list[Any] = []
-    state, head, tail, last, started = None, 0, 0, None, False
-    for p in range(part.n):
-        if part.frame.exclusion:
-            out.append(_final(spec, fold(spec.init(), part.positions(p))))
-            continue
-        h, t = part.bounds(p)
-        if started and (h, t) == (head, tail):
-            out.append(last)
-            continue
-        if not started or h != head or t < tail:
-            state, head, tail, started = spec.init(), h, h, True
-        if t > tail:
-            state, tail = fold(state, range(tail, t)), t
-        last = _final(spec, state)
-        out.append(last)
-    return out
-
-
-def _final(spec: Aggregate, state: Any) -> Any:
-    """final() of a state that may still grow: a list result (array_agg) is copied."""
-    value = spec.final(state)
-    return list(value) if isinstance(value, list) else value
