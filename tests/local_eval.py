@@ -38,10 +38,11 @@ def fdwsh_outcome(sql: str) -> Outcome:
     """Run one SELECT/VALUES through the local evaluator."""
     try:
         result = run_local_select(pglast.parse_sql(sql)[0].stmt, _Ctx(sql))
+        rows = tuple(tuple(r) for r in result.rows)  # computed as they are read
     except FdwshError as err:
         return Outcome(error=(err.sqlstate, err.message, err.position))
     cols = tuple((c.name, c.type_name) for c in result.columns or ())
-    return Outcome(cols, tuple(tuple(r) for r in result.rows))
+    return Outcome(cols, rows)
 
 
 def pg_outcome(conn: psycopg.Connection, sql: str) -> Outcome:

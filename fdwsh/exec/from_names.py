@@ -254,9 +254,19 @@ def _visible_outside(outer: list[ColumnResolver], names: list[str] | None, locat
                      ) -> bool:
     """Whether an enclosing query level (innermost first) sees the name: then it is an outer
     reference, and that level's complaint about it (no such column) is the verdict."""
-    if names is None:
-        return False
-    return any(level(names, location) is not None for level in reversed(outer))
+    key = (tuple(names or ()), location)
+    if names is None or key in _ASKING:
+        return False  # an enclosing level asking again about the same name: it has none
+    _ASKING.add(key)
+    try:
+        return any(level(names, location) is not None for level in reversed(outer))
+    finally:
+        _ASKING.discard(key)
+
+
+#: The names _visible_outside is asking enclosing levels about (each level's resolver may ask
+#: the levels around it again).
+_ASKING: set[tuple[tuple[str, ...], int]] = set()
 
 
 def _missing_relation(outer: list[ColumnResolver], pairs: Pairs, rtable: list[Entry],

@@ -173,7 +173,8 @@ def build_from(an: Analyzer, items: Any) -> FromSource:
         rows.streamer = lambda: scan.stream(an)
     return FromSource(rows, namespace_resolver(an.ps, namespace, scope.rtable),
                       star_expander(an.ps, namespace, scope.rtable),
-                      lambda cond: where.__setitem__(0, cond), rows.stream)
+                      lambda cond: where.__setitem__(0, cond),
+                      rows.stream if rows.streamer is not None else None)
 
 
 def _transform_item(scope: _Scope, item: Any) -> tuple[Node, list[Entry], Entry]:

@@ -262,10 +262,9 @@ class Analyzer:
             return _slice([r[:len(targets)] for r in rows], offset, limit)
         columns = [OutputColumn(name, e.type, e.typmod) for name, e in targets]
         relation = LocalRelation(columns, None, [e for _, e in targets], produce)
-        if grouped is None and windows is None and not specs and not stmt.distinctClause \
-                and not any(contains_srf(e) for _, e in below):
-            streamed = self._evaluate(source.stream or (lambda: iter(source.rows)), below,
-                                      where, [])
+        if source.stream is not None and grouped is None and windows is None and not specs \
+                and not stmt.distinctClause and not any(contains_srf(e) for _, e in below):
+            streamed = self._evaluate(source.stream, below, where, [])
             end = None if limit is None else (offset or 0) + limit
             relation.streamer = lambda: itertools.islice(streamed(), offset or 0, end)
         return relation
@@ -379,8 +378,8 @@ class FromSource:
     #: Hands the query level's WHERE condition to the FROM clause (its equalities between
     #: comma-listed items become hash joins), None when there is nothing to join.
     use_where: Callable[[ir.Expr | None], None] | None = None
-    #: The rows once, computed as they are read (fetched from the remote as they arrive
-    #: where one foreign table is all the clause reads); ``rows`` keeps them.
+    #: The rows once, fetched from the remote as they arrive, where one foreign table is
+    #: all the clause reads (None: read ``rows``, which keeps them).
     stream: Callable[[], Iterator[tuple[Any, ...]]] | None = None
 
 

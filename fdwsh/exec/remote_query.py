@@ -17,7 +17,7 @@ from pglast import ast
 from fdwsh.errors import FdwshError
 from fdwsh.output.result import Column, Result
 from fdwsh.pgtypes import parse_type, type_by_oid
-from fdwsh.plan.analysis import parse_analysis_error
+from fdwsh.plan.analysis import fold_session_literals, parse_analysis_error
 from fdwsh.plan.explain import Actual, explain_lines, explain_options
 from fdwsh.plan.query import (Declared, LocalQuery, RemoteQuery, declared_outputs,
                               plan_query)
@@ -36,6 +36,8 @@ def run_select(stmt: ast.Node, lookup: TableLookup, remote: ConnectionCache,
     ``ctx`` (the statement's context) lets a remote analysis error be reported as PostgreSQL's
     own parser would (see :mod:`fdwsh.plan.analysis`).
     """
+    if ctx is not None:
+        fold_session_literals(stmt, lookup, ctx)
     plan = plan_query(stmt, lookup)
     if isinstance(plan, LocalQuery):
         from fdwsh.exec.local_query import run_local_select
@@ -97,6 +99,8 @@ def run_explain(stmt: ast.ExplainStmt, lookup: TableLookup, remote: ConnectionCa
     """EXPLAIN [ANALYZE] of a query, costs from the remote servers' estimates."""
     opts = explain_options(stmt)
     started = time.perf_counter()
+    if ctx is not None:
+        fold_session_literals(stmt.query, lookup, ctx)
     plan = plan_query(stmt.query, lookup)
     if isinstance(plan, LocalQuery):
         from fdwsh.plan.explain_local import explain_local

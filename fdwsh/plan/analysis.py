@@ -19,7 +19,9 @@ from pglast.visitors import Ancestor, Visitor
 
 from fdwsh.catalog.model import ForeignTable
 from fdwsh.errors import FdwshError
+from fdwsh.sql import oids as T
 from fdwsh.sql.bind import TableLookup, bind_relations
+from fdwsh.types.settings import REMOTE
 
 #: Syntax error or access rule violation; data exceptions (literals, constant folding).
 ANALYSIS_CLASSES = ("42", "22")
@@ -43,6 +45,69 @@ def parse_analysis_error(stmt: ast.Node, lookup: TableLookup, ctx: Any,
     except FdwshError as err:
         return err if err.sqlstate == remote.sqlstate else None
     return None
+
+
+#: Types whose literals read differently under another TimeZone, DateStyle or IntervalStyle.
+_SESSION_READ = frozenset({T.DATE, T.TIMESTAMP, T.TIMESTAMPTZ, T.TIMETZ, T.INTERVAL})
+
+
+def fold_session_literals(stmt: ast.Node, lookup: TableLookup, ctx: Any) -> None:
+    """Rewrite, in place, the literals of ``stmt`` that the session reads as date/time values
+    into the text the remote session (UTC, ISO, postgres) reads as the same value.
+
+    postgres_fdw folds ``c4 < '2024-01-01'`` (c4 timestamptz) in the local TimeZone before it
+    deparses a constant; fdwsh sends the query's own literals, which the remote would read in
+    UTC.  So when the session's styles differ from the remote's, the query is analysed once
+    over empty relations (its types are PostgreSQL's) and each such literal is replaced by the
+    value it denotes here.  If fdwsh cannot analyse the query, it is sent as written.
+    """
+    settings = getattr(ctx, "gucs", None)
+    if not isinstance(stmt, ast.SelectStmt) or settings is None or _reads_like_remote(settings):
+        return
+    from fdwsh.exec.local_query import local_analyzer
+    from fdwsh.exec.values import format_output
+    from fdwsh.sql.const_locations import const_locations
+
+    locations = const_locations(getattr(ctx, "source", "") or "", stmt)
+    memo: dict[int, Any] = {}
+    tree = copy.deepcopy(stmt, memo)
+    _replace_tables(tree, lookup)
+    analyzer = local_analyzer(tree, ctx, const_locations={
+        id(memo[k]): v for k, v in locations.items() if k in memo})
+    analyzer.ps.typed_literals = typed = {}
+    analyzer.explain_only = True
+    try:
+        analyzer.run(tree)
+    except FdwshError:
+        return
+    strings = _string_constants(stmt)
+    by_location = {loc: strings[node_id] for node_id, loc in locations.items()
+                   if node_id in strings}
+    for loc, (oid, value) in typed.items():
+        node = by_location.get(loc)
+        if oid in _SESSION_READ and node is not None and value is not None:
+            node.val = ast.String(sval=format_output(oid, value, REMOTE))
+
+
+def _reads_like_remote(settings: Any) -> bool:
+    """Whether the session reads date/time literals as the remote session does (a zone
+    always at UTC, month-day order, an interval style that reads signs alike)."""
+    zone = settings.timezone
+    utc = zone.name == REMOTE.timezone.name or getattr(zone, "fixed_offset", None) == 0
+    return utc and settings.date_order == "MDY" and settings.interval_style != "sql_standard"
+
+
+def _string_constants(stmt: ast.Node) -> dict[int, ast.A_Const]:
+    """The string literals of ``stmt`` by id()."""
+    found: dict[int, ast.A_Const] = {}
+
+    class Find(Visitor):  # type: ignore[misc]
+        def visit_A_Const(self, ancestors: Ancestor, node: ast.A_Const) -> None:
+            if isinstance(node.val, ast.String):
+                found[id(node)] = node
+
+    Find()(stmt)
+    return found
 
 
 def _replace_tables(tree: ast.Node, lookup: TableLookup) -> None:

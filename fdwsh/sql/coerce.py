@@ -149,6 +149,8 @@ def _coerce_unknown_const(ps: ParseState, node: ir.Const, target: int, typmod: i
         if hasattr(exc, "position") and getattr(exc, "position", None) is None:
             exc.position = node.location + 1 if node.location >= 0 else None
         raise
+    if ps.typed_literals is not None and node.location >= 0:
+        ps.typed_literals[node.location] = (target, value)
     return ir.Const(target, value, input_typmod, node.location)
 
 

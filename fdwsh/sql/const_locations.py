@@ -42,7 +42,8 @@ def _ast_consts(node: Any) -> Iterator[ast.A_Const]:
 
 
 def const_locations(source: str, stmt: ast.Node) -> dict[int, int]:
-    """``id(A_Const) → location`` for the constants of ``stmt``, parsed from ``source``."""
+    """``id(A_Const) → location`` for the constants of ``stmt`` (a statement of ``source``,
+    or the query of an EXPLAIN there), parsed from ``source``."""
     if not source:
         return {}
     try:
@@ -51,7 +52,8 @@ def const_locations(source: str, stmt: ast.Node) -> dict[int, int]:
     except ParseError:
         return {}
     for raw_json, raw in zip(data.get("stmts", ()), fresh):
-        if raw.stmt != stmt:
+        if raw.stmt != stmt and not (isinstance(raw.stmt, ast.ExplainStmt)
+                                     and raw.stmt.query == stmt):
             continue
         found = list(_json_consts(raw_json))
         mine = list(_ast_consts(stmt))

@@ -44,6 +44,9 @@ class ParseState:
         = None
     #: Locations of the statement's A_Const nodes by id() (pglast does not keep them).
     const_locations: dict[int, int] = field(default_factory=dict)
+    #: When set, every literal read as a typed constant is noted here by its location:
+    #: (type OID, value) — what fdwsh.plan.analysis sends remotely in place of its text.
+    typed_literals: dict[int, tuple[int, Any]] | None = None
 
     def loc(self, node: Any) -> int:
         """The 0-based location of a raw node (-1: unknown)."""
