@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from pglast import ast
 from pglast.stream import RawStream
+from pglast.visitors import Ancestor, Visitor
 
 from fdwsh.catalog.model import ForeignTable
 from fdwsh.exec.from_relation import RelationItem
@@ -72,29 +73,27 @@ class ForeignScan:
                 if self.used is None or c.name in self.used]
 
     def remote_tree(self, extra: list[ast.Node] | None = None) -> ast.SelectStmt:
-        """``SELECT … FROM (SELECT remote AS local … FROM remote_table) alias WHERE …``,
-        with ``extra`` conditions besides the scan's own."""
-        inner = table_subquery(self.table, self.used)
+        """``SELECT <fetched columns> FROM remote_table alias WHERE …`` (through a sub-select
+        that renames remote columns to the local names where they differ), with ``extra``
+        conditions besides the scan's own."""
         conditions = self.conditions + (extra or [])
         if not conditions:
-            return inner
-        if all(self.table.columns[i].remote_name == self.table.columns[i].name
-               for i in self.fetched_columns):  # no renaming: the table itself, aliased
-            source = inner.fromClause[0]
-            source = ast.RangeVar(schemaname=source.schemaname, relname=source.relname,
-                                  inh=True, relpersistence="p",
-                                  alias=ast.Alias(aliasname=self.alias))
-            return ast.SelectStmt(targetList=inner.targetList, fromClause=(source,),
-                                  whereClause=_and(conditions), limitOption=0, op=0)
-        fetched = self.fetched_columns
-        names = [self.table.columns[i].name for i in fetched]
+            return table_subquery(self.table, self.used)
+        names = [self.table.columns[i].name for i in self.fetched_columns]
         targets = tuple(ast.ResTarget(val=ast.ColumnRef(fields=(ast.String(sval=n),)))
                         for n in names)
-        where = _and(conditions)
-        source = ast.RangeSubselect(lateral=False, subquery=inner,
-                                    alias=ast.Alias(aliasname=self.alias))
-        return ast.SelectStmt(targetList=targets, fromClause=(source,), whereClause=where,
-                              limitOption=0, op=0)
+        needed = set(names) | _names_in(conditions)
+        inner = table_subquery(self.table, None if self.used is None else needed)
+        source: ast.Node
+        if all(c.remote_name == c.name for c in self.table.columns if c.name in needed):
+            table = inner.fromClause[0]  # nothing renamed: the table itself, aliased
+            source = ast.RangeVar(schemaname=table.schemaname, relname=table.relname, inh=True,
+                                  relpersistence="p", alias=ast.Alias(aliasname=self.alias))
+        else:
+            source = ast.RangeSubselect(lateral=False, subquery=inner,
+                                        alias=ast.Alias(aliasname=self.alias))
+        return ast.SelectStmt(targetList=targets, fromClause=(source,),
+                              whereClause=_and(conditions), limitOption=0, op=0)
 
     @property
     def sql(self) -> str:
@@ -156,6 +155,22 @@ class ForeignScan:
         oid, typmod = self.columns[index].type, self.columns[index].typmod
         return naming_column(lambda text: parse_input(oid, text, typmod, REMOTE),
                              self.table.columns[index].name, self.alias)
+
+
+def _names_in(conditions: list[ast.Node]) -> set[str]:
+    """The column names the conditions read (they need not be fetched, but the remote
+    sub-select must have them)."""
+    found: set[str] = set()
+
+    class Names(Visitor):  # type: ignore[misc]
+        def visit_ColumnRef(self, ancestors: Ancestor, node: ast.ColumnRef) -> None:
+            last = node.fields[-1]
+            if isinstance(last, ast.String):
+                found.add(last.sval)
+
+    for condition in conditions:
+        Names()(condition)
+    return found
 
 
 def _and(conditions: list[ast.Node]) -> ast.Node:

@@ -78,7 +78,7 @@ def _plan_scans(analyzer: Analyzer, stmt: ast.SelectStmt, ctx: Any) -> None:
     relations = bind_relations(stmt, lookup()).relations
     analyzer.scan_plan = plan_scans(stmt, relations)
     analyzer.scan_plan.key_limit = _key_limit(ctx)
-    analyzer.column_use = column_names_used(stmt)
+    analyzer.column_use = column_names_used(stmt, analyzer.scan_plan.where_pushed)
     analyzer.table_aliases = {ref.alias for ref in relations}
     analyzer.relations = {id(ref.node): ref for ref in relations}
 

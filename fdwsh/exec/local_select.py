@@ -239,6 +239,9 @@ class Analyzer:
                 with expr_kind(self.ps, "WHERE"):
                     where = coerce_to_boolean(self.ps, transform_expr(self.ps,
                                                                       stmt.whereClause), "WHERE")
+                if self.scan_plan is not None:
+                    from fdwsh.plan.scan_filters import without_pushed
+                    where = without_pushed(stmt.whereClause, where, self.scan_plan.where_pushed)
                 if source.use_where is not None:
                     source.use_where(where)
             from fdwsh.exec.hashagg import plan_grouped_select, transform_having

@@ -64,6 +64,9 @@ class ScanPlan:
     #: References whose scan a remote join took in (fdwsh.exec.join_fragment): no join keys
     #: come from them.
     absorbed: set[int] = field(default_factory=set)
+    #: WHERE conjuncts (by id) some scan sends: the executor does not test them again, nor
+    #: fetch the columns only they read.
+    where_pushed: set[int] = field(default_factory=set)
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,7 +97,10 @@ def _query_level(select: ast.SelectStmt, refs: dict[int, RelationRef], plan: Sca
             plan.levels[id(node)] = id(select)
     scope = _scope(items, refs)
     safe = [ref for item in items for ref, nullable in _tables(item, refs) if not nullable]
+    before = {k: len(v) for k, v in plan.pushed.items()}
     _assign(select.whereClause, scope, safe, plan)
+    for node, conditions in plan.pushed.items():
+        plan.where_pushed.update(id(c) for c in conditions[before.get(node, 0):])
     for item in items:
         _join_conditions(item, refs, plan)
 
@@ -165,6 +171,27 @@ def _using_links(join: ast.JoinExpr, refs: dict[int, RelationRef], safe: list[Re
 
 def _column_name(node: ast.ColumnRef) -> str:
     return node.fields[-1].sval
+
+
+def without_pushed(condition: ast.Node, analysed: Any, pushed: set[int]) -> Any:
+    """The analysed WHERE condition (fdwsh.sql.ir) without the conjuncts a scan sends: the
+    remote already tested them, on columns that were not fetched.  ``condition`` is the
+    condition as parsed; the analysed one mirrors its AND structure."""
+    from fdwsh.sql import ir
+
+    if id(condition) in pushed:
+        return None
+    if not (isinstance(condition, ast.BoolExpr) and condition.boolop == BoolExprType.AND_EXPR
+            and isinstance(analysed, ir.BoolExpr) and analysed.boolop == "and"
+            and len(analysed.args) == len(condition.args)):
+        return analysed
+    kept = [arg for arg in (without_pushed(c, a, pushed)
+                            for c, a in zip(condition.args, analysed.args)) if arg is not None]
+    if len(kept) == len(analysed.args):
+        return analysed
+    if len(kept) <= 1:
+        return kept[0] if kept else None
+    return ir.BoolExpr("and", tuple(kept), location=analysed.location)
 
 
 def _conjuncts(node: ast.Node) -> Iterator[ast.Node]:

@@ -117,12 +117,22 @@ class ColumnUse:
         return names
 
 
-def column_names_used(stmt: ast.Node) -> ColumnUse:
-    """Every name the query may use as a column (column references and USING lists)."""
+def column_names_used(stmt: ast.Node, skip: set[int] | None = None) -> ColumnUse:
+    """Every name the query may use as a column (column references and USING lists), but
+    those inside the nodes ``skip`` holds (by id)."""
     use = ColumnUse()
+
+    def skipped(ancestors: Ancestor | None) -> bool:
+        while skip and ancestors is not None:
+            if id(ancestors.node) in skip:
+                return True
+            ancestors = ancestors.parent
+        return False
 
     class Collect(Visitor):  # type: ignore[misc]
         def visit_ColumnRef(self, ancestors: Ancestor, node: ast.ColumnRef) -> None:
+            if skip and id(node) in skip or skipped(ancestors):
+                return
             parts = [f.sval if isinstance(f, ast.String) else None for f in node.fields]
             if parts[-1] is None and len(parts) == 1:
                 use.whole = None
