@@ -202,3 +202,16 @@ def test_a_function_that_does_not_exist_is_postgresql_s_error(
 def _without_prefix(text: str) -> str:
     """An error's text without fdwsh's ``fdwsh:FILE:LINE:`` prefix."""
     return re.sub(r"^fdwsh:<stdin>:\d+: ", "", text)
+
+
+def test_a_call_whose_overload_is_immutable_is_shipped(query_bed: QueryBed) -> None:  # noqa: F811
+    """date_part/date_trunc have stable timestamptz overloads: on a timestamp column the
+    immutable overload is chosen (as PostgreSQL resolves it), so the query runs remotely."""
+    timestamp, timestamptz = fdwsh_batch(query_bed, [
+        EXPLAIN + "SELECT c1, date_part('day', c5), date_trunc('month', c5) FROM ft1",
+        EXPLAIN + "SELECT c1, date_part('day', c4) FROM ft1"])
+    assert timestamp.splitlines()[0] == "Foreign Scan on public.ft1"
+    assert "date_trunc('month', c5) FROM" in timestamp
+    assert timestamptz.splitlines()[:2] == [
+        "Local Execution", "  Not pushed down: date_part() is not immutable for every argument "
+                           "type"]

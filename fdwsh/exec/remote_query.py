@@ -17,7 +17,8 @@ from pglast import ast
 from fdwsh.errors import FdwshError
 from fdwsh.output.result import Column, Result
 from fdwsh.pgtypes import parse_type, type_by_oid
-from fdwsh.plan.analysis import fold_session_literals, parse_analysis_error
+from fdwsh.plan.analysis import fold_session_literals, immutable_calls, parse_analysis_error
+from fdwsh.plan.shippable import MIXED_REASON
 from fdwsh.plan.explain import Actual, explain_lines, explain_options
 from fdwsh.plan.query import (Declared, LocalQuery, RemoteQuery, declared_outputs,
                               plan_query)
@@ -36,9 +37,7 @@ def run_select(stmt: ast.Node, lookup: TableLookup, remote: ConnectionCache,
     ``ctx`` (the statement's context) lets a remote analysis error be reported as PostgreSQL's
     own parser would (see :mod:`fdwsh.plan.analysis`).
     """
-    if ctx is not None:
-        fold_session_literals(stmt, lookup, ctx)
-    plan = plan_query(stmt, lookup)
+    plan = _plan(stmt, lookup, ctx)
     if isinstance(plan, LocalQuery):
         from fdwsh.exec.local_query import run_local_select
 
@@ -58,6 +57,20 @@ def run_select(stmt: ast.Node, lookup: TableLookup, remote: ConnectionCache,
     converters = ([_converter(c, d, settings) for c, d in zip(stream.columns, declared)]
                   if settings is not None else [])
     return Result(columns=columns, rows=_converted(stream, converters))
+
+
+def _plan(stmt: ast.Node, lookup: TableLookup, ctx: Any) -> RemoteQuery | LocalQuery:
+    """The query's plan, with its date/time literals read in the session's styles, and calls
+    of names with immutable and stable overloads shipped where the overload is immutable."""
+    if ctx is None:
+        return plan_query(stmt, lookup)
+    fold_session_literals(stmt, lookup, ctx)
+    plan = plan_query(stmt, lookup)
+    if isinstance(plan, LocalQuery) and any(r.endswith(MIXED_REASON) for r in plan.reasons):
+        immutable = immutable_calls(stmt, lookup, ctx)
+        if immutable:
+            plan = plan_query(stmt, lookup, frozenset(immutable))
+    return plan
 
 
 def _converter(column: RemoteColumn, declared: Declared | None, settings: Any
@@ -99,9 +112,7 @@ def run_explain(stmt: ast.ExplainStmt, lookup: TableLookup, remote: ConnectionCa
     """EXPLAIN [ANALYZE] of a query, costs from the remote servers' estimates."""
     opts = explain_options(stmt)
     started = time.perf_counter()
-    if ctx is not None:
-        fold_session_literals(stmt.query, lookup, ctx)
-    plan = plan_query(stmt.query, lookup)
+    plan = _plan(stmt.query, lookup, ctx)
     if isinstance(plan, LocalQuery):
         from fdwsh.plan.explain_local import explain_local
 

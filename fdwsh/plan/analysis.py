@@ -12,6 +12,7 @@ when it is of the same SQLSTATE, so a gap in the local analyser can never replac
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable
 from typing import Any
 
 from pglast import ast, parse_sql
@@ -21,6 +22,7 @@ from fdwsh.catalog.model import ForeignTable
 from fdwsh.errors import FdwshError
 from fdwsh.sql import oids as T
 from fdwsh.sql.bind import TableLookup, bind_relations
+from fdwsh.sql.pstate import ParseState
 from fdwsh.types.settings import REMOTE
 
 #: Syntax error or access rule violation; data exceptions (literals, constant folding).
@@ -32,19 +34,49 @@ def parse_analysis_error(stmt: ast.Node, lookup: TableLookup, ctx: Any,
     """The error PostgreSQL would have raised analysing ``stmt`` instead of ``remote``'s."""
     if not remote.sqlstate.startswith(ANALYSIS_CLASSES) or not isinstance(stmt, ast.SelectStmt):
         return None
-    from fdwsh.exec.local_query import analyze_local
+    try:
+        _over_empty_relations(stmt, lookup, ctx)
+    except FdwshError as err:
+        return err if err.sqlstate == remote.sqlstate else None
+    return None
+
+
+def _over_empty_relations(stmt: ast.SelectStmt, lookup: TableLookup, ctx: Any,
+                          note: Callable[[ParseState], None] | None = None) -> None:
+    """Analyse (and run) ``stmt`` locally with each foreign table an empty relation of its
+    declared columns; ``note`` prepares the ParseState to record what analysis finds."""
+    from fdwsh.exec.local_query import local_analyzer
     from fdwsh.sql.const_locations import const_locations
 
     locations = const_locations(getattr(ctx, "source", "") or "", stmt)
     memo: dict[int, Any] = {}
     tree = copy.deepcopy(stmt, memo)
-    locations = {id(memo[k]): v for k, v in locations.items() if k in memo}
     _replace_tables(tree, lookup)
+    analyzer = local_analyzer(tree, ctx, const_locations={
+        id(memo[k]): v for k, v in locations.items() if k in memo})
+    if note is not None:
+        note(analyzer.ps)
+    analyzer.explain_only = True
+    rel = analyzer.run(tree)
+    _ = rel.rows  # constant folding and evaluation errors are analysis errors too
+
+
+def immutable_calls(stmt: ast.Node, lookup: TableLookup, ctx: Any) -> set[int]:
+    """The locations of the function calls of ``stmt`` that resolve to an immutable overload
+    (``date_part('year', ts)`` on a timestamp, not a timestamptz): those may be shipped
+    although the name has stable overloads too.  Empty when fdwsh cannot analyse the query."""
+    if not isinstance(stmt, ast.SelectStmt):
+        return set()
+    calls: dict[int, str] = {}
+
+    def note(ps: ParseState) -> None:
+        ps.resolved_calls = calls
+
     try:
-        analyze_local(tree, ctx, const_locations=locations)
-    except FdwshError as err:
-        return err if err.sqlstate == remote.sqlstate else None
-    return None
+        _over_empty_relations(stmt, lookup, ctx, note)
+    except FdwshError:
+        return set()
+    return {location for location, volatility in calls.items() if volatility == "i"}
 
 
 #: Types whose literals read differently under another TimeZone, DateStyle or IntervalStyle.
@@ -64,22 +96,19 @@ def fold_session_literals(stmt: ast.Node, lookup: TableLookup, ctx: Any) -> None
     settings = getattr(ctx, "gucs", None)
     if not isinstance(stmt, ast.SelectStmt) or settings is None or _reads_like_remote(settings):
         return
-    from fdwsh.exec.local_query import local_analyzer
     from fdwsh.exec.values import format_output
     from fdwsh.sql.const_locations import const_locations
 
-    locations = const_locations(getattr(ctx, "source", "") or "", stmt)
-    memo: dict[int, Any] = {}
-    tree = copy.deepcopy(stmt, memo)
-    _replace_tables(tree, lookup)
-    analyzer = local_analyzer(tree, ctx, const_locations={
-        id(memo[k]): v for k, v in locations.items() if k in memo})
-    analyzer.ps.typed_literals = typed = {}
-    analyzer.explain_only = True
+    typed: dict[int, tuple[int, Any]] = {}
+
+    def note(ps: ParseState) -> None:
+        ps.typed_literals = typed
+
     try:
-        analyzer.run(tree)
+        _over_empty_relations(stmt, lookup, ctx, note)
     except FdwshError:
         return
+    locations = const_locations(getattr(ctx, "source", "") or "", stmt)
     strings = _string_constants(stmt)
     by_location = {loc: strings[node_id] for node_id, loc in locations.items()
                    if node_id in strings}

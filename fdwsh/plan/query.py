@@ -49,10 +49,12 @@ class LocalQuery:
     reasons: list[str]
 
 
-def plan_query(stmt: ast.Node, lookup: TableLookup) -> RemoteQuery | LocalQuery:
-    """Plan a SELECT (or VALUES/set operation): whole on one server when it can be."""
+def plan_query(stmt: ast.Node, lookup: TableLookup,
+               immutable_at: frozenset[int] = frozenset()) -> RemoteQuery | LocalQuery:
+    """Plan a SELECT (or VALUES/set operation): whole on one server when it can be.
+    ``immutable_at``: calls known to resolve to immutable overloads (see shippable)."""
     bound = bind_relations(stmt, lookup)
-    reasons = not_pushed_reasons(bound)
+    reasons = not_pushed_reasons(bound, immutable_at)
     if reasons:
         return LocalQuery(bound, reasons)
     first = bound.relations[0].table
@@ -60,14 +62,15 @@ def plan_query(stmt: ast.Node, lookup: TableLookup) -> RemoteQuery | LocalQuery:
                        bound=bound, fetch_size=fetch_size_of(bound))
 
 
-def not_pushed_reasons(bound: BoundQuery) -> list[str]:
+def not_pushed_reasons(bound: BoundQuery, immutable_at: frozenset[int] = frozenset()
+                       ) -> list[str]:
     """Why ``bound`` cannot be sent whole to one server (empty: it can)."""
     if not bound.relations:
         return ["the query reads no foreign table"]
     servers = sorted({ref.table.server for ref in bound.relations})
     if len(servers) > 1:
         return ["the query uses tables of servers " + ", ".join(f'"{s}"' for s in servers)]
-    return unshippable_reasons(bound.stmt)
+    return unshippable_reasons(bound.stmt, immutable_at)
 
 
 def fetch_size_of(bound: BoundQuery) -> int | None:

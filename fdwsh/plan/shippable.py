@@ -35,6 +35,10 @@ _VALUE_FUNCTIONS = {
 }
 
 
+#: How a reason ends when only the argument types decide (see plan.analysis.immutable_calls).
+MIXED_REASON = " is not immutable for every argument type"
+
+
 def function_reason(name: str, nargs: int, schema: str | None = None) -> str | None:
     """Why a call of ``name`` with ``nargs`` arguments cannot be shipped (None: it can)."""
     if schema not in (None, "pg_catalog"):
@@ -43,15 +47,17 @@ def function_reason(name: str, nargs: int, schema: str | None = None) -> str | N
         return None
     if name in MIXED:
         if nargs in MIXED[name]:
-            return f"{name}() is not immutable for every argument type"
+            return f"{name}(){MIXED_REASON}"
         return None
     if name in NOT_IMMUTABLE:
         return f"{name}() is {NOT_IMMUTABLE[name]}"
     return f"{name}() is not a built-in function"
 
 
-def unshippable_reasons(node: ast.Node) -> list[str]:
-    """Every reason (deduplicated, in order of appearance) that ``node`` must stay local."""
+def unshippable_reasons(node: ast.Node, immutable_at: frozenset[int] = frozenset()
+                        ) -> list[str]:
+    """Every reason (deduplicated, in order of appearance) that ``node`` must stay local.
+    ``immutable_at``: locations of calls known to resolve to an immutable overload."""
     reasons: list[str] = []
 
     def add(reason: str) -> None:
@@ -63,7 +69,7 @@ def unshippable_reasons(node: ast.Node) -> list[str]:
             names = [n.sval for n in node.funcname]
             schema = names[0] if len(names) > 1 else None
             reason = function_reason(names[-1], len(node.args or ()), schema)
-            if reason:
+            if reason and not (node.location in immutable_at and names[-1] in MIXED):
                 add(reason)
 
         def visit_SQLValueFunction(self, ancestors: Ancestor, node: ast.SQLValueFunction

@@ -47,6 +47,9 @@ class ParseState:
     #: When set, every literal read as a typed constant is noted here by its location:
     #: (type OID, value) — what fdwsh.plan.analysis sends remotely in place of its text.
     typed_literals: dict[int, tuple[int, Any]] | None = None
+    #: When set, each function call's location → the volatility of the overload it resolved
+    #: to (fdwsh.plan.analysis.immutable_calls).
+    resolved_calls: dict[int, str] | None = None
 
     def loc(self, node: Any) -> int:
         """The 0-based location of a raw node (-1: unknown)."""

@@ -168,6 +168,8 @@ def _is_known_overload_name(name: str) -> bool:
 def _build_call(ps: ParseState, cand, args: list[ir.Expr], types: list[int], written: str,
                 node: ast.FuncCall, srf_before: Any) -> ir.Expr:
     fn = cand.target
+    if ps.resolved_calls is not None:
+        ps.resolved_calls[node.location] = fn.volatility
     from fdwsh.exec.functions import is_implemented
 
     if fn.retset:
