@@ -26,7 +26,10 @@ are steadier), ``--rows 1000000``:
     4 both sides large             1   yes    1.782           0.225    7.92             93
     5 = 4 as comma join            1   yes    1.842           0.224    8.24             94
 
-and ``--rows 100000``: ratios 10.9, 5.3, 9.3, 6.7, 10.4, 9.0 (fdwsh 0.43-1.06 s, mostly its
+Re-measured at commit d8ab2af (columns read only by pushed conditions are no longer
+fetched), medians of 3 on a loaded machine: ratios 11.89, 0.44, 3.09, 0.30, 3.83, 4.54.
+
+At 0a839fc with ``--rows 100000``: ratios 10.9, 5.3, 9.3, 6.7, 10.4, 9.0 (fdwsh 0.43-1.06 s, mostly its
 ≈ 0.43 s start-up; postgres_fdw 0.04-0.13 s).  What they show:
 
 - 1: dynamic filtering sends the 20 customers' keys, so 1000 orders cross the wire instead of
