@@ -300,8 +300,10 @@ def _ordering_key(expr: ir.Expr) -> None:
 
 
 def _check_distinct(args: tuple[ir.Expr, ...], order: tuple[AggOrder, ...]) -> None:
-    """DISTINCT compares the arguments, so ORDER BY may only name them."""
-    stripped = [strip_locations(a) for a in args]
+    """DISTINCT compares the arguments, so ORDER BY may only name them (an argument's implicit
+    cast aside, as findTargetlistEntrySQL99 ignores it)."""
+    stripped = [strip_locations(a) for a in args] + \
+        [strip_locations(strip_implicit_coercions(a)) for a in args]
     for item in order:
         if strip_locations(item.expr) not in stripped:
             raise error("in an aggregate with DISTINCT, ORDER BY expressions must appear in "
@@ -309,6 +311,18 @@ def _check_distinct(args: tuple[ir.Expr, ...], order: tuple[AggOrder, ...]) -> N
     for arg in args:
         if arg.type != T.UNKNOWN:
             _ordering_key(arg)
+
+
+def strip_implicit_coercions(expr: ir.Expr) -> ir.Expr:
+    """strip_implicit_coercions(): the expression under its implicit casts."""
+    while True:
+        if isinstance(expr, (ir.RelabelType, ir.CoerceViaIO)) and \
+                expr.format == ir.IMPLICIT_CAST:
+            expr = expr.arg
+        elif isinstance(expr, ir.FuncExpr) and expr.format == ir.IMPLICIT_CAST and expr.args:
+            expr = expr.args[0]
+        else:
+            return expr
 
 
 def strip_locations(node: Any) -> Any:

@@ -142,3 +142,4 @@ SELECT sum(x) FROM (VALUES ('1 day'::interval), (NULL)) t(x) GROUP BY x HAVING x
 SELECT sum(x) WITHIN GROUP (ORDER BY x) FROM (VALUES (1)) t(x);
 SELECT x FROM (VALUES (1)) t(x) GROUP BY 1.5;
 SELECT max(x) FROM (VALUES ('{}'::json)) t(x);
+SELECT string_agg(DISTINCT c6, ';' ORDER BY c6 DESC), array_agg(DISTINCT c6 ORDER BY c6) FROM (VALUES ('a'::varchar(10)), ('b'), ('a')) t(c6);
