@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from fdwsh.pgtypes import format_type, lookup_type
 from fdwsh.sql import oids as T
@@ -236,3 +237,18 @@ def func_signature(name: str, argtypes: Sequence[int], argnames: Sequence[str | 
         label = argnames[i] if i < len(argnames) else None
         parts.append((f"{label} => " if label else "") + format_type(t))
     return f"{name}({', '.join(parts)})"
+
+
+def resolved_or_error(kind: str, cand: Any, written: str, types: Sequence[int], loc: int
+                      ) -> Any:
+    """The candidate :func:`func_get_detail` found, else PostgreSQL's "is not unique" or
+    "does not exist" error for the call (ParseFuncOrColumn's)."""
+    if kind == MULTIPLE:
+        raise error(f"function {func_signature(written, types)} is not unique", "42725", loc,
+                    hint="Could not choose a best candidate function. You might need to add "
+                         "explicit type casts.")
+    if kind != NORMAL or cand is None:
+        raise error(f"function {func_signature(written, types)} does not exist", "42883", loc,
+                    hint="No function matches the given name and argument types. You might "
+                         "need to add explicit type casts.")
+    return cand

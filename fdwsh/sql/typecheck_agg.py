@@ -29,7 +29,7 @@ from fdwsh.sql.coerce import IMPLICIT, coerce_to_boolean, coerce_type
 from fdwsh.sql.pgproc import Function, _oid
 from fdwsh.sql.polymorphic import enforce_generic_type_consistency
 from fdwsh.sql.pstate import ParseState, error
-from fdwsh.sql.resolve import MULTIPLE, NORMAL, func_get_detail, func_signature
+from fdwsh.sql.resolve import func_get_detail, func_signature, resolved_or_error
 from fdwsh.sql.typecheck import handles, transform_expr
 from fdwsh.sql.typecheck_ops import make_fn_arguments
 
@@ -245,14 +245,7 @@ def _resolve(name: str, written: str, types: list[int], node: ast.FuncCall
         raise error(f"function {func_signature(written, types)} is not supported locally",
                     "0A000", loc)
     kind, cand = func_get_detail(name, types, False, not node.func_variadic, pool)
-    if kind == MULTIPLE:
-        raise error(f"function {func_signature(written, types)} is not unique", "42725", loc,
-                    hint="Could not choose a best candidate function. You might need to add "
-                         "explicit type casts.")
-    if kind != NORMAL or cand is None:
-        raise error(f"function {func_signature(written, types)} does not exist", "42883", loc,
-                    hint="No function matches the given name and argument types. You might "
-                         "need to add explicit type casts.")
+    cand = resolved_or_error(kind, cand, written, types, loc)
     assert isinstance(cand.target, Function)
     return cand.target, list(cand.args)
 

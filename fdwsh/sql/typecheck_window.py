@@ -32,7 +32,7 @@ from fdwsh.sql import ir
 from fdwsh.sql.pgproc import Function, _oid
 from fdwsh.sql.polymorphic import enforce_generic_type_consistency
 from fdwsh.sql.pstate import ParseState, error
-from fdwsh.sql.resolve import MULTIPLE, NORMAL, func_get_detail, func_signature
+from fdwsh.sql.resolve import func_get_detail, resolved_or_error
 from fdwsh.sql.typecheck import transform_expr
 from fdwsh.sql.typecheck_agg import (AggOrder, _check_supported, _resolve, clause,
                                      find_nodes, is_aggregate)
@@ -200,14 +200,7 @@ def _window_function(ps: ParseState, node: ast.FuncCall, name: str, written: str
     types = [a.type for a in args]
     kind, cand = func_get_detail(name, types, False, not node.func_variadic,
                                  window_functions()[name])
-    if kind == MULTIPLE:
-        raise error(f"function {func_signature(written, types)} is not unique", "42725", loc,
-                    hint="Could not choose a best candidate function. You might need to add "
-                         "explicit type casts.")
-    if kind != NORMAL or cand is None:
-        raise error(f"function {func_signature(written, types)} does not exist", "42883", loc,
-                    hint="No function matches the given name and argument types. You might "
-                         "need to add explicit type casts.")
+    cand = resolved_or_error(kind, cand, written, types, loc)
     if node.over is None:
         raise error(f"window function {written} requires an OVER clause", "42809", loc)
     if node.agg_within_group:
