@@ -25,7 +25,7 @@ from pglast import ast
 from fdwsh.exec.ctes import CteEntry, cte_columns, with_scope
 from fdwsh.exec.eval import compile_expr
 from fdwsh.exec.setops import (_coerce_column, _expr_loc, _first_location, _side,
-                               row_key_function)
+                               row_key_function, unique_rows)
 from fdwsh.pgtypes import format_type
 from fdwsh.sql import ir
 from fdwsh.sql import oids as T
@@ -112,16 +112,7 @@ def _admitter(key: Callable[[Row], Any], keep_all: bool) -> Convert:
     if keep_all:
         return lambda rows: rows
     seen: set[Any] = set()
-
-    def admit(rows: list[Row]) -> list[Row]:
-        out = []
-        for row in rows:
-            k = key(row)
-            if k not in seen:
-                seen.add(k)
-                out.append(row)
-        return out
-    return admit
+    return lambda rows: unique_rows(rows, key, seen)
 
 
 class _Iterations:

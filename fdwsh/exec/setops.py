@@ -139,12 +139,12 @@ def _combine(op: SetOperation, all_rows: bool, left: list[tuple[Any, ...]],
     if op == SetOperation.SETOP_UNION:
         if all_rows:
             return left + right
-        return _unique(left + right, key)
+        return unique_rows(left + right, key)
     rcount = Counter(key(r) for r in right)
     out: list[tuple[Any, ...]] = []
     if op == SetOperation.SETOP_INTERSECT:
         if not all_rows:
-            return [r for r in _unique(left, key) if rcount[key(r)]]
+            return [r for r in unique_rows(left, key) if rcount[key(r)]]
         for row in left:
             k = key(row)
             if rcount[k] > 0:
@@ -152,7 +152,7 @@ def _combine(op: SetOperation, all_rows: bool, left: list[tuple[Any, ...]],
                 out.append(row)
         return out
     if not all_rows:
-        return [r for r in _unique(left, key) if not rcount[key(r)]]
+        return [r for r in unique_rows(left, key) if not rcount[key(r)]]
     for row in left:
         k = key(row)
         if rcount[k] > 0:
@@ -162,9 +162,11 @@ def _combine(op: SetOperation, all_rows: bool, left: list[tuple[Any, ...]],
     return out
 
 
-def _unique(rows: list[tuple[Any, ...]], key: Callable[[tuple[Any, ...]], Any]
-            ) -> list[tuple[Any, ...]]:
-    seen: set[Any] = set()
+def unique_rows(rows: list[tuple[Any, ...]], key: Callable[[tuple[Any, ...]], Any],
+                seen: set[Any] | None = None) -> list[tuple[Any, ...]]:
+    """The rows whose key is not in ``seen`` (a fresh set by default), first of each key;
+    their keys are added to ``seen``."""
+    seen = set() if seen is None else seen
     out = []
     for row in rows:
         k = key(row)
