@@ -86,6 +86,38 @@ MIGRATIONS: list[str] = [
             UNIQUE (table_id, name)
         );
     """,
+    # 2: ANALYZE results of foreign tables (pg_class.reltuples/relpages + pg_statistic)
+    """
+        CREATE TABLE table_stats (
+            table_id    INTEGER PRIMARY KEY REFERENCES foreign_table(id) ON DELETE CASCADE,
+            reltuples   REAL NOT NULL,
+            relpages    INTEGER NOT NULL DEFAULT 0,
+            analyzed_at TEXT NOT NULL
+        );
+        CREATE TABLE column_stats (
+            table_id   INTEGER NOT NULL REFERENCES foreign_table(id) ON DELETE CASCADE,
+            attnum     INTEGER NOT NULL,
+            null_frac  REAL,
+            avg_width  INTEGER,
+            n_distinct REAL,              -- < 0: a fraction of the rows, as in pg_stats
+            most_common_vals  TEXT,       -- JSON arrays of the values' text forms
+            most_common_freqs TEXT,
+            histogram_bounds  TEXT,
+            correlation REAL,
+            PRIMARY KEY (table_id, attnum)
+        );
+    """,
+    # 3: two-phase commits whose second phase has not been confirmed on every server
+    """
+        CREATE TABLE prepared_xact (
+            gid        TEXT NOT NULL,     -- the PREPARE TRANSACTION identifier
+            server_id  INTEGER NOT NULL,
+            mapping_id INTEGER NOT NULL,
+            state      TEXT NOT NULL,     -- 'prepared' (phase 1 done) | 'commit' (decided)
+            created_at TEXT NOT NULL,
+            PRIMARY KEY (gid, server_id)
+        );
+    """,
 ]
 
 

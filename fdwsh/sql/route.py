@@ -67,6 +67,12 @@ class StatementContext:
         return None if row is None else str(row["schema"])
 
 
+#: Statements run by an executor module, imported when such a statement first runs:
+#: statement class name → (module, function taking (stmt, StatementContext) → Result).
+EXECUTORS: dict[str, tuple[str, str]] = {
+}
+
+
 def statement_name(stmt: ast.Node) -> str:
     """A human name for a statement's kind (``SELECT``, ``CREATE TABLE`` …) for messages."""
     cls = type(stmt).__name__
@@ -97,6 +103,12 @@ def execute(stmt: ast.Node, ctx: StatementContext) -> Result:
         if isinstance(stmt, ast.ExplainStmt):
             return remote_query.run_explain(stmt, ctx.lookup(), ctx.remote(), ctx)
         return remote_query.run_select(stmt, ctx.lookup(), ctx.remote(), ctx.gucs, ctx)
+    executor = EXECUTORS.get(type(stmt).__name__)
+    if executor is not None:
+        import importlib
+
+        module, function = executor
+        return getattr(importlib.import_module(module), function)(stmt, ctx)  # type: ignore[no-any-return]
     if ddl.is_ddl(stmt):
         dctx = DdlContext(ctx.store, ctx.user, ctx.source, notices=ctx.notices,
                           search_path=ctx.gucs.search_path if ctx.gucs is not None else None)
