@@ -61,6 +61,9 @@ class RemoteConnection(Wire):
         #: An unfinished stream was cancelled in the implicit transaction, which is now failed
         #: for no fault of the statement: the next command may start a fresh one.
         self._abandoned = False
+        #: The open remote transaction changed data (set by whatever writes: DML, COPY,
+        #: TRUNCATE); a commit of several such transactions needs two-phase commit to be atomic.
+        self.modified = False
         self._type_names: dict[tuple[int, int], str] = {}
 
     @classmethod
@@ -129,6 +132,7 @@ class RemoteConnection(Wire):
         if self.xact_depth and not self.closed:
             self._end_transaction("ABORT TRANSACTION")
         self.xact_depth, self.implicit, self._abandoned = 0, False, False
+        self.modified = False
 
     def savepoint(self, name: str) -> None:
         """SAVEPOINT name (opens the transaction first when none is open)."""
@@ -175,6 +179,7 @@ class RemoteConnection(Wire):
             self._command(sql)
         finally:
             self.xact_depth, self.implicit, self._abandoned = 0, False, False
+            self.modified = False
 
     def _with_reconnect(self, action: Callable[[], None]) -> None:
         """Run a transaction's first exchange; a connection found dead then is reopened once."""
