@@ -42,6 +42,7 @@ from psycopg.types.string import TextLoader
 from fdwsh.catalog.options import parse_int
 from fdwsh.errors import FdwshError
 from fdwsh.remote import errors as rerr
+from fdwsh.remote import row_counts
 
 if TYPE_CHECKING:
     from fdwsh.remote.link import RemoteConnection
@@ -239,6 +240,7 @@ class RemoteResult:
     def _load(self, res: pq.PGresult) -> list[Row]:
         self._tx.set_pgresult(res, set_loaders=self._first)
         self._first = False
+        row_counts.received(self._conn.server_name, res.ntuples)
         return self._tx.load_rows(0, res.ntuples, tuple)  # type: ignore[arg-type]
 
     def _stop(self) -> None:
