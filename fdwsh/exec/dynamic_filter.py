@@ -7,8 +7,9 @@ For ``orders o JOIN s2.customers c ON c.id = o.customer_id WHERE c.region_id = 2
 parameter (in chunks of :data:`CHUNK` keys), so only orders that can match travel.
 postgres_fdw cannot do this: its scans never see each other.
 
-Which side goes first comes from the remote servers' estimates of each scan (their EXPLAIN,
-asked once per scan, only where a link exists): a scan is fetched first to filter its partner
+Which side goes first comes from the estimates of each scan (:mod:`fdwsh.plan.cost`: ANALYZE
+statistics in the catalog, else the remote server's EXPLAIN, asked once per scan, only where a
+link exists): a scan is fetched first to filter its partner
 when it is estimated smaller and at most ``DYNAMIC_FILTER_LIMIT`` rows.  A partner already
 fetched filters whenever its distinct keys are at most that many.  Keys are sent only between
 columns of the same declared type, so the remote ``=`` is the one the join uses; NULL keys
@@ -18,7 +19,6 @@ round trip.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -36,7 +36,6 @@ Row = tuple[Any, ...]
 
 #: Keys per remote query: a larger set is asked for in several queries.
 CHUNK = 10_000
-_ROWS = re.compile(r"\brows=(\d+)")
 
 
 @dataclass(slots=True)
@@ -145,19 +144,9 @@ def _same_type(probe: ForeignScan, pcol: str, build: ForeignScan, bcol: str) -> 
 
 
 def _smaller(build: ForeignScan, probe: ForeignScan, limit: int, services: Any) -> bool:
-    """Whether ``build`` is estimated small enough, and smaller than ``probe``, to go first."""
-    build_rows = _estimate(build, services)
-    return build_rows <= limit and build_rows < _estimate(probe, services)
+    """Whether ``build`` is estimated small enough, and smaller than ``probe``, to go first
+    (estimates of :mod:`fdwsh.plan.cost`: catalog statistics, else the remote's EXPLAIN)."""
+    from fdwsh.plan.cost import estimate_rows
 
-
-def _estimate(scan: ForeignScan, services: Any) -> int:
-    """The remote server's estimate of the scan's rows (its EXPLAIN), asked once."""
-    if scan.estimate is None:
-        from fdwsh.exec.services import connection_cache
-        from fdwsh.remote.deparse import explain_sql
-
-        conn = connection_cache(services).get(scan.server)
-        lines = list(conn.stream(explain_sql(scan.remote_tree()), fetch_size=100))
-        found = _ROWS.search(lines[0][0] or "") if lines else None
-        scan.estimate = int(found.group(1)) if found else 1_000_000
-    return scan.estimate
+    build_rows = estimate_rows(build, services)
+    return build_rows <= limit and build_rows < estimate_rows(probe, services)
