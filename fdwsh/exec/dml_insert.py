@@ -1,0 +1,331 @@
+"""INSERT INTO a foreign table: ``VALUES`` (one or many rows), ``SELECT …``, ``DEFAULT VALUES``,
+``ON CONFLICT DO NOTHING`` and ``RETURNING``, with postgres_fdw's meaning and messages.
+
+Like postgres_fdw, fdwsh sends every declared column: a column the statement does not name gets
+its DEFAULT from the foreign table definition, evaluated here (else NULL), never the remote
+table's own default.  New values go through PostgreSQL's assignment coercion to the declared
+types here, so a bad value fails before anything is sent.
+
+Two ways to run it (see :func:`run_insert`):
+
+- **shipped**: ``INSERT … SELECT`` whose source the target's server can evaluate whole (its
+  tables are all on that server, every expression and every default it adds is shippable)
+  becomes one remote ``INSERT INTO remote_table (…) SELECT …`` — ``INSERT INTO ft SELECT …
+  FROM generate_series(1, 100000)`` is one round trip, where postgres_fdw sends 100,000 INSERTs;
+- **batched**: otherwise the rows are computed here (streamed from other servers as they come)
+  and sent as multi-row ``INSERT … VALUES ($1, …), (…)`` statements of ``batch_size`` rows (the
+  table's, else the server's option; fdwsh's default :data:`DEFAULT_BATCH_SIZE`, as postgres_fdw's
+  default of 1 costs a round trip per row), at most 65535 parameters each.
+"""
+
+from __future__ import annotations
+
+import copy
+import itertools
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from pglast import ast
+from pglast.enums import OnConflictAction
+from pglast.stream import RawStream
+
+from fdwsh.errors import FdwshError, FeatureNotSupported
+from fdwsh.exec.dml_returning import Returning, command_result, prepare_returning
+from fdwsh.exec.dml_target import (Row, Target, TargetColumn, analyzer_for, assigned,
+                                   check_updatable, remote_text, resolve_target)
+from fdwsh.output.result import Result
+from fdwsh.sql import ir
+from fdwsh.sql.pstate import ParseState, error
+
+DEFAULT_BATCH_SIZE = 1000
+MAX_PARAMS = 65535
+
+
+@dataclass(slots=True)
+class InsertPlan:
+    """What an analysed INSERT sends: a remote INSERT … SELECT, or rows computed here."""
+
+    target: Target
+    on_conflict: ast.OnConflictClause | None
+    returning: Returning | None
+    #: The source as the target's server runs it (shipped), with the remote column list.
+    shipped: ast.SelectStmt | None = None
+    remote_columns: tuple[str, ...] = ()
+    #: Full rows (every declared column, declared order) computed here.
+    rows: Iterable[Row] = ()
+
+    def batch_size(self) -> int:
+        option = self.target.table.option("batch_size")
+        size = int(option) if option else DEFAULT_BATCH_SIZE
+        return max(1, min(size, MAX_PARAMS // max(1, len(self.target.columns))))
+
+    def remote_insert(self, source: ast.SelectStmt, columns: tuple[str, ...]) -> str:
+        """``INSERT INTO remote_table (columns) source [ON CONFLICT DO NOTHING] [RETURNING …]``."""
+        stmt = ast.InsertStmt(
+            relation=self.target.remote_relation(),
+            cols=tuple(ast.ResTarget(name=c) for c in columns), selectStmt=source,
+            onConflictClause=self.on_conflict, override=0,
+            returningClause=self.returning.remote_clause() if self.returning else None)
+        return RawStream()(stmt)
+
+    def values_sql(self, rows: int) -> str:
+        """The batched statement for ``rows`` rows of parameters."""
+        width = len(self.target.columns)
+        lists = tuple(tuple(ast.ParamRef(number=r * width + i + 1) for i in range(width))
+                      for r in range(rows))
+        source = ast.SelectStmt(valuesLists=lists, limitOption=0, op=0)
+        return self.remote_insert(source, tuple(c.remote_name for c in self.target.table.columns))
+
+
+def run_insert(stmt: ast.InsertStmt, ctx: Any) -> Result:
+    """Analyse, check and run an INSERT on a foreign table."""
+    plan = plan_insert(stmt, ctx)
+    check_updatable(plan.target, "insert")
+    conn = ctx.remote().get(plan.target.table.server)
+    count = _run_shipped(conn, plan) if plan.shipped is not None else _run_batched(conn, plan)
+    conn.modified = True
+    return command_result(f"INSERT 0 {count}", plan.returning)
+
+
+def plan_insert(stmt: ast.InsertStmt, ctx: Any) -> InsertPlan:
+    """Analyse the statement (every error PostgreSQL's parser raises comes from here)."""
+    if stmt.withClause is not None:
+        raise FeatureNotSupported("WITH in INSERT on a foreign table is not supported")
+    if stmt.override:
+        raise FeatureNotSupported("OVERRIDING in INSERT on a foreign table is not supported")
+    target = resolve_target(stmt, ctx)
+    listed = _listed_columns(stmt, target)
+    plan = InsertPlan(target, None, None)
+    source = _ShippedSource.of(stmt, target, listed, ctx) if _may_ship(stmt) else None
+    if source is not None:
+        plan.shipped, plan.remote_columns = source.tree, source.columns
+    else:
+        plan.rows = _local_rows(stmt, target, listed, ctx)
+    plan.on_conflict = _on_conflict(stmt)
+    plan.returning = prepare_returning(stmt.returningClause, target, ctx)
+    return plan
+
+
+def _listed_columns(stmt: ast.InsertStmt, target: Target) -> list[int]:
+    """The target columns in statement order (all of them without a column list)."""
+    if not stmt.cols:
+        return list(range(len(target.columns)))
+    found: list[int] = []
+    for item in stmt.cols:
+        if item.indirection:
+            raise FeatureNotSupported("INSERT into a subfield or array element of a foreign "
+                                      "table column is not supported", position=item.location + 1)
+        index = target.column(item.name, item.location)
+        if index in found:
+            raise error(f'column "{item.name}" specified more than once', "42701", item.location)
+        found.append(index)
+    return found
+
+
+def _on_conflict(stmt: ast.InsertStmt) -> ast.OnConflictClause | None:
+    """ON CONFLICT DO NOTHING without a conflict target is all a foreign table allows."""
+    clause = stmt.onConflictClause
+    if clause is None:
+        return None
+    if clause.action == OnConflictAction.ONCONFLICT_UPDATE and clause.infer is None:
+        raise error("ON CONFLICT DO UPDATE requires inference specification or constraint name",
+                    "42601", clause.location, hint="For example, ON CONFLICT (column_name).")
+    if clause.infer is not None or clause.action != OnConflictAction.ONCONFLICT_NOTHING:
+        raise FdwshError("there is no unique or exclusion constraint matching the ON CONFLICT "
+                         "specification", sqlstate="42P10")
+    return ast.OnConflictClause(action=OnConflictAction.ONCONFLICT_NOTHING, location=-1)
+
+
+# -- the rows, computed here --------------------------------------------------------------------
+
+
+def _is_plain_values(select: ast.SelectStmt | None) -> bool:
+    """VALUES with nothing around it: transformInsertStmt treats each row on its own."""
+    return select is not None and bool(select.valuesLists) and not (
+        select.sortClause or select.limitCount or select.limitOffset or select.withClause
+        or select.lockingClause)
+
+
+def _local_rows(stmt: ast.InsertStmt, target: Target, listed: list[int], ctx: Any
+                ) -> Iterable[Row]:
+    """Every new row, typed and complete (analysed now, evaluated as the rows are read)."""
+    select = stmt.selectStmt
+    analyzer = analyzer_for(select or ast.SelectStmt(limitOption=0, op=0), target, ctx)
+    ps, ectx = analyzer.ps, analyzer.ctx
+    compile_ = _compiler(ectx)
+    if select is None:  # DEFAULT VALUES
+        row = [compile_(_default(ps, c)) for c in target.columns]
+        return _evaluated([row], ())
+    if _is_plain_values(select):
+        return _values_rows(ps, stmt, target, listed, compile_)
+    rel = analyzer.run(select, resolve_unknowns=False)
+    exprs = [ir.Var(i, c.type, c.typmod, c.name) for i, c in enumerate(rel.columns)]
+    locations = [ir.expr_location(e) for e in rel.exprs] or [-1] * len(exprs)
+    row = _complete_row(ps, target, listed, exprs, locations, stmt)
+    return _evaluated_stream([compile_(e) for e in row], rel.stream())
+
+
+def _values_rows(ps: ParseState, stmt: ast.InsertStmt, target: Target, listed: list[int],
+                 compile_: Callable[[ir.Expr], Any]) -> Iterable[Row]:
+    """transformInsertRow() of each VALUES list; DEFAULT takes the column's default."""
+    from fdwsh.exec.local_select import expr_kind
+    from fdwsh.sql.typecheck import transform_expr
+
+    select = stmt.selectStmt
+    rows = []
+    width = len(select.valuesLists[0])
+    with expr_kind(ps, "VALUES"):
+        for sub in select.valuesLists:
+            if len(sub) != width:
+                raise error("VALUES lists must all be the same length", "42601", ps.loc(sub[0]))
+            exprs = [None if isinstance(e, ast.SetToDefault) else transform_expr(ps, e)
+                     for e in sub]
+            row = _complete_row(ps, target, list(listed), exprs, [ps.loc(e) for e in sub], stmt)
+            rows.append([compile_(e) for e in row])
+    return _evaluated(rows, ())
+
+
+def _complete_row(ps: ParseState, target: Target, listed: list[int],
+                  exprs: list[ir.Expr | None], locations: list[int], stmt: ast.InsertStmt
+                  ) -> list[ir.Expr]:
+    """The full row: each listed column's value assigned to it, the others their default."""
+    _check_counts(target, listed, len(exprs), locations, stmt)
+    row: list[ir.Expr | None] = [None] * len(target.columns)
+    for index, expr, location in zip(listed, exprs, locations):
+        column = target.columns[index]
+        row[index] = _default(ps, column) if expr is None else assigned(ps, expr, column,
+                                                                        location)
+    return [_default(ps, c) if e is None else e for c, e in zip(target.columns, row)]
+
+
+def _check_counts(target: Target, listed: list[int], width: int, locations: list[int],
+                  stmt: ast.InsertStmt) -> None:
+    """transformInsertRow()'s checks; ``listed`` is cut to the expressions given."""
+    if width > len(listed):
+        raise error("INSERT has more expressions than target columns", "42601",
+                    locations[len(listed)] if len(locations) > len(listed) else -1)
+    if width < len(listed) and stmt.cols:
+        raise error("INSERT has more target columns than expressions", "42601",
+                    stmt.cols[width].location)
+    del listed[width:]
+
+
+def _default(ps: ParseState, column: TargetColumn) -> ir.Expr:
+    """The column's DEFAULT expression (assigned to its type), else a typed NULL."""
+    if column.column.default is None:
+        return ir.Const(column.type, None, column.typmod)
+    from fdwsh.sql.typecheck import transform_expr
+
+    return assigned(ps, transform_expr(ps, default_node(column)), column, -1)
+
+
+def default_node(column: TargetColumn) -> ast.Node:
+    """The parsed DEFAULT expression of a column."""
+    from pglast import parse_sql
+
+    return parse_sql(f"SELECT ({column.column.default})")[0].stmt.targetList[0].val
+
+
+def _compiler(ectx: Any) -> Callable[[ir.Expr], Any]:
+    from fdwsh.exec.eval import compile_expr
+    from fdwsh.exec.fold import fold_constants
+
+    return lambda expr: compile_expr(fold_constants(expr, ectx), ectx)
+
+
+def _evaluated(rows: list[list[Any]], source: Row) -> Iterator[Row]:
+    for row in rows:
+        yield tuple(fn(source) for fn in row)
+
+
+def _evaluated_stream(row: list[Any], source: Iterable[Row]) -> Iterator[Row]:
+    for values in source:
+        yield tuple(fn(values) for fn in row)
+
+
+def _run_batched(conn: Any, plan: InsertPlan) -> int:
+    texts = [remote_text(c) for c in plan.target.columns]
+    size, count = plan.batch_size(), 0
+    sql_by_rows: dict[int, str] = {}
+    rows = iter(plan.rows)
+    while chunk := list(itertools.islice(rows, size)):
+        params = [text(v) for row in chunk for text, v in zip(texts, row)]
+        sql = sql_by_rows.get(len(chunk)) or sql_by_rows.setdefault(len(chunk),
+                                                                    plan.values_sql(len(chunk)))
+        count += _send(conn, sql, params, plan.returning)
+    return count
+
+
+def _send(conn: Any, sql: str, params: list[Any], returning: Returning | None) -> int:
+    """Run one remote INSERT; the number of rows it inserted."""
+    if returning is not None:
+        rows = list(conn.stream(sql, params))
+        returning.add_remote(rows)
+        return len(rows)
+    return int(conn.execute(sql, params).split()[-1])
+
+
+# -- shipped whole ------------------------------------------------------------------------------
+
+
+def _may_ship(stmt: ast.InsertStmt) -> bool:
+    """A plain SELECT source (no VALUES, set operation, DISTINCT or WITH) may be shipped: the
+    columns it leaves out are added to its own select list."""
+    select = stmt.selectStmt
+    return (isinstance(select, ast.SelectStmt) and select.op == 0 and not select.valuesLists
+            and not select.distinctClause and select.withClause is None
+            and not select.lockingClause and select.fromClause is not None)
+
+
+@dataclass(slots=True)
+class _ShippedSource:
+    """The source SELECT as the target's server runs it, completed to every column."""
+
+    tree: ast.SelectStmt
+    columns: tuple[str, ...]
+
+    @classmethod
+    def of(cls, stmt: ast.InsertStmt, target: Target, listed: list[int], ctx: Any
+           ) -> _ShippedSource | None:
+        from fdwsh.plan.shippable import unshippable_reasons
+        from fdwsh.remote.deparse import remote_tree
+        from fdwsh.sql.bind import bind_relations
+
+        select = stmt.selectStmt
+        bound = bind_relations(select, ctx.lookup())
+        if any(r.table.server_id != target.table.server_id for r in bound.relations):
+            return None
+        if unshippable_reasons(select):
+            return None
+        listed = _check_types(stmt, target, list(listed), ctx)
+        missing = [c for i, c in enumerate(target.columns) if i not in listed]
+        defaults = [default_node(c) if c.column.default else None for c in missing]
+        if any(d is not None and unshippable_reasons(d) for d in defaults):
+            return None
+        tree = remote_tree(bound)
+        tree.targetList = tuple(tree.targetList) + tuple(
+            ast.ResTarget(val=copy.deepcopy(d) if d is not None else
+                          ast.A_Const(isnull=True, val=None)) for d in defaults)
+        names = [target.columns[i].column.remote_name for i in listed]
+        names += [c.column.remote_name for c in missing]
+        return cls(tree, tuple(names))
+
+
+def _check_types(stmt: ast.InsertStmt, target: Target, listed: list[int], ctx: Any
+                 ) -> list[int]:
+    """Analyse the source over no rows: its column count and types against the target's;
+    the columns it gives values for."""
+    analyzer = analyzer_for(stmt.selectStmt, target, ctx)
+    analyzer.explain_only = True
+    rel = analyzer.run(stmt.selectStmt, resolve_unknowns=False)
+    exprs = [ir.Var(i, c.type, c.typmod, c.name) for i, c in enumerate(rel.columns)]
+    locations = [ir.expr_location(e) for e in rel.exprs] or [-1] * len(exprs)
+    _complete_row(analyzer.ps, target, listed, exprs, locations, stmt)
+    return listed
+
+
+def _run_shipped(conn: Any, plan: InsertPlan) -> int:
+    assert plan.shipped is not None
+    sql = plan.remote_insert(plan.shipped, plan.remote_columns)
+    return _send(conn, sql, [], plan.returning)

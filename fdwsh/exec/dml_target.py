@@ -1,0 +1,161 @@
+"""The foreign table an INSERT, UPDATE or DELETE changes, and what every such statement needs
+of it: its typed columns, PostgreSQL's assignment coercion of a new value to a column
+(transformAssignedExpr), the ``updatable`` check, and how values travel to the remote.
+
+postgres_fdw checks nothing about the new row locally but the column types: a NULL in a column
+declared NOT NULL is the remote table's business (``INSERT INTO ft VALUES (NULL)`` succeeds
+when the remote column allows NULL, and otherwise fails with the remote's error), so fdwsh
+does the same.  Values are sent as text in the remote session's styles (ISO dates, UTC), as
+untyped parameters or array literals cast to the declared types.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from typing import Any
+
+from pglast import ast
+
+from fdwsh.catalog.model import ForeignColumn, ForeignTable
+from fdwsh.catalog.options import parse_boolean_option
+from fdwsh.errors import FdwshError
+from fdwsh.pgtypes import format_type, parse_type
+from fdwsh.sql import ir
+from fdwsh.sql.coerce import ASSIGNMENT, coerce_to_target_type
+from fdwsh.sql.pstate import ParseState, error
+from fdwsh.types.settings import REMOTE
+
+#: The name under which a row-locating scan fetches the remote row's ctid (as text).
+CTID = "ctid"
+
+Row = tuple[Any, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class TargetColumn:
+    """A declared column of the target with its resolved type."""
+
+    column: ForeignColumn
+    type: int
+    typmod: int
+
+    @property
+    def name(self) -> str:
+        return self.column.name
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """The foreign table a statement changes, as the statement names it."""
+
+    table: ForeignTable
+    node: ast.RangeVar
+    columns: tuple[TargetColumn, ...]
+    #: The statement's literals' locations (fdwsh.sql.const_locations), for its analyses.
+    const_locations: dict[int, int]
+
+    @property
+    def alias(self) -> str:
+        return self.node.alias.aliasname if self.node.alias else self.node.relname
+
+    def column(self, name: str, location: int) -> int:
+        """The index of column ``name``, else PostgreSQL's ``column … does not exist``."""
+        for i, col in enumerate(self.columns):
+            if col.name == name:
+                return i
+        raise error(f'column "{name}" of relation "{self.table.name}" does not exist',
+                    "42703", location)
+
+    def remote_relation(self, alias: str | None = None) -> ast.RangeVar:
+        """The remote table (schema-qualified: the remote search_path is pg_catalog)."""
+        return ast.RangeVar(schemaname=self.table.remote_schema, relname=self.table.remote_name,
+                            inh=True, relpersistence="p",
+                            alias=ast.Alias(aliasname=alias) if alias else None)
+
+    def with_ctid(self) -> ForeignTable:
+        """The table with the remote row's ctid as one more (text) column, for the scan that
+        locates the rows an UPDATE or DELETE changes."""
+        ctid = ForeignColumn(CTID, "text", False, None, CTID)
+        return replace(self.table, columns=self.table.columns + (ctid,))
+
+
+def resolve_target(stmt: ast.Node, ctx: Any) -> Target:
+    """The foreign table statement ``stmt`` changes (PostgreSQL's errors when there is none)."""
+    from fdwsh.sql.const_locations import const_locations
+
+    table = ctx.lookup()(stmt.relation)
+    columns = tuple(TargetColumn(col, ref.type.oid, ref.typmod)
+                    for col in table.columns for ref in (parse_type(col.type),))
+    return Target(table, stmt.relation, columns,
+                  const_locations(getattr(ctx, "source", "") or "", stmt))
+
+
+def analyzer_for(part: ast.SelectStmt, target: Target, ctx: Any) -> Any:
+    """fdwsh's query analyser for a part of the statement (its literals' locations known)."""
+    from fdwsh.exec.local_query import local_analyzer
+
+    return local_analyzer(part, ctx, target.const_locations)
+
+
+_VERBS = {"insert": "inserts", "update": "updates", "delete": "deletes"}
+
+
+def check_updatable(target: Target, operation: str) -> None:
+    """postgres_fdw's ``updatable`` option (table, else server; default true)."""
+    value = target.table.option("updatable")
+    if value is not None and not parse_boolean_option("updatable", value):
+        raise FdwshError(f'foreign table "{target.table.name}" does not allow '
+                         f"{_VERBS[operation]}", sqlstate="55000")
+
+
+def assigned(ps: ParseState, expr: ir.Expr, column: TargetColumn, location: int) -> ir.Expr:
+    """``expr`` as a value of ``column`` (transformAssignedExpr's assignment coercion)."""
+    if expr.type == column.type and expr.typmod == column.typmod:
+        return expr
+    result = coerce_to_target_type(ps, expr, column.type, column.typmod, ASSIGNMENT,
+                                   ir.IMPLICIT_CAST, -1)
+    if result is None:
+        raise error(f'column "{column.name}" is of type {format_type(column.type)}'
+                    f" but expression is of type {format_type(expr.type)}",
+                    "42804", location, hint="You will need to rewrite or cast the expression.")
+    return result
+
+
+def remote_text(column: TargetColumn) -> Callable[[Any], str | None]:
+    """A value of ``column`` as the text the remote session reads (None stays NULL)."""
+    from fdwsh.exec.values import format_output
+
+    oid = column.type
+    return lambda value: None if value is None else format_output(oid, value, REMOTE)
+
+
+def remote_reader(column: TargetColumn, alias: str) -> Callable[[str | None], Any]:
+    """The declared type's input function for a value the remote sent back (RETURNING)."""
+    from fdwsh.exec.values import parse_input
+    from fdwsh.types.convert import naming_column
+
+    oid, typmod = column.type, column.typmod
+    read = naming_column(lambda text: parse_input(oid, text, typmod, REMOTE), column.name, alias)
+    return lambda text: None if text is None else read(text)
+
+
+def array_cast(param: int, type_text: str) -> ast.TypeCast:
+    """``CAST($param AS type[])``: a column of values sent as one array literal."""
+    from pglast import parse_sql
+
+    cast = parse_sql(f"SELECT NULL::{type_text}")[0].stmt.targetList[0].val
+    name = cast.typeName
+    name.arrayBounds = (ast.Integer(ival=-1),)
+    return ast.TypeCast(arg=ast.ParamRef(number=param), typeName=name)
+
+
+def array_literal(values: list[Any], text: Callable[[Any], str | None]) -> str:
+    """The values as an array literal the remote reads (elements in remote text)."""
+    from fdwsh.types.arrays import quote_element
+
+    parts = []
+    for value in values:
+        item = text(value)
+        parts.append("NULL" if item is None else quote_element(item, ","))
+    return "{" + ",".join(parts) + "}"
