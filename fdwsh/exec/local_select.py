@@ -171,6 +171,9 @@ class Analyzer:
         if self.relations:
             from fdwsh.exec.remote_fragment import run_remotely
             remote = run_remotely(self, stmt, resolve_unknowns)
+            if remote is None:  # two servers: one may run it after a copy (data shipping)
+                from fdwsh.exec.ship import run_shipped
+                remote = run_shipped(self, stmt, resolve_unknowns)
             if remote is not None:
                 return remote
         return self.run_here(stmt, resolve_unknowns)
