@@ -160,8 +160,7 @@ def _local_rows(stmt: ast.InsertStmt, target: Target, listed: list[int], ctx: An
     if _is_plain_values(select):
         return _values_rows(ps, stmt, target, listed, compile_)
     rel = analyzer.run(select, resolve_unknowns=False)
-    exprs = [ir.Var(i, c.type, c.typmod, c.name) for i, c in enumerate(rel.columns)]
-    locations = [ir.expr_location(e) for e in rel.exprs] or [-1] * len(exprs)
+    exprs, locations = _source_columns(analyzer, rel, select)
     row = _complete_row(ps, target, listed, exprs, locations, stmt)
     return _evaluated_stream([compile_(e) for e in row], rel.stream())
 
@@ -184,6 +183,19 @@ def _values_rows(ps: ParseState, stmt: ast.InsertStmt, target: Target, listed: l
             row = _complete_row(ps, target, list(listed), exprs, [ps.loc(e) for e in sub], stmt)
             rows.append([compile_(e) for e in row])
     return _evaluated(rows, ())
+
+
+def _source_columns(analyzer: Any, rel: Any, select: ast.SelectStmt
+                    ) -> tuple[list[ir.Expr | None], list[int]]:
+    """The source's output columns as the new row's values, and where each is written."""
+    exprs: list[ir.Expr | None] = [ir.Var(i, c.type, c.typmod, c.name)
+                                   for i, c in enumerate(rel.columns)]
+    targets = select.targetList or ()
+    starred = any(isinstance(t.val, ast.ColumnRef) and isinstance(t.val.fields[-1], ast.A_Star)
+                  for t in targets)
+    if starred or len(targets) != len(exprs):
+        return exprs, [ir.expr_location(e) for e in rel.exprs] or [-1] * len(exprs)
+    return exprs, [analyzer.ps.loc(t.val) for t in targets]
 
 
 def _complete_row(ps: ParseState, target: Target, listed: list[int],
@@ -319,8 +331,7 @@ def _check_types(stmt: ast.InsertStmt, target: Target, listed: list[int], ctx: A
     analyzer = analyzer_for(stmt.selectStmt, target, ctx)
     analyzer.explain_only = True
     rel = analyzer.run(stmt.selectStmt, resolve_unknowns=False)
-    exprs = [ir.Var(i, c.type, c.typmod, c.name) for i, c in enumerate(rel.columns)]
-    locations = [ir.expr_location(e) for e in rel.exprs] or [-1] * len(exprs)
+    exprs, locations = _source_columns(analyzer, rel, stmt.selectStmt)
     _complete_row(analyzer.ps, target, listed, exprs, locations, stmt)
     return listed
 

@@ -45,10 +45,11 @@ class Returning:
     settings: Any
     rows: list[Row] = field(default_factory=list)
 
-    def remote_clause(self) -> ast.ReturningClause:
+    def remote_clause(self, qualifier: str | None = None) -> ast.ReturningClause:
         """What the remote statement returns: every declared column (remote names)."""
+        prefix = (ast.String(sval=qualifier),) if qualifier else ()
         return ast.ReturningClause(exprs=tuple(
-            ast.ResTarget(val=ast.ColumnRef(fields=(ast.String(sval=c.remote_name),)))
+            ast.ResTarget(val=ast.ColumnRef(fields=(*prefix, ast.String(sval=c.remote_name))))
             for c in self.target.table.columns))
 
     def add_remote(self, texts: Sequence[Sequence[str | None]]) -> None:

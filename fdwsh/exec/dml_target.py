@@ -22,6 +22,7 @@ from fdwsh.catalog.options import parse_boolean_option
 from fdwsh.errors import FdwshError
 from fdwsh.pgtypes import format_type, parse_type
 from fdwsh.sql import ir
+from fdwsh.sql import oids as T
 from fdwsh.sql.coerce import ASSIGNMENT, coerce_to_target_type
 from fdwsh.sql.pstate import ParseState, error
 from fdwsh.types.settings import REMOTE
@@ -113,6 +114,9 @@ def assigned(ps: ParseState, expr: ir.Expr, column: TargetColumn, location: int)
     """``expr`` as a value of ``column`` (transformAssignedExpr's assignment coercion)."""
     if expr.type == column.type and expr.typmod == column.typmod:
         return expr
+    if expr.type == T.UNKNOWN and not isinstance(expr, ir.Const):
+        # an unknown-typed column of a sub-select (a literal): read by the type's input function
+        expr = ir.CoerceViaIO(expr, column.type, -1, ir.IMPLICIT_CAST, location)
     result = coerce_to_target_type(ps, expr, column.type, column.typmod, ASSIGNMENT,
                                    ir.IMPLICIT_CAST, -1)
     if result is None:

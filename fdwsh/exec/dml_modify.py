@@ -1,0 +1,300 @@
+"""UPDATE and DELETE on a foreign table, the two ways postgres_fdw runs them.
+
+- **Direct modification**: when the whole statement can run on the target's server (every table
+  it reads is there, every expression is shippable), it is sent as one remote ``UPDATE``/
+  ``DELETE`` (postgres_fdw's ``Foreign Update``).  A ``col IN (SELECT …)`` condition whose
+  sub-select reads another server is evaluated first and sent as ``col = ANY($1)`` with the key
+  set as one array (:mod:`fdwsh.exec.dml_keys`), so such a statement is direct too.
+- **Located rows**: otherwise fdwsh's executor runs ``SELECT target.ctid, <new values> FROM
+  target, <FROM/USING items> WHERE …`` (the scan of the target fetches the remote ctid, in the
+  same remote transaction as the change), then changes the rows by ctid, :data:`CHUNK` at a
+  time: ``UPDATE t SET c = v.c FROM unnest($1::tid[], $2::type[]) v … WHERE t.ctid = ANY($1)``
+  or ``DELETE FROM t WHERE ctid = ANY($1)``.  A target row joined to several FROM rows changes
+  once, with the first.
+
+Either way the new values are typed here first (assignment coercion, PostgreSQL's errors), so
+a statement that fails analysis sends nothing, and a failure midway leaves the statement's
+remote transaction to be rolled back by the session.
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, field
+from typing import Any
+
+from pglast import ast
+from pglast.enums import A_Expr_Kind
+from pglast.stream import RawStream
+from pglast.visitors import Ancestor, Visitor
+
+from fdwsh.errors import FdwshError, FeatureNotSupported
+from fdwsh.exec.dml_returning import Returning, command_result, prepare_returning
+from fdwsh.exec.dml_target import (CTID, Target, analyzer_for, array_cast, array_literal,
+                                   assigned, check_updatable, remote_text, resolve_target)
+from fdwsh.output.result import Result
+from fdwsh.sql import ir
+from fdwsh.sql.pstate import error
+
+#: Rows changed per remote statement on the located-rows path.
+CHUNK = 10_000
+_PARAMS_REASON = "parameters are not sent to remote servers"
+
+
+@dataclass(slots=True)
+class ModifyPlan:
+    """An analysed UPDATE or DELETE: what is sent, and what computes the changes here."""
+
+    operation: str  # "update" | "delete"
+    target: Target
+    #: Indexes of the columns an UPDATE sets, in SET order.
+    sets: list[int]
+    returning: Returning | None
+    #: The remote statement of a direct modification and its parameters (key sets).
+    direct: ast.Node | None = None
+    params: list[str] = field(default_factory=list)
+    #: The located-rows path: fdwsh's SELECT of ctid + new values, and the coercions.
+    locate: Any = None
+    coerce: list[Any] = field(default_factory=list)
+
+    @property
+    def verb(self) -> str:
+        return self.operation.upper()
+
+
+def run_update(stmt: ast.UpdateStmt, ctx: Any) -> Result:
+    return _run(plan_modify(stmt, ctx, "update"), ctx)
+
+
+def run_delete(stmt: ast.DeleteStmt, ctx: Any) -> Result:
+    return _run(plan_modify(stmt, ctx, "delete"), ctx)
+
+
+def _run(plan: ModifyPlan, ctx: Any) -> Result:
+    check_updatable(plan.target, plan.operation)
+    conn = ctx.remote().get(plan.target.table.server)
+    if plan.direct is not None:
+        count = _send(conn, RawStream()(plan.direct), plan.params, plan.returning)
+    else:
+        count = _run_located(conn, plan)
+    conn.modified = True
+    return command_result(f"{plan.verb} {count}", plan.returning)
+
+
+def plan_modify(stmt: ast.Node, ctx: Any, operation: str) -> ModifyPlan:
+    """Analyse the statement (PostgreSQL's parse-analysis errors come from here) and choose how
+    it runs."""
+    if stmt.withClause is not None:
+        raise FeatureNotSupported(f"WITH in {operation.upper()} on a foreign table is not "
+                                  "supported")
+    target = resolve_target(stmt, ctx)
+    sets = _set_columns(stmt, target) if operation == "update" else []
+    plan = ModifyPlan(operation, target, sets, None)
+    direct, params = _direct(stmt, plan, ctx)
+    plan.locate, plan.coerce = _analyse_locate(stmt, plan, ctx, run=direct is None)
+    plan.returning = _returning(stmt, plan, ctx)
+    if direct is not None:
+        if plan.returning is not None:
+            direct.returningClause = plan.returning.remote_clause(target.alias)
+        plan.direct, plan.params = direct, params
+    return plan
+
+
+def _returning(stmt: ast.Node, plan: ModifyPlan, ctx: Any) -> Returning | None:
+    """The RETURNING list, over the target's rows only (not the FROM/USING items yet)."""
+    try:
+        return prepare_returning(stmt.returningClause, plan.target, ctx)
+    except FdwshError as err:
+        others = stmt.fromClause if plan.operation == "update" else stmt.usingClause
+        if not others or err.sqlstate not in ("42P01", "42703"):
+            raise
+        raise FeatureNotSupported(f"RETURNING of {plan.verb} on a foreign table can name only "
+                                  f"the target's columns, not the {plan.verb} "
+                                  f"{'FROM' if plan.operation == 'update' else 'USING'} items"
+                                  ) from None
+
+
+def _set_columns(stmt: ast.UpdateStmt, target: Target) -> list[int]:
+    found: list[int] = []
+    for item in stmt.targetList:
+        if item.indirection:
+            raise FeatureNotSupported("UPDATE of a subfield or array element of a foreign "
+                                      "table column is not supported", position=item.location + 1)
+        index = target.column(item.name, item.location)
+        if index in found:
+            raise error(f'multiple assignments to same column "{item.name}"', "42601")
+        found.append(index)
+    return found
+
+
+# -- the rows, located here ---------------------------------------------------------------------
+
+
+class _Locating:
+    """The statement's context in which the target's name reads the table with its ctid."""
+
+    def __init__(self, ctx: Any, target: Target) -> None:
+        self._ctx, self._target = ctx, target
+        self._with_ctid = target.with_ctid()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._ctx, name)
+
+    def lookup(self) -> Any:
+        tables = self._ctx.lookup()
+        node, table = self._target.node, self._with_ctid
+        return lambda rv: table if rv is node else tables(rv)
+
+
+def _locate_select(stmt: ast.Node, plan: ModifyPlan) -> ast.SelectStmt:
+    """``SELECT target.ctid, <SET values> FROM target, <FROM/USING items> WHERE …``."""
+    alias = plan.target.alias
+    targets = [ast.ResTarget(val=ast.ColumnRef(fields=(ast.String(sval=alias),
+                                                       ast.String(sval=CTID))))]
+    if plan.operation == "update":
+        targets += [ast.ResTarget(val=item.val) for item in stmt.targetList]
+    others = stmt.fromClause if plan.operation == "update" else stmt.usingClause
+    return ast.SelectStmt(targetList=tuple(targets), fromClause=(stmt.relation, *(others or ())),
+                          whereClause=stmt.whereClause, limitOption=0, op=0)
+
+
+def _analyse_locate(stmt: ast.Node, plan: ModifyPlan, ctx: Any, run: bool
+                    ) -> tuple[Any, list[Any]]:
+    """Type the located rows' SELECT (and its SET values against the columns); without
+    ``run`` (a direct modification) only for its errors."""
+    from fdwsh.exec.eval import compile_expr
+    from fdwsh.exec.fold import fold_constants
+
+    select = _locate_select(stmt, plan)
+    analyzer = analyzer_for(select, plan.target, _Locating(ctx, plan.target))
+    analyzer.explain_only = not run
+    rel = analyzer.run(select, resolve_unknowns=False)
+    coerce = []
+    for i, index in enumerate(plan.sets, start=1):
+        column, raw = rel.columns[i], select.targetList[i].val
+        value = _literal(analyzer, raw) or ir.Var(i, column.type, column.typmod)
+        expr = assigned(analyzer.ps, value, plan.target.columns[index], analyzer.ps.loc(raw))
+        coerce.append(compile_expr(fold_constants(expr, analyzer.ctx), analyzer.ctx))
+    return rel, coerce
+
+
+def _literal(analyzer: Any, raw: ast.Node) -> ir.Expr | None:
+    """A literal SET value as transformAssignedExpr sees it (read as the column's type now)."""
+    if not isinstance(raw, ast.A_Const):
+        return None
+    from fdwsh.sql.typecheck import transform_expr
+
+    return transform_expr(analyzer.ps, raw)  # type: ignore[no-any-return]
+
+
+def _run_located(conn: Any, plan: ModifyPlan) -> int:
+    """Change the located rows by ctid, CHUNK at a time (each target row once)."""
+    seen: set[str] = set()
+    changes = []
+    for row in plan.locate.stream():
+        if row[0] not in seen:
+            seen.add(row[0])
+            changes.append((row[0], *(fn(row) for fn in plan.coerce)))
+    count = 0
+    sql = RawStream()(_by_ctid(plan))
+    texts = [remote_text(plan.target.columns[i]) for i in plan.sets]
+    for start in range(0, len(changes), CHUNK):
+        chunk = changes[start:start + CHUNK]
+        params = [array_literal([c[0] for c in chunk], str)]
+        params += [array_literal([c[i + 1] for c in chunk], text) for i, text in enumerate(texts)]
+        count += _send(conn, sql, params, plan.returning)
+    return count
+
+
+def _by_ctid(plan: ModifyPlan) -> ast.Node:
+    """The remote statement changing the rows whose ctids ``$1`` holds."""
+    target = plan.target
+    alias = "fdwsh_target"
+    ctid = ast.ColumnRef(fields=(ast.String(sval=alias), ast.String(sval=CTID)))
+    located = ast.A_Expr(kind=A_Expr_Kind.AEXPR_OP_ANY, name=(ast.String(sval="="),), lexpr=ctid,
+                         rexpr=array_cast(1, "tid"))
+    returning = plan.returning.remote_clause(alias) if plan.returning else None
+    if plan.operation == "delete":
+        return ast.DeleteStmt(relation=target.remote_relation(alias), whereClause=located,
+                              returningClause=returning)
+    names = ["fdwsh_ctid"] + [f"fdwsh_{i}" for i in range(len(plan.sets))]
+    casts = [array_cast(1, "tid")] + [array_cast(n + 2, target.table.columns[i].type)
+                                      for n, i in enumerate(plan.sets)]
+    source = ast.RangeFunction(
+        lateral=False, ordinality=False, is_rowsfrom=False,
+        functions=((ast.FuncCall(funcname=(ast.String(sval="unnest"),), args=tuple(casts),
+                                 funcformat=0), None),),
+        alias=ast.Alias(aliasname="fdwsh_new", colnames=tuple(ast.String(sval=n) for n in names)))
+    sets = tuple(ast.ResTarget(name=target.table.columns[i].remote_name,
+                               val=ast.ColumnRef(fields=(ast.String(sval="fdwsh_new"),
+                                                         ast.String(sval=names[n + 1]))))
+                 for n, i in enumerate(plan.sets))
+    joined = ast.A_Expr(kind=A_Expr_Kind.AEXPR_OP, name=(ast.String(sval="="),), lexpr=copy.deepcopy(ctid),
+                        rexpr=ast.ColumnRef(fields=(ast.String(sval="fdwsh_new"),
+                                                    ast.String(sval="fdwsh_ctid"))))
+    where = ast.BoolExpr(boolop=0, args=(joined, located))
+    return ast.UpdateStmt(relation=target.remote_relation(alias), targetList=sets,
+                          fromClause=(source,), whereClause=where, returningClause=returning)
+
+
+def _send(conn: Any, sql: str, params: list[str], returning: Returning | None) -> int:
+    """Run one remote UPDATE/DELETE; the number of rows it changed."""
+    if returning is not None:
+        rows = list(conn.stream(sql, params))
+        returning.add_remote(rows)
+        return len(rows)
+    return int(conn.execute(sql, params).split()[-1])
+
+
+# -- direct modification ------------------------------------------------------------------------
+
+
+def _direct(stmt: ast.Node, plan: ModifyPlan, ctx: Any) -> tuple[ast.Node | None, list[str]]:
+    """The remote statement of a direct modification, or None when it cannot be one."""
+    from fdwsh.exec.dml_keys import prefetch_keys
+    from fdwsh.plan.shippable import unshippable_reasons
+    from fdwsh.remote.deparse import remote_tree
+    from fdwsh.sql.bind import BoundQuery, bind_relations
+
+    target = plan.target
+    rewritten, params = prefetch_keys(stmt, target, ctx)
+    bound = bind_relations(rewritten, ctx.lookup())
+    others = [r for r in bound.relations if r.node is not rewritten.relation]
+    if any(r.table.server_id != target.table.server_id for r in others):
+        return None, []
+    if [r for r in unshippable_reasons(rewritten) if r != _PARAMS_REASON]:
+        return None, []
+    renamed = {c.name: c.remote_name for c in target.table.columns if c.name != c.remote_name}
+    if renamed and (others or _has_sublinks(rewritten)):
+        return None, []
+    tree = remote_tree(BoundQuery(rewritten, others))
+    tree.relation = target.remote_relation(target.alias)
+    if plan.operation == "update":
+        for item in tree.targetList:
+            item.name = target.table.column(item.name).remote_name  # type: ignore[union-attr]
+    if renamed:
+        _rename_columns(tree, renamed, target.alias)
+    return tree, params
+
+
+def _has_sublinks(stmt: ast.Node) -> bool:
+    found: list[bool] = []
+
+    class Find(Visitor):  # type: ignore[misc]
+        def visit_SubLink(self, ancestors: Ancestor, node: ast.SubLink) -> None:
+            found.append(True)
+
+    Find()(stmt)
+    return bool(found)
+
+
+def _rename_columns(tree: ast.Node, renamed: dict[str, str], alias: str) -> None:
+    """Column references of the target read the remote names (``c1`` → ``"C 1"``)."""
+    class Rename(Visitor):  # type: ignore[misc]
+        def visit_ColumnRef(self, ancestors: Ancestor, node: ast.ColumnRef) -> None:
+            names = [f.sval if isinstance(f, ast.String) else None for f in node.fields]
+            if len(names) == 1 or (len(names) == 2 and names[0] == alias):
+                if names[-1] in renamed:
+                    node.fields = (*node.fields[:-1], ast.String(sval=renamed[names[-1]]))
+
+    Rename()(tree)
