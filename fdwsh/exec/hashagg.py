@@ -8,7 +8,8 @@ as PostgreSQL's equality compares: numeric 1.0 and 1.00 are one group, NULLs one
 folded into that group's aggregate states.  Only aggregates with DISTINCT or ORDER BY keep
 their input values.  A grouping set without columns (no GROUP BY at all, or ``()``) yields
 its one row even over no input.  Groups come out in no particular order; the caller's
-HAVING, select list, DISTINCT, ORDER BY and LIMIT then run over the grouped rows.
+HAVING, select list, DISTINCT, ORDER BY and LIMIT then run over the grouped rows.  Past
+WORK_MEM new groups spill to partition files (:mod:`fdwsh.exec.spill_agg`).
 """
 
 from __future__ import annotations
@@ -27,6 +28,8 @@ from fdwsh.exec.fn_compare import sort_key
 from fdwsh.exec.fold import fold_constants
 from fdwsh.exec.setops import row_key_function
 from fdwsh.exec.sorting import SortSpec, sort_rows
+from fdwsh.exec.spill import SpillStats
+from fdwsh.exec.spill_agg import hash_groups
 from fdwsh.sql import ir
 from fdwsh.sql.coerce import coerce_to_boolean
 from fdwsh.sql.pstate import ParseState
@@ -140,6 +143,8 @@ class GroupedSelect:
     specs: list[SortSpec]
 
     width: int
+    #: Batches, memory and disk the hash tables used (EXPLAIN ANALYZE).
+    stats: SpillStats = dataclasses.field(default_factory=SpillStats)
 
     def evaluator(self, an: Analyzer, source_rows: Iterable[Row], where: ir.Expr | None
                   ) -> Callable[[], list[Row]]:
@@ -166,21 +171,9 @@ class GroupedSelect:
     def _aggregate(self, source_rows: Iterable[Row], test: Callable[[Row], Any] | None,
                    key_fns: list[Callable[[Row], Any]], calls: list[AggCall],
                    hashers: list[Callable[[list[Any]], Any]]) -> list[Row]:
-        tables: list[dict[Any, tuple[list[Any], list[Any]]]] = [{} for _ in self.sets]
-        for row in source_rows:
-            if test is not None and not test(row):
-                continue
-            values = [fn(row) for fn in key_fns]
-            for hasher, table in zip(hashers, tables):
-                k = hasher(values)
-                entry = table.get(k)
-                if entry is None:
-                    entry = table[k] = (values, [c.new_state() for c in calls])
-                states = entry[1]
-                for i, call in enumerate(calls):
-                    states[i] = call.accumulate(states[i], row)
-        return [out for s, table in zip(self.sets, tables)
-                for out in self._emit(s, table, calls)]
+        rows = (row for row in source_rows if test is None or test(row))
+        return [out for index, table in hash_groups(rows, key_fns, calls, hashers, self.stats)
+                for out in self._emit(self.sets[index], table, calls)]
 
     def _emit(self, gset: GroupingSet, table: dict[Any, tuple[list[Any], list[Any]]],
               calls: list[AggCall]) -> Iterable[Row]:

@@ -18,6 +18,7 @@ the sort keys ORDER BY and set operations use, so ``1.0 = 1`` and ``'a '::bpchar
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -25,6 +26,8 @@ from typing import TYPE_CHECKING, Any
 from fdwsh.exec.eval import EvalContext, compile_expr
 from fdwsh.exec.fn_compare import comparison, sort_key
 from fdwsh.exec.fold import fold_constants
+from fdwsh.exec.memory import RowMeter
+from fdwsh.exec.spill import SpillDir, SpillFile, SpillStats, partition_count, partition_of
 from fdwsh.sql import ir
 from fdwsh.sql import oids as T
 from fdwsh.sql.pgproc import Operator
@@ -57,10 +60,28 @@ class HashKey:
 
 def hash_join(kind: str, outer: Iterable[Row], inner: Iterable[Row],
               outer_key: Callable[[Row], Any], inner_key: Callable[[Row], Any], match: Match,
-              widths: tuple[int, int]) -> Iterator[Row]:
+              widths: tuple[int, int], stats: SpillStats | None = None) -> Iterator[Row]:
     """Build a hash table on ``inner`` (rows with a NULL key, None, are left out of it but
-    kept for RIGHT/FULL), probe it with each ``outer`` row as it streams in."""
-    build = list(inner)
+    kept for RIGHT/FULL), probe it with each ``outer`` row as it streams in.  A build side
+    past WORK_MEM makes it a Grace hash join (:func:`_grace_join`)."""
+    build: list[Row] = []
+    meter = RowMeter()
+    source = iter(inner)
+    for row in source:
+        build.append(row)
+        if meter.add(row):
+            yield from _grace_join(kind, outer, itertools.chain(build, source), outer_key,
+                                   inner_key, match, widths, stats, meter, 0)
+            return
+    if stats is not None:
+        stats.memory_kb = max(stats.memory_kb, meter.peak_kb)
+    yield from _probe(kind, outer, build, outer_key, inner_key, match, widths)
+
+
+def _probe(kind: str, outer: Iterable[Row], build: list[Row],
+           outer_key: Callable[[Row], Any], inner_key: Callable[[Row], Any], match: Match,
+           widths: tuple[int, int]) -> Iterator[Row]:
+    """The in-memory hash join of the streamed ``outer`` rows with ``build``."""
     table: dict[Any, list[int]] = {}
     for i, row in enumerate(build):
         key = inner_key(row)
@@ -82,6 +103,67 @@ def hash_join(kind: str, outer: Iterable[Row], inner: Iterable[Row],
             yield left + right_nulls
     if matched is not None:
         yield from _unmatched_right(build, matched, widths[0])
+
+
+#: Recursion depth past which a partition that still does not fit is joined in memory (its
+#: keys are too few to split: one key's rows cannot be spread).
+MAX_GRACE_DEPTH = 3
+
+
+def _grace_join(kind: str, outer: Iterable[Row], inner: Iterable[Row],
+                outer_key: Callable[[Row], Any], inner_key: Callable[[Row], Any],
+                match: Match, widths: tuple[int, int], stats: SpillStats | None,
+                meter: RowMeter, depth: int) -> Iterator[Row]:
+    """Grace hash join: both sides written to partitions by the hash of their key, then each
+    pair of partitions joined (a build partition too large is split again).  Rows whose key
+    is NULL match nothing: they are emitted (outer joins) or dropped at once."""
+    with SpillDir() as spill:
+        count = partition_count(meter.bytes, meter.limit)
+        builds = [spill.new_file() for _ in range(count)]
+        probes = [spill.new_file() for _ in range(count)]
+        left_nulls, right_nulls = (None,) * widths[0], (None,) * widths[1]
+        for row in inner:
+            key = inner_key(row)
+            if key is not None:
+                builds[partition_of(key, depth, count)].write(row)
+            elif kind in (RIGHT, FULL):
+                yield left_nulls + row
+        for row in outer:
+            key = outer_key(row)
+            if key is not None:
+                probes[partition_of(key, depth, count)].write(row)
+            elif kind in (LEFT, FULL):
+                yield row + right_nulls
+        if stats is not None:
+            stats.spilled = True
+            stats.batches = max(stats.batches, count)
+            stats.disk_kb = max(stats.disk_kb, spill.disk_kb)
+        for build, probe in zip(builds, probes):
+            yield from _join_partition(kind, probe, build, outer_key, inner_key, match,
+                                       widths, stats, depth)
+            spill.drop(build)
+            spill.drop(probe)
+
+
+def _join_partition(kind: str, probe: SpillFile, build: SpillFile,
+                    outer_key: Callable[[Row], Any], inner_key: Callable[[Row], Any],
+                    match: Match, widths: tuple[int, int], stats: SpillStats | None,
+                    depth: int) -> Iterator[Row]:
+    if build.rows == 0 and kind in (INNER, RIGHT):
+        return
+    rows: list[Row] = []
+    meter = RowMeter()
+    source = build.read()
+    for row in source:
+        rows.append(row)
+        if meter.add(row) and depth < MAX_GRACE_DEPTH:
+            yield from _grace_join(kind, probe.read(), itertools.chain(rows, source),
+                                   outer_key, inner_key, match, widths, stats, meter,
+                                   depth + 1)
+            return
+    if stats is not None:
+        stats.memory_kb = max(stats.memory_kb, meter.peak_kb)
+    yield from _probe(kind, probe.read(), rows, outer_key, inner_key, match, widths)
 
 
 def nested_loop(kind: str, outer: Iterable[Row], inner: Callable[[Row], Iterable[Row]],

@@ -47,6 +47,9 @@ def analyze_local(stmt: ast.SelectStmt, ctx: Any, const_locations: dict[int, int
 def local_analyzer(stmt: ast.SelectStmt, ctx: Any, const_locations: dict[int, int] | None = None
                    ) -> Analyzer:
     """The Analyzer that types and runs ``stmt`` in the session behind ``ctx``."""
+    from fdwsh.exec.memory import use_work_mem
+
+    use_work_mem(ctx)  # \set WORK_MEM, checked before anything runs
     settings = session_settings(ctx)
     user = getattr(ctx, "user", "postgres")
     notices = getattr(ctx, "notices", None)

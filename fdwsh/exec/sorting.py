@@ -3,11 +3,12 @@
 An ORDER BY item is an output column (by bare name or by position, the SQL92 rules), else an
 expression (SQL99), computed as an extra "resjunk" column.  Rows are sorted with the type's
 btree ordering (``fn_compare.sort_key``), ASC NULLS LAST / DESC NULLS FIRST by default.
+Past WORK_MEM the sort is an external merge sort (:func:`sort_stream`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import cmp_to_key
 from typing import Any
@@ -16,6 +17,8 @@ from pglast import ast
 from pglast.enums import SortByDir, SortByNulls
 
 from fdwsh.exec.fn_compare import sort_key
+from fdwsh.exec.memory import RowMeter
+from fdwsh.exec.spill import SpillDir, SpillStats, merge_sorted, write_run
 from fdwsh.pgtypes import format_type
 from fdwsh.sql import ir
 from fdwsh.sql import oids as T
@@ -108,15 +111,71 @@ def record_key(value: Any) -> tuple[Any, ...]:
     return tuple(out)
 
 
-def sort_rows(rows: list[tuple[Any, ...]], specs: list[SortSpec], width: int
-              ) -> list[tuple[Any, ...]]:
+def sort_rows(rows: Iterable[tuple[Any, ...]], specs: list[SortSpec], width: int,
+              stats: SpillStats | None = None) -> list[tuple[Any, ...]]:
     """Sort rows by the specs (a stable multi-key sort with NULL placement)."""
     if not specs:
-        return rows
+        return rows if isinstance(rows, list) else list(rows)
+    return list(sort_stream(rows, specs, stats))
+
+
+def sort_stream(rows: Iterable[tuple[Any, ...]], specs: list[SortSpec],
+                stats: SpillStats | None = None) -> Iterator[tuple[Any, ...]]:
+    """The rows sorted, in memory while they fit in WORK_MEM, else by an external merge sort:
+    sorted runs of WORK_MEM each written to temporary files, then merged (removed at the end,
+    also when the reader stops early or fails)."""
+    meter = RowMeter()
+    held: list[tuple[Any, ...]] = []
+    source = iter(rows)
+    for row in source:
+        held.append(row)
+        if meter.add(row):
+            return _external(held, source, specs, meter, stats)
+    if stats is not None:
+        stats.memory_kb = max(stats.memory_kb, meter.peak_kb)
+    return iter(_sort_in_memory(held, specs))
+
+
+def _external(held: list[tuple[Any, ...]], source: Iterator[tuple[Any, ...]],
+              specs: list[SortSpec], meter: RowMeter, stats: SpillStats | None
+              ) -> Iterator[tuple[Any, ...]]:
+    with SpillDir() as spill:
+        runs = [write_run(spill, _sort_in_memory(held, specs))]
+        held.clear()
+        meter.reset()
+        for row in source:
+            held.append(row)
+            if meter.add(row):
+                runs.append(write_run(spill, _sort_in_memory(held, specs)))
+                held.clear()
+                meter.reset()
+        if held:
+            runs.append(write_run(spill, _sort_in_memory(held, specs)))
+            held.clear()
+        if stats is not None:
+            stats.spilled, stats.disk_kb = True, spill.disk_kb
+        yield from merge_sorted(spill, runs, cmp_to_key(_row_comparator(specs)))
+
+
+def _sort_in_memory(rows: list[tuple[Any, ...]], specs: list[SortSpec]
+                    ) -> list[tuple[Any, ...]]:
     out = list(rows)
     for spec in reversed(specs):
         out.sort(key=cmp_to_key(_comparator(spec)))
     return out
+
+
+def _row_comparator(specs: list[SortSpec]) -> Callable[[Any, Any], int]:
+    """All the specs in one comparison (the merge of sorted runs needs a single key)."""
+    compares = [_comparator(spec) for spec in specs]
+
+    def compare(a: tuple[Any, ...], b: tuple[Any, ...]) -> int:
+        for fn in compares:
+            result = fn(a, b)
+            if result:
+                return result
+        return 0
+    return compare
 
 
 def _comparator(spec: SortSpec) -> Callable[[Any, Any], int]:
