@@ -26,6 +26,7 @@ class FdwshError(Exception):
         context: str | None = None,
         position: int | None = None,
         severity: str = "ERROR",
+        internal_query: str | None = None,
     ) -> None:
         super().__init__(message)
         self.message = message
@@ -37,6 +38,9 @@ class FdwshError(Exception):
         #: 1-based character position in the statement text, as PostgreSQL's cursor position.
         self.position = position
         self.severity = severity
+        #: A command fdwsh generated and ran for the statement (IMPORT FOREIGN SCHEMA's CREATE
+        #: FOREIGN TABLE): when set, ``position`` points into it, as PostgreSQL's internal query.
+        self.internal_query = internal_query
 
 
 class SyntaxErr(FdwshError):

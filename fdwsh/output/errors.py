@@ -37,6 +37,8 @@ def format_error(err: FdwshError, statement: str | None = None, *, prefix: str =
     if verbosity == "verbose" and err.sqlstate:
         parts.append(f"{err.sqlstate}: ")
     parts.append(err.message)
+    if err.internal_query is not None:
+        statement = err.internal_query
     cursor = verbosity != "terse" and statement is not None
     if err.position is not None and not cursor:
         parts.append(f" at character {err.position}")
@@ -45,6 +47,8 @@ def format_error(err: FdwshError, statement: str | None = None, *, prefix: str =
         if cursor and err.position is not None and err.position > 0:
             parts.append(error_position(statement or "", err.position))
         parts.append(_detail_lines(err.detail, err.hint))
+        if err.internal_query is not None:
+            parts.append(f"QUERY:  {err.internal_query}\n")
         if err.context:
             parts.append(f"CONTEXT:  {err.context}\n")
     return "".join(parts)
