@@ -80,7 +80,11 @@ class InsertPlan:
 
 def run_insert(stmt: ast.InsertStmt, ctx: Any) -> Result:
     """Analyse, check and run an INSERT on a foreign table."""
-    plan = plan_insert(stmt, ctx)
+    return execute_plan(plan_insert(stmt, ctx), ctx)
+
+
+def execute_plan(plan: InsertPlan, ctx: Any) -> Result:
+    """Run an analysed INSERT (EXPLAIN ANALYZE runs it too)."""
     check_updatable(plan.target, "insert")
     conn = ctx.remote().get(plan.target.table.server)
     count = _run_shipped(conn, plan) if plan.shipped is not None else _run_batched(conn, plan)

@@ -63,14 +63,15 @@ class ModifyPlan:
 
 
 def run_update(stmt: ast.UpdateStmt, ctx: Any) -> Result:
-    return _run(plan_modify(stmt, ctx, "update"), ctx)
+    return execute_plan(plan_modify(stmt, ctx, "update"), ctx)
 
 
 def run_delete(stmt: ast.DeleteStmt, ctx: Any) -> Result:
-    return _run(plan_modify(stmt, ctx, "delete"), ctx)
+    return execute_plan(plan_modify(stmt, ctx, "delete"), ctx)
 
 
-def _run(plan: ModifyPlan, ctx: Any) -> Result:
+def execute_plan(plan: ModifyPlan, ctx: Any) -> Result:
+    """Run an analysed UPDATE or DELETE (EXPLAIN ANALYZE runs it too)."""
     check_updatable(plan.target, plan.operation)
     conn = ctx.remote().get(plan.target.table.server)
     if plan.direct is not None:
@@ -196,7 +197,7 @@ def _run_located(conn: Any, plan: ModifyPlan) -> int:
             seen.add(row[0])
             changes.append((row[0], *(fn(row) for fn in plan.coerce)))
     count = 0
-    sql = RawStream()(_by_ctid(plan))
+    sql = RawStream()(by_ctid(plan))
     texts = [remote_text(plan.target.columns[i]) for i in plan.sets]
     for start in range(0, len(changes), CHUNK):
         chunk = changes[start:start + CHUNK]
@@ -206,7 +207,7 @@ def _run_located(conn: Any, plan: ModifyPlan) -> int:
     return count
 
 
-def _by_ctid(plan: ModifyPlan) -> ast.Node:
+def by_ctid(plan: ModifyPlan) -> ast.Node:
     """The remote statement changing the rows whose ctids ``$1`` holds."""
     target = plan.target
     alias = "fdwsh_target"

@@ -110,6 +110,10 @@ def _converted(rows: Iterator[tuple[str | None, ...]],
 def run_explain(stmt: ast.ExplainStmt, lookup: TableLookup, remote: ConnectionCache,
                 ctx: Any = None) -> Result:
     """EXPLAIN [ANALYZE] of a query, costs from the remote servers' estimates."""
+    if isinstance(stmt.query, (ast.InsertStmt, ast.UpdateStmt, ast.DeleteStmt)):
+        from fdwsh.exec.dml_explain import run_explain_dml
+
+        return run_explain_dml(stmt, ctx)
     opts = explain_options(stmt)
     started = time.perf_counter()
     plan = _plan(stmt.query, lookup, ctx)

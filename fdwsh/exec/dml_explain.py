@@ -1,0 +1,90 @@
+"""EXPLAIN [VERBOSE | ANALYZE] of INSERT, UPDATE and DELETE on a foreign table, in the shape
+postgres_fdw's plans have:
+
+    Update on public.ft                          Update on public.ft
+      ->  Foreign Update on public.ft              Remote SQL: UPDATE … WHERE ctid = …
+            Remote SQL: UPDATE public.t …          ->  Foreign Scan on public.ft
+
+(a direct modification, left; rows located first, right).  Names are schema-qualified and the
+Remote SQL shown only with VERBOSE, as PostgreSQL does.  ANALYZE runs the statement (as
+PostgreSQL does: the change is made) and adds its timings.  Costs are not estimated.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from pglast import ast
+from pglast.stream import RawStream
+
+from fdwsh.output.result import Column, Result
+from fdwsh.plan.explain import explain_options
+
+
+def run_explain_dml(stmt: ast.ExplainStmt, ctx: Any) -> Result:
+    """The plan lines of an EXPLAIN whose statement is an INSERT, UPDATE or DELETE."""
+    opts = explain_options(stmt)
+    started = time.perf_counter()
+    query = stmt.query
+    if isinstance(query, ast.InsertStmt):
+        from fdwsh.exec.dml_insert import plan_insert
+
+        plan: Any = plan_insert(query, ctx)
+        lines = _insert_lines(plan, opts.verbose)
+    else:
+        from fdwsh.exec.dml_modify import plan_modify
+
+        operation = "update" if isinstance(query, ast.UpdateStmt) else "delete"
+        plan = plan_modify(query, ctx, operation)
+        lines = _modify_lines(plan, opts.verbose)
+    if opts.analyze:
+        planning = (time.perf_counter() - started) * 1000
+        started = time.perf_counter()
+        _execute(query, plan, ctx)
+        lines += [f"Planning Time: {planning:.3f} ms",
+                  f"Execution Time: {(time.perf_counter() - started) * 1000:.3f} ms"]
+    return Result(columns=[Column("QUERY PLAN", "text")], rows=[(line,) for line in lines])
+
+
+def _execute(query: ast.Node, plan: Any, ctx: Any) -> None:
+    if isinstance(query, ast.InsertStmt):
+        from fdwsh.exec.dml_insert import execute_plan
+    else:
+        from fdwsh.exec.dml_modify import execute_plan  # type: ignore[assignment]
+    execute_plan(plan, ctx)
+
+
+def _name(target: Any, verbose: bool) -> str:
+    table = target.table
+    name = f"{table.schema}.{table.name}" if verbose else table.name
+    return name if target.alias == table.name else f"{name} {target.alias}"
+
+
+def _insert_lines(plan: Any, verbose: bool) -> list[str]:
+    name = _name(plan.target, verbose)
+    lines = [f"Insert on {name}"]
+    if plan.shipped is not None:
+        if verbose:
+            lines.append("  Remote SQL: " + plan.remote_insert(plan.shipped, plan.remote_columns))
+        return lines
+    if verbose:
+        lines += ["  Remote SQL: " + plan.values_sql(1), f"  Batch Size: {plan.batch_size()}"]
+    return lines
+
+
+def _modify_lines(plan: Any, verbose: bool) -> list[str]:
+    name = _name(plan.target, verbose)
+    verb = plan.operation.capitalize()
+    lines = [f"{verb} on {name}"]
+    if plan.direct is not None:
+        lines.append(f"  ->  Foreign {verb} on {name}")
+        if verbose:
+            lines.append("        Remote SQL: " + RawStream()(plan.direct))
+        return lines
+    from fdwsh.exec.dml_modify import by_ctid
+
+    if verbose:
+        lines.append("  Remote SQL: " + RawStream()(by_ctid(plan)))
+    lines.append(f"  ->  Foreign Scan on {name}")
+    return lines
