@@ -2,8 +2,10 @@ r"""``\d NAME`` / ``\d+ NAME`` for foreign tables, as psql 15's describeOneTable
 
 One :class:`Result` per matching table (schema, then name order), titled
 ``Foreign table "schema.name"``, with footers ``Server: s`` and, when the table has options,
-``FDW options: (...)``; psql prints no ``(N rows)`` under these.  Cells are psql's PQgetvalue()
-text, so NULL shows as '' whatever ``\pset null`` says.
+``FDW options: (...)``; psql prints no ``(N rows)`` under these.  ``\d+`` of an analyzed
+table adds ``Statistics: N rows, analyzed <time>`` (fdwsh's own footer, last: psql has no
+statistics section for foreign tables, so an unanalyzed table prints exactly as psql's).
+Cells are psql's PQgetvalue() text, so NULL shows as '' whatever ``\pset null`` says.
 
 The catalog keeps no per-column storage: the Storage column of ``\d+`` is the type's default
 (pg_type.typstorage of PostgreSQL 15's built-in types; arrays are extended; types fdwsh does not
@@ -82,9 +84,22 @@ def _describe_one(store: CatalogStore, table: ForeignTableRow, verbose: bool) ->
     footers = [f"Server: {table.server}"]
     if table.options:
         footers.append(f"FDW options: ({options_list(table.options)})")
+    if verbose:
+        footers.extend(_statistics_footer(store, table.id))
     return Result(columns=[Column(h) for h in headers], rows=rows,
                   title=f'Foreign table "{table.schema}.{table.name}"',
                   footers=footers, default_footer=False)
+
+
+def _statistics_footer(store: CatalogStore, table_id: int) -> list[str]:
+    """``Statistics: N rows, analyzed <UTC time>`` once ANALYZE has run (fdwsh's own line:
+    psql shows no statistics for a foreign table, so an unanalyzed one prints as psql's)."""
+    from fdwsh.catalog.stats import load_stats
+
+    stats = load_stats(store.db, table_id)
+    if stats is None:
+        return []
+    return [f"Statistics: {stats.reltuples:.0f} rows, analyzed {stats.analyzed_at}"]
 
 
 def _column_row(r: tuple, verbose: bool) -> list[str]:

@@ -216,13 +216,18 @@ def explain_cost(scan: Any, services: Any) -> str | None:
             f"width={estimate.width})")
 
 
+def fixed_width(type_text: str) -> int | None:
+    """The size of a fixed-width type (format_type() text), None for variable-width ones."""
+    return _WIDTHS.get(type_text)
+
+
 def _width(scan: Any, stats: TableStats | None) -> int:
     total = 0
     for index in scan.fetched_columns:
         column = scan.table.columns[index]
         col = stats.columns.get(column.name) if stats is not None else None
         total += col.avg_width if col is not None and col.avg_width else \
-            _WIDTHS.get(column.type, 32)
+            fixed_width(column.type) or 32
     return total
 
 

@@ -70,6 +70,7 @@ class StatementContext:
 #: Statements run by an executor module, imported when such a statement first runs:
 #: statement class name → (module, function taking (stmt, StatementContext) → Result).
 EXECUTORS: dict[str, tuple[str, str]] = {
+    "VacuumStmt": ("fdwsh.exec.analyze", "run_vacuum"),
     "ImportForeignSchemaStmt": ("fdwsh.exec.import_schema", "run_import"),
     "InsertStmt": ("fdwsh.exec.dml_insert", "run_insert"),
     "UpdateStmt": ("fdwsh.exec.dml_modify", "run_update"),
