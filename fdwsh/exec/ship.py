@@ -31,6 +31,7 @@ copied); plain EXPLAIN creates the (empty) table only to let the level be planne
 from __future__ import annotations
 
 import itertools
+import re
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
@@ -38,8 +39,10 @@ from pglast import ast
 from pglast.enums import DropBehavior, ObjectType, OnCommitAction
 from pglast.stream import RawStream
 
+from fdwsh.errors import FdwshError
 from fdwsh.exec.from_foreign import ForeignScan
 from fdwsh.plan.ship_decide import Decision, Input, decide, threshold_setting
+from fdwsh.remote.errors import QUERY_CANCELED, RemoteConnectionLost
 from fdwsh.sql.bind import RelationRef
 
 if TYPE_CHECKING:
@@ -143,12 +146,17 @@ def _run_with(an: Analyzer, stmt: ast.SelectStmt, resolve_unknowns: bool, shipme
     target = cache.get(shipment.target)
     target.execute(RawStream()(_create(shipment)))
     if not an.explain_only:
-        _copy(cache, shipment, target)
+        try:
+            _copy(cache, shipment, target)
+        except FdwshError as err:
+            raise _as_scan_error(err, shipment) from None
     node = id(shipment.ref.node)
     saved = an.relations[node]
     an.relations[node] = shipment.bound_ref(target_table)
     try:
         rel = run_remotely(an, stmt, resolve_unknowns)
+    except FdwshError as err:
+        raise _as_local_error(err) from None
     finally:
         an.relations[node] = saved
     report = ShipReport(shipment.decision, shipment)
@@ -158,6 +166,38 @@ def _run_with(an: Analyzer, stmt: ast.SelectStmt, resolve_unknowns: bool, shipme
         an.scans.append(report)
     target.execute(RawStream()(_drop(shipment)))
     return rel
+
+
+_COPY_CONTEXT = re.compile(r"^COPY fdwsh_ship_\d+, line \d+, column (.+?): ")
+
+
+def _as_scan_error(err: FdwshError, shipment: Shipment) -> FdwshError:
+    """An error of the copy as postgres_fdw's scan of the table raises it: a value the
+    declared type does not accept names the column and foreign table (its
+    conversion_error_callback), a failure of the source names the scan's query."""
+    if isinstance(err, RemoteConnectionLost) or err.sqlstate == QUERY_CANCELED:
+        return err
+    lines = (err.context or "").split("\n")
+    found = _COPY_CONTEXT.match(lines[0])
+    if found:
+        err.context = (f'column "{found.group(1)}" of foreign table '
+                       f'"{shipment.ref.alias}"')
+    else:
+        err.context = "\n".join([line for line in lines if line and
+                                  not line.startswith("remote SQL command: ")] +
+                                 [f"remote SQL command: {shipment.scan.sql}"])
+    return err
+
+
+def _as_local_error(err: FdwshError) -> FdwshError:
+    """An error of the level's query, as PostgreSQL raises it when it runs the level
+    itself (postgres_fdw joins locally): without the remote SQL command context."""
+    if isinstance(err, RemoteConnectionLost) or not err.context:
+        return err
+    kept = [line for line in err.context.split("\n")
+            if not line.startswith("remote SQL command: ")]
+    err.context = "\n".join(kept) or None
+    return err
 
 
 def _drop(shipment: Shipment) -> ast.DropStmt:
