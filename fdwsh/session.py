@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
-from fdwsh import __version__
+from fdwsh import __version__, psqltxn
 from fdwsh.catalog.store import CatalogStore, default_catalog_path
 from fdwsh.errors import FatalError, FdwshError, Notice
 from fdwsh.input.scanner import MetaCommand, Scanner, SqlStatement
@@ -27,6 +27,8 @@ from fdwsh.output.errors import format_error, format_notice
 from fdwsh.output.print import print_result
 from fdwsh.output.result import Result
 from fdwsh.output.target import OutputTarget
+from fdwsh.remote.twophase import in_doubt_resolved
+from fdwsh.remote.xact import RemoteTransactions
 from fdwsh.settings import Settings, Variables
 from fdwsh.txn import CatalogParticipant, SettingsParticipant, Transaction
 
@@ -82,8 +84,11 @@ class Session:
         self.tuples_out: Callable[[], IO[str] | None] | None = None
         self.variables = Variables({**default_variables(settings), **settings.variables})
         self._gucs: Any = None
+        self.remote_xact = RemoteTransactions(
+            lambda: self._remote, lambda: self.gucs.show("transaction_isolation"),
+            lambda: self.variables.is_on("TWO_PHASE_COMMIT"))
         self.txn = Transaction([CatalogParticipant(lambda: self.store),
-                                SettingsParticipant(lambda: self.gucs)])
+                                SettingsParticipant(lambda: self.gucs), self.remote_xact])
         self.timing = False
         self.scanner = Scanner(self.variables.get)
         self.source = InputSource(None, Path.cwd())
@@ -99,6 +104,8 @@ class Session:
         """The catalog, opened on first use (so ``\\?`` or ``\\echo`` never touch it)."""
         if self._store is None:
             self._store = CatalogStore(self.settings.catalog_path or default_catalog_path())
+            for notice in in_doubt_resolved(self._store, self.remote):  # earlier sessions' 2PC
+                self.notice(notice)
         return self._store
 
     @property
@@ -133,13 +140,15 @@ class Session:
             from fdwsh.remote.connection import ConnectionCache
 
             self._remote = ConnectionCache(self.store, self.user)
+            self._remote.on_use = self.remote_xact.touch
         return self._remote
 
     def _end_remote_statement(self, ok: bool) -> None:
         """End the statement's implicit remote transactions (postgres_fdw's xact callback)."""
         if self._remote is not None:
             try:
-                self._remote.end_of_statement(ok)
+                for notice in self.remote_xact.end_statement(ok):
+                    self.notice(notice)
             except FdwshError as err:
                 if ok:
                     raise
@@ -289,7 +298,7 @@ class Session:
             self.stdout.write(text + "\n")
             self.stdout.flush()
         started = time.perf_counter()
-        ok = self._execute_text(text)
+        ok = psqltxn.send_query(self, text, self._execute_text)
         if self.timing:
             self._print_timing(time.perf_counter() - started)
         if not ok:
@@ -380,7 +389,7 @@ class Session:
 
     def end_single_transaction(self) -> None:
         """``-1``: COMMIT (which rolls back a failed block), silently."""
-        self.txn.execute_silently("COMMIT")
+        psqltxn.end_single_transaction(self)
 
     # -- files -----------------------------------------------------------------------------------
 

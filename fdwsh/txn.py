@@ -6,16 +6,20 @@ ROLLBACK (or COMMIT, which then rolls back) is refused.  The prompt shows the st
 ``*`` in a block, ``!`` in a failed one).
 
 What the block covers is a list of :class:`Participant` s — the catalog (SQLite), the session
-settings (SET is undone by ROLLBACK), and, later, remote transactions — each told the same
-begin/commit/rollback/savepoint events, so a new kind of state joins by adding a participant.
+settings (SET is undone by ROLLBACK), and the remote transactions (fdwsh.remote.xact) — each told
+the same begin/commit/rollback/savepoint events, so a new kind of state joins by adding a
+participant.  COMMIT runs in three steps, as PostgreSQL's pre-commit callbacks, commit and
+post-commit: every participant's ``pre_commit`` first (where remote transactions commit or
+prepare; an error there rolls everything back and the COMMIT fails), then ``commit``, then
+``post_commit`` (phase two of a two-phase commit: it can no longer fail the transaction, only
+warn).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from enum import Enum
-from typing import TYPE_CHECKING, Any, Protocol
-
+from typing import TYPE_CHECKING, Any
 
 from fdwsh.errors import FdwshError, Notice
 from fdwsh.output.result import Result
@@ -30,18 +34,40 @@ class TxnState(Enum):
     FAILED = "!"
 
 
-class Participant(Protocol):
-    """Something whose changes a transaction block commits or rolls back."""
-
-    def begin(self) -> None: ...
-    def commit(self) -> None: ...
-    def rollback(self) -> None: ...
-    def savepoint(self, name: str) -> None: ...
-    def release(self, name: str) -> None: ...
-    def rollback_to(self, name: str) -> None: ...
+#: BEGIN's options (``ISOLATION LEVEL …``, ``READ ONLY``) as settings: name → value.
+BeginOptions = dict[str, str]
 
 
-class CatalogParticipant:
+class Participant:
+    """Something whose changes a transaction block commits or rolls back (every event does
+    nothing unless overridden).  ``depth`` is how many savepoints remain after the event."""
+
+    def begin(self, options: BeginOptions) -> None:
+        pass
+
+    def pre_commit(self) -> None:
+        pass
+
+    def commit(self) -> None:
+        pass
+
+    def post_commit(self, notices: list[Notice]) -> None:
+        pass
+
+    def rollback(self) -> None:
+        pass
+
+    def savepoint(self, name: str) -> None:
+        pass
+
+    def release(self, name: str, depth: int) -> None:
+        pass
+
+    def rollback_to(self, name: str, depth: int) -> None:
+        pass
+
+
+class CatalogParticipant(Participant):
     """The SQLite catalog: one SQLite transaction per block, SQLite savepoints inside it."""
 
     def __init__(self, store: Callable[[], Any]) -> None:
@@ -50,7 +76,7 @@ class CatalogParticipant:
     def _exec(self, sql: str) -> None:
         self._store().db.execute(sql)
 
-    def begin(self) -> None:
+    def begin(self, options: BeginOptions) -> None:
         self._exec("BEGIN")
 
     def commit(self) -> None:
@@ -62,22 +88,25 @@ class CatalogParticipant:
     def savepoint(self, name: str) -> None:
         self._exec(f"SAVEPOINT {_quote(name)}")
 
-    def release(self, name: str) -> None:
+    def release(self, name: str, depth: int) -> None:
         self._exec(f"RELEASE SAVEPOINT {_quote(name)}")
 
-    def rollback_to(self, name: str) -> None:
+    def rollback_to(self, name: str, depth: int) -> None:
         self._exec(f"ROLLBACK TO SAVEPOINT {_quote(name)}")
 
 
-class SettingsParticipant:
+class SettingsParticipant(Participant):
     """Session settings (``Gucs``): SET inside a block is undone by ROLLBACK [TO SAVEPOINT]."""
 
     def __init__(self, gucs: Callable[[], Any]) -> None:
         self._gucs = gucs
-        self._marks: list[tuple[str, Any]] = []
+        self._marks: list[Any] = []
 
-    def begin(self) -> None:
-        self._gucs().begin()
+    def begin(self, options: BeginOptions) -> None:
+        gucs = self._gucs()
+        gucs.begin()
+        for name, value in options.items():
+            gucs.set(name, value)
 
     def commit(self) -> None:
         self._marks.clear()
@@ -88,19 +117,14 @@ class SettingsParticipant:
         self._gucs().rollback()
 
     def savepoint(self, name: str) -> None:
-        self._marks.append((name, self._gucs().snapshot()))
+        self._marks.append(self._gucs().snapshot())
 
-    def release(self, name: str) -> None:
-        del self._marks[_last_index(self._marks, name):]
+    def release(self, name: str, depth: int) -> None:
+        del self._marks[depth:]
 
-    def rollback_to(self, name: str) -> None:
-        index = _last_index(self._marks, name)
-        self._gucs().restore(self._marks[index][1])
-        del self._marks[index + 1:]
-
-
-def _last_index(marks: list[tuple[str, Any]], name: str) -> int:
-    return max(i for i, (n, _) in enumerate(marks) if n == name)
+    def rollback_to(self, name: str, depth: int) -> None:
+        self._gucs().restore(self._marks[depth - 1])
+        del self._marks[depth:]
 
 
 def _quote(name: str) -> str:
@@ -122,6 +146,18 @@ class NoActiveTransaction(FdwshError):
 _ALLOWED_WHEN_FAILED = ("ROLLBACK", "COMMIT", "ROLLBACK_TO", "PREPARE")
 
 
+def begin_options(stmt: Any) -> BeginOptions:
+    """BEGIN/START TRANSACTION's modes as the settings they set (``transaction_isolation`` …)."""
+    options: BeginOptions = {}
+    for elem in stmt.options or ():
+        value = elem.arg.val
+        if hasattr(value, "sval"):
+            options[elem.defname] = value.sval
+        else:
+            options[elem.defname] = "on" if value.ival else "off"
+    return options
+
+
 def _kind(stmt: Any) -> str:
     """A TransactionStmt's kind without pglast's prefix: BEGIN, COMMIT, ROLLBACK_TO …"""
     return str(stmt.kind.name).removeprefix("TRANS_STMT_")
@@ -134,6 +170,9 @@ class Transaction:
         self.state = TxnState.IDLE
         self.participants: list[Participant] = list(participants or ())
         self._savepoints: list[str] = []
+        #: A COMMIT, ROLLBACK [TO] or savepoint command ran (reset by its reader, psql's
+        #: ``svpt_gone``: fdwsh.psqltxn leaves the user's savepoints alone then).
+        self.control_ran = False
 
     @property
     def in_block(self) -> bool:
@@ -155,8 +194,10 @@ class Transaction:
     def execute(self, stmt: ast.TransactionStmt, notices: list[Notice]) -> Result:
         """Run BEGIN/COMMIT/ROLLBACK/SAVEPOINT/RELEASE/ROLLBACK TO; return the command tag."""
         kind = _kind(stmt)
+        self.control_ran = self.control_ran or kind not in ("BEGIN", "START")
         if kind in ("BEGIN", "START"):
-            return self._begin(notices, "BEGIN" if kind == "BEGIN" else "START TRANSACTION")
+            return self._begin(notices, "BEGIN" if kind == "BEGIN" else "START TRANSACTION",
+                               begin_options(stmt))
         if kind == "COMMIT":
             return self._end(notices, commit=True)
         if kind == "ROLLBACK":
@@ -166,21 +207,27 @@ class Transaction:
         raise FdwshError(f"{kind} is not supported",
                          sqlstate="0A000")
 
-    def execute_silently(self, sql: str) -> None:
+    def execute_silently(self, sql: str, notices: list[Notice] | None = None) -> None:
         """Run a transaction statement for the shell itself (``-1``), discarding its tag."""
         from pglast import parse_sql
 
-        self.execute(parse_sql(sql)[0].stmt, [])
+        self.execute(parse_sql(sql)[0].stmt, [] if notices is None else notices)
 
     def _each(self, event: str, *args: str) -> None:
         for participant in self.participants:
             getattr(participant, event)(*args)
 
-    def _begin(self, notices: list[Notice], tag: str) -> Result:
+    @property
+    def depth(self) -> int:
+        """How many savepoints are open."""
+        return len(self._savepoints)
+
+    def _begin(self, notices: list[Notice], tag: str, options: BeginOptions) -> Result:
         if self.state is not TxnState.IDLE:
             notices.append(Notice("there is already a transaction in progress", "WARNING"))
             return Result.command(tag)
-        self._each("begin")
+        for participant in self.participants:
+            participant.begin(options)
         self.state = TxnState.IN_BLOCK
         return Result.command(tag)
 
@@ -189,10 +236,20 @@ class Transaction:
             notices.append(Notice("there is no transaction in progress", "WARNING"))
             return Result.command("COMMIT" if commit else "ROLLBACK")
         ok = commit and self.state is TxnState.IN_BLOCK
-        self._each("commit" if ok else "rollback")
         self.state = TxnState.IDLE
         self._savepoints.clear()
-        return Result.command("COMMIT" if ok else "ROLLBACK")
+        if not ok:
+            self._each("rollback")
+            return Result.command("ROLLBACK")
+        try:
+            self._each("pre_commit")
+        except BaseException:  # the COMMIT fails: everything is rolled back
+            self._each("rollback")
+            raise
+        self._each("commit")
+        for participant in self.participants:
+            participant.post_commit(notices)
+        return Result.command("COMMIT")
 
     def _savepoint(self, kind: str, name: str) -> Result:
         verb = {"SAVEPOINT": "SAVEPOINT", "RELEASE": "RELEASE",
@@ -207,10 +264,12 @@ class Transaction:
             raise FdwshError(f'savepoint "{name}" does not exist', sqlstate="3B001")
         index = len(self._savepoints) - 1 - self._savepoints[::-1].index(name)
         if kind == "RELEASE":
-            self._each("release", name)
+            for participant in self.participants:
+                participant.release(name, index)
             del self._savepoints[index:]
             return Result.command("RELEASE")
-        self._each("rollback_to", name)
+        for participant in self.participants:
+            participant.rollback_to(name, index + 1)
         del self._savepoints[index + 1:]
         self.state = TxnState.IN_BLOCK
         return Result.command("ROLLBACK")

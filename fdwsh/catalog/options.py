@@ -53,8 +53,14 @@ VALID_OPTIONS: dict[str, tuple[str, ...]] = {
     COLUMN: ("column_name",),
 }
 
+#: fdwsh's own options, accepted besides postgres_fdw's but left out of the HINT's list (which
+#: stays postgres_fdw's, byte for byte): ``two_phase_commit`` asks for atomic commit of the
+#: transactions that write on this server and others (fdwsh.remote.twophase).
+EXTENSION_OPTIONS: dict[str, tuple[str, ...]] = {SERVER: ("two_phase_commit",)}
+
 BOOLEAN_OPTIONS = frozenset({"use_remote_estimate", "updatable", "truncatable", "async_capable",
-                             "parallel_commit", "keep_connections", "password_required"})
+                             "parallel_commit", "keep_connections", "password_required",
+                             "two_phase_commit"})
 COST_OPTIONS = frozenset({"fdw_startup_cost", "fdw_tuple_cost"})
 COUNT_OPTIONS = frozenset({"fetch_size", "batch_size"})
 
@@ -108,7 +114,7 @@ def validate_options(options: Options, context: str, *, warn: WarnFn | None = No
     """postgres_fdw_validator(): names first, then values, option by option in list order."""
     valid = VALID_OPTIONS[context]
     for name, value in options:
-        if name not in valid:
+        if name not in valid and name not in EXTENSION_OPTIONS.get(context, ()):
             hint = ("Valid options in this context are: " + ", ".join(valid) if valid
                     else "There are no valid options in this context.")
             raise InvalidOptionName(f'invalid option "{name}"', hint=hint)

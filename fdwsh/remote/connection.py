@@ -13,6 +13,11 @@ Contract:
 - :meth:`end_of_statement` ends the implicit remote transactions of a statement (commit when it
   succeeded, roll back otherwise) and closes connections of servers with ``keep_connections
   'off'``, invalidated ones and broken ones.  :meth:`close_all` at exit.
+- Inside a transaction block, :attr:`ConnectionCache.on_use` (fdwsh.remote.xact) opens the
+  remote transaction of each connection handed out.  A connection lost inside its explicit
+  remote transaction stays in the cache, closed, until that transaction is rolled back; asking
+  for it meanwhile raises postgres_fdw's ``connection to server "s" was lost``, so that work
+  lost with it is never silently replaced by a fresh connection.
 
 How the session is meant to call it::
 
@@ -37,6 +42,7 @@ does).
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -70,6 +76,11 @@ def _fingerprint(server: sqlite3.Row, mapping: sqlite3.Row) -> tuple[object, ...
     return (server["name"], server["options"], mapping["id"], mapping["options"])
 
 
+def _lost_in_transaction(conn: RemoteConnection) -> bool:
+    """A closed connection whose explicit remote transaction (a block's) is not ended yet."""
+    return conn.xact_depth > 0 and not conn.implicit
+
+
 class ConnectionCache:
     """The session's remote connections (see the module docstring)."""
 
@@ -79,6 +90,8 @@ class ConnectionCache:
         self.user = user
         self.application_name = application_name
         self._entries: dict[Key, CacheEntry] = {}
+        #: Called with every connection handed out (the block's remote transactions).
+        self.on_use: Callable[[RemoteConnection], None] | None = None
 
     # -- lookups -----------------------------------------------------------------------------
 
@@ -115,8 +128,9 @@ class ConnectionCache:
 
     # -- the cache ---------------------------------------------------------------------------
 
-    def get(self, server: str | int) -> RemoteConnection:
-        """The connection for ``server`` (name or id) under the effective user mapping."""
+    def get(self, server: str | int, *, touch: bool = True) -> RemoteConnection:
+        """The connection for ``server`` (name or id) under the effective user mapping, inside
+        the block's remote transaction unless ``touch`` is false."""
         srv = self._server(server)
         mapping = self._mapping(srv["id"])
         key = (srv["id"], mapping["id"])
@@ -127,6 +141,8 @@ class ConnectionCache:
         if entry is None:
             entry = self._open(srv, mapping)
             self._entries[key] = entry
+        if touch and self.on_use is not None:
+            self.on_use(entry.conn)
         return entry.conn
 
     def _open(self, server: sqlite3.Row, mapping: sqlite3.Row) -> CacheEntry:
@@ -142,6 +158,9 @@ class ConnectionCache:
 
     def _revalidate(self, entry: CacheEntry) -> None:
         """Drop a broken connection; reopen (idle) or mark invalid (in use) a stale one."""
+        if entry.conn.closed and _lost_in_transaction(entry.conn):
+            raise FdwshError(f'connection to server "{entry.conn.server_name}" was lost',
+                             sqlstate="08006")
         if entry.conn.closed:
             self._drop(entry)
         elif entry.invalidated or self._current_fingerprint(entry) != entry.fingerprint:
@@ -157,11 +176,15 @@ class ConnectionCache:
     def entries(self) -> list[CacheEntry]:
         """The open connections, oldest first (invalid ones marked, see :meth:`is_valid`)."""
         for entry in list(self._entries.values()):
-            if entry.conn.closed:
+            if entry.conn.closed and not _lost_in_transaction(entry.conn):
                 self._drop(entry)
             elif self._current_fingerprint(entry) != entry.fingerprint:
                 entry.invalidated = True
         return list(self._entries.values())
+
+    def in_transaction(self) -> list[CacheEntry]:
+        """The entries whose remote transaction is open (lost ones included), oldest first."""
+        return [e for e in self._entries.values() if e.conn.xact_depth > 0]
 
     def server_name(self, entry: CacheEntry) -> str | None:
         """The entry's server name as the catalog has it now (None: the server was dropped)."""
@@ -190,6 +213,8 @@ class ConnectionCache:
                 first = first or err
             conn = entry.conn
             stale = entry.invalidated or self._current_fingerprint(entry) != entry.fingerprint
+            if conn.closed and _lost_in_transaction(conn):
+                continue  # kept until the block rolls it back (module docstring)
             if conn.closed or (conn.xact_depth == 0 and (stale or not entry.keep_connections)):
                 self._drop(entry)
         if first is not None:

@@ -15,8 +15,9 @@ Contract:
   else raises (SQLSTATE 08006) and stays closed (``broken``): its cache opens a new one.
 - A stream stopped early (:meth:`RemoteResult.close`) is cancelled on the server, which fails the
   remote transaction.  An implicit one held only this statement's reads, so the next command
-  replaces it; an explicit one stays failed (the transaction layer must guard such scans with a
-  savepoint).
+  replaces it.  In an explicit one every stream runs inside ``SAVEPOINT fdwsh_scan`` (sent in the
+  stream's first round trip); the next exchange on the connection releases it, or rolls back to
+  it when the stream was cancelled, so stopping a scan early never fails the block's transaction.
 - Exchanges, Ctrl-C, cancel and lost connections: see :mod:`fdwsh.remote.wire`.
 
 Why ``psycopg.pq`` (psycopg's libpq wrapper) rather than ``psycopg.Connection``: postgres_fdw
@@ -32,7 +33,7 @@ from typing import TYPE_CHECKING
 import psycopg
 from psycopg import pq
 
-from fdwsh.quoting import quote_ident
+from fdwsh.quoting import quote_ident, quote_literal
 from fdwsh.remote import errors as rerr
 from fdwsh.remote.libpq import connect_pgconn, session_setup_sql
 from fdwsh.remote.wire import ST, TX, BAD, Results, Step, Wire, command_tag
@@ -41,7 +42,15 @@ if TYPE_CHECKING:
     from fdwsh.remote.fetch import RemoteResult
 
 BEGIN_SQL = "START TRANSACTION ISOLATION LEVEL REPEATABLE READ"
+SCAN_GUARD = "SAVEPOINT fdwsh_scan"
+RELEASE_GUARD = "RELEASE SAVEPOINT fdwsh_scan"
+UNDO_GUARD = "ROLLBACK TO SAVEPOINT fdwsh_scan"
 ISOLATION_LEVELS = {"repeatable read": "REPEATABLE READ", "serializable": "SERIALIZABLE"}
+
+
+def _simple_step(sql: str) -> Step:
+    """A pipeline step for a parameterless command."""
+    return (sql, lambda pg: pg.send_query_params(sql.encode(), None))
 
 
 class _DeadOnBegin(Exception):
@@ -64,6 +73,10 @@ class RemoteConnection(Wire):
         #: The open remote transaction changed data (set by whatever writes: DML, COPY,
         #: TRUNCATE); a commit of several such transactions needs two-phase commit to be atomic.
         self.modified = False
+        #: ``SAVEPOINT fdwsh_scan`` is open around the last stream (see the module docstring);
+        #: ``_guarding``: the pipeline being sent starts a stream.
+        self._scan_guard = False
+        self._guarding = False
         self._type_names: dict[tuple[int, int], str] = {}
 
     @classmethod
@@ -85,7 +98,7 @@ class RemoteConnection(Wire):
         self._pg.finish()
         self._attach(connect_pgconn(self.conninfo, self.server_name))
         self.broken, self._abandoned, self._active = False, False, None
-        self.xact_depth, self.implicit = 0, False
+        self.xact_depth, self.implicit, self._scan_guard = 0, False, False
         self._configure()
 
     # -- state -------------------------------------------------------------------------------
@@ -105,7 +118,7 @@ class RemoteConnection(Wire):
             self._active._orphan()
             self._active = None
         self._pg.finish()
-        self.xact_depth, self.implicit = 0, False
+        self.xact_depth, self.implicit, self._scan_guard = 0, False, False
 
     # -- transactions (postgres_fdw's begin_remote_xact and its subtransaction callbacks) -----
 
@@ -119,8 +132,20 @@ class RemoteConnection(Wire):
         """COMMIT TRANSACTION (a failed remote transaction gets ABORT TRANSACTION instead)."""
         if self.xact_depth == 0:
             return
+        self._end_scan_guard()
         sql = "ABORT TRANSACTION" if self.transaction_status == TX.INERROR else "COMMIT TRANSACTION"
         self._end_transaction(sql)
+
+    def prepare(self, gid: str) -> None:
+        """PREPARE TRANSACTION gid: phase one of a two-phase commit (the transaction is then
+        the server's, no longer this connection's)."""
+        self._end_scan_guard()
+        self._end_transaction(f"PREPARE TRANSACTION {quote_literal(gid)}")
+
+    def finish_prepared(self, gid: str, commit: bool = True) -> None:
+        """COMMIT PREPARED / ROLLBACK PREPARED gid (outside any transaction of ours)."""
+        verb = "COMMIT" if commit else "ROLLBACK"
+        self._with_reconnect(lambda: self._command(f"{verb} PREPARED {quote_literal(gid)}"))
 
     def rollback(self) -> None:
         """ABORT TRANSACTION, cancelling whatever still runs (pgfdw_abort_cleanup).
@@ -132,7 +157,7 @@ class RemoteConnection(Wire):
         if self.xact_depth and not self.closed:
             self._end_transaction("ABORT TRANSACTION")
         self.xact_depth, self.implicit, self._abandoned = 0, False, False
-        self.modified = False
+        self.modified, self._scan_guard = False, False
 
     def savepoint(self, name: str) -> None:
         """SAVEPOINT name (opens the transaction first when none is open)."""
@@ -141,17 +166,19 @@ class RemoteConnection(Wire):
         self._command(f"SAVEPOINT {quote_ident(name)}")
         self.xact_depth += 1
 
-    def release_savepoint(self, name: str) -> None:
+    def release_savepoint(self, name: str, depth: int | None = None) -> None:
+        """RELEASE SAVEPOINT name; ``depth``: the depth left (savepoints inside go too)."""
         self._command(f"RELEASE SAVEPOINT {quote_ident(name)}")
-        self.xact_depth = max(1, self.xact_depth - 1)
+        self.xact_depth = max(1, self.xact_depth - 1 if depth is None else depth)
 
-    def rollback_to_savepoint(self, name: str) -> None:
+    def rollback_to_savepoint(self, name: str, depth: int | None = None) -> None:
         """ROLLBACK TO + RELEASE, as postgres_fdw ends an aborted subtransaction."""
         if self._active is not None:
             self._active.close()
         ident = quote_ident(name)
+        self._scan_guard = False  # the innermost savepoint: undone with this one
         self._command(f"ROLLBACK TO SAVEPOINT {ident}; RELEASE SAVEPOINT {ident}")
-        self.xact_depth = max(1, self.xact_depth - 1)
+        self.xact_depth = max(1, self.xact_depth - 1 if depth is None else depth)
         self._abandoned = False
 
     def end_statement(self, ok: bool = True) -> None:
@@ -179,7 +206,23 @@ class RemoteConnection(Wire):
             self._command(sql)
         finally:
             self.xact_depth, self.implicit, self._abandoned = 0, False, False
-            self.modified = False
+            self.modified, self._scan_guard = False, False
+
+    def _guard_end(self) -> list[str]:
+        """What ends the last stream's ``SAVEPOINT fdwsh_scan``: RELEASE, or ROLLBACK TO first
+        when cancelling the stream failed the transaction (nothing when no guard is open)."""
+        if not self._scan_guard:
+            return []
+        self._scan_guard = False
+        if self.transaction_status == TX.INERROR:
+            return [UNDO_GUARD, RELEASE_GUARD]
+        return [RELEASE_GUARD]
+
+    def _end_scan_guard(self) -> None:
+        """End the scan guard on its own (before COMMIT, PREPARE, SAVEPOINT …)."""
+        self._settle()
+        if commands := self._guard_end():
+            self._command("; ".join(commands))
 
     def _with_reconnect(self, action: Callable[[], None]) -> None:
         """Run a transaction's first exchange; a connection found dead then is reopened once."""
@@ -211,11 +254,15 @@ class RemoteConnection(Wire):
         """Run a query and stream its rows as text (see :mod:`fdwsh.remote.fetch`)."""
         from fdwsh.remote.fetch import start_stream
 
-        return start_stream(self, sql, params, fetch_size)
+        self._guarding = True
+        try:
+            return start_stream(self, sql, params, fetch_size)
+        finally:
+            self._guarding = False
 
     def _command(self, sql: str) -> None:
         """Run a command string (simple protocol: several statements allowed), no rows wanted."""
-        self._settle()
+        self._end_scan_guard()
         with self.guard(sql):
             self._pg.send_query(sql.encode())
             self.collect(sql)
@@ -240,18 +287,26 @@ class RemoteConnection(Wire):
             self._end_transaction("ABORT TRANSACTION")
         self._abandoned = False
         if self.xact_depth:
-            with self.guard(steps[0][0]):
-                groups = self.pipeline(steps)
-            self._raise_first_error(steps, groups)
-            return groups
+            return self._pipeline_in_transaction(steps)
         try:
             return self._begin_pipeline(steps)
         except _DeadOnBegin:
             self._reopen()
             return self._begin_pipeline(steps)
 
+    def _pipeline_in_transaction(self, steps: Sequence[Step]) -> list[Results]:
+        """The steps inside the open transaction, after the last scan guard's end and, for a
+        stream in an explicit transaction, behind a new guard."""
+        guard = self._guarding and not self.implicit
+        extra = [_simple_step(sql) for sql in self._guard_end() + [SCAN_GUARD] * guard]
+        with self.guard(steps[0][0]):
+            groups = self.pipeline([*extra, *steps])
+        self._scan_guard = guard  # open even when a step failed (ROLLBACK [TO] ends it then)
+        self._raise_first_error([*extra, *steps], groups)
+        return groups[len(extra):]
+
     def _begin_pipeline(self, steps: Sequence[Step]) -> list[Results]:
-        begin: Step = (BEGIN_SQL, lambda pg: pg.send_query_params(BEGIN_SQL.encode(), None))
+        begin = _simple_step(BEGIN_SQL)
         try:
             with self.guard(steps[0][0]):
                 try:
