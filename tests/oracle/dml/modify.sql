@@ -1,0 +1,22 @@
+-- UPDATE and DELETE: direct, located by ctid, across servers, RETURNING
+UPDATE ft SET b = b + 1 WHERE id = 1;
+UPDATE ft SET b = b + 1, a = a || '+' WHERE id IN (2, 3) RETURNING *;
+UPDATE ft SET c = (random() * 0)::int + 9.5 WHERE id = 4 RETURNING id, c;
+UPDATE ft SET b = NULL WHERE id > 100;
+UPDATE ft f SET b = f.b * 2 WHERE f.id = 5 RETURNING f.id, f.b;
+UPDATE ft SET b = 0 WHERE id IN (SELECT id FROM cust WHERE tier = 1);
+UPDATE ft SET a = 'joined' FROM cust c WHERE c.id = ft.id AND c.tier = 2;
+UPDATE ft SET b = c.tier + 1000 FROM cust c WHERE c.id = ft.id AND c.tier = 0 AND c.id < 5 RETURNING ft.id, ft.b;
+SELECT * FROM ft ORDER BY id;
+UPDATE ft1 SET c3 = c3 || '!' WHERE c1 <= 2 RETURNING *;
+UPDATE ft1 SET c2 = c2 + 10 WHERE c3 = (random() * 0)::text || 'x3' OR c1 = 3;
+DELETE FROM ft1 WHERE c1 = 6 RETURNING c1, c3;
+SELECT * FROM ft1 ORDER BY c1;
+DELETE FROM ft WHERE id = 8;
+DELETE FROM ft WHERE id = 7 RETURNING *;
+DELETE FROM ft WHERE id::text = ((random() * 0)::int + 6)::text RETURNING id, a;
+DELETE FROM ft USING cust c WHERE c.id = ft.id AND c.tier = 1;
+DELETE FROM ft WHERE id IN (SELECT id FROM cust WHERE tier = 2) RETURNING id;
+DELETE FROM ft WHERE false;
+UPDATE ft SET b = 1 WHERE false;
+SELECT * FROM ft ORDER BY id;
