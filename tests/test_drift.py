@@ -1,0 +1,186 @@
+r"""``\drift`` and ``\refresh`` against a real remote database of this module's own.
+
+A remote table is imported (and one declared by hand, with local names, options and comments),
+then altered on the remote with ALTER TABLE: ``\drift`` must list each difference; ``\refresh``
+must re-declare the tables in one catalog transaction, keeping local names, options, defaults
+and comments, so that a table imported untouched ends exactly as a fresh IMPORT FOREIGN SCHEMA
+by psql + postgres_fdw declares it (the oracle).  Failures — a server that is down, a remote
+type fdwsh does not know, an unknown server — change nothing.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.pgcluster import Cluster, free_port
+from tests.remote_bed import QueryBed
+
+DRIFT_DB = "drift_remote"
+REMOTE = '''
+CREATE TABLE orders (id int NOT NULL, name text, amount numeric(10,2), gone int);
+CREATE TABLE "Odd ""T""" ("K ey" int, v varchar(5));
+CREATE TABLE steady (a int);
+CREATE SCHEMA "S; 2";
+CREATE TABLE "S; 2".other (x int);
+'''
+ALTER = '''
+ALTER TABLE orders ALTER amount TYPE numeric(12,3), DROP COLUMN gone,
+    ADD COLUMN "New col" text COLLATE "C" NOT NULL DEFAULT 'n', ALTER name SET NOT NULL;
+ALTER TABLE "Odd ""T""" ALTER v TYPE varchar(9), ALTER "K ey" SET NOT NULL;
+DROP TABLE "S; 2".other;
+'''
+
+
+def catalog_ddl(cluster: Cluster, port: int | None = None) -> str:
+    return (
+        "CREATE EXTENSION postgres_fdw;\n"
+        f"CREATE SERVER s FOREIGN DATA WRAPPER postgres_fdw OPTIONS (host '{cluster.host}', "
+        f"port '{port or cluster.port}', dbname '{DRIFT_DB}');\n"
+        "CREATE USER MAPPING FOR CURRENT_USER SERVER s OPTIONS (user 'postgres');\n")
+
+
+LOCAL = '''
+IMPORT FOREIGN SCHEMA public LIMIT TO (orders, steady) FROM SERVER s INTO public;
+IMPORT FOREIGN SCHEMA "S; 2" FROM SERVER s INTO public;
+CREATE FOREIGN TABLE odd (k int OPTIONS (column_name 'K ey') DEFAULT 5, v varchar(5))
+    SERVER s OPTIONS (table_name 'Odd "T"', fetch_size '7');
+COMMENT ON FOREIGN TABLE odd IS 'kept';
+COMMENT ON COLUMN odd.k IS 'the key';
+'''
+
+
+@pytest.fixture
+def remote(pg: Cluster) -> Iterator[Cluster]:
+    """A fresh remote database per test (the tests alter it)."""
+    pg.psql(f'DROP DATABASE IF EXISTS "{DRIFT_DB}" WITH (FORCE)', check=True)
+    pg.create_database(DRIFT_DB)
+    pg.psql(REMOTE, DRIFT_DB, "-q", "-v", "ON_ERROR_STOP=1", check=True)
+    yield pg
+
+
+def bed(cluster: Cluster, tmp_path: Path, oracle_db: str = "postgres") -> QueryBed:
+    b = QueryBed(cluster, tmp_path / "catalog.db", tmp_path, remote_db=DRIFT_DB,
+                 oracle_db=oracle_db)
+    out = b.fdwsh("-q", "-v", "ON_ERROR_STOP=1", "-f", "-", input=catalog_ddl(cluster) + LOCAL)
+    assert out.stdout == "", out.stdout
+    return b
+
+
+def dump(path: Path) -> list[str]:
+    db = sqlite3.connect(path)
+    try:
+        return list(db.iterdump())
+    finally:
+        db.close()
+
+
+EMPTY = """\
+                    Drift of foreign tables
+ Schema | Table | Server | Column | Difference | Local | Remote 
+--------+-------+--------+--------+------------+-------+--------
+(0 rows)
+
+"""
+
+DRIFTED = """\
+                                            Drift of foreign tables
+ Schema | Table  | Server | Column  |         Difference         |        Local         |        Remote        
+--------+--------+--------+---------+----------------------------+----------------------+----------------------
+ public | odd    | s      | k       | NOT NULL differs           | nullable             | not null
+ public | odd    | s      | v       | type differs               | character varying(5) | character varying(9)
+ public | orders | s      | name    | NOT NULL differs           | nullable             | not null
+ public | orders | s      | amount  | type differs               | numeric(10,2)        | numeric(12,3)
+ public | orders | s      | gone    | column missing on remote   | integer              | 
+ public | orders | s      | New col | remote column not declared |                      | text
+ public | other  | s      |         | remote table missing       |                      | 
+(7 rows)
+
+"""
+LEFT_ALONE = """\
+                         Drift of foreign tables
+ Schema | Table | Server | Column |      Difference      | Local | Remote 
+--------+-------+--------+--------+----------------------+-------+--------
+ public | other | s      |        | remote table missing |       | 
+(1 row)
+
+"""
+
+
+def test_no_drift_right_after_import(remote: Cluster, tmp_path: Path) -> None:
+    assert bed(remote, tmp_path).fdwsh("-c", r"\drift").stdout == EMPTY
+
+
+def test_drift_lists_what_alter_table_changed_on_the_remote(remote: Cluster,
+                                                            tmp_path: Path) -> None:
+    b = bed(remote, tmp_path)
+    b.remote(ALTER)
+    before = dump(b.catalog)
+    got = b.fdwsh("-c", r"\drift").stdout
+    assert got == DRIFTED
+    assert b.fdwsh("-c", r"\drift o*").stdout.count("| odd ") == 2
+    assert "| orders |" not in b.fdwsh("-c", r"\drift odd").stdout
+    assert b.fdwsh("-c", r"\drift SERVER s").stdout == got
+    assert dump(b.catalog) == before
+
+
+def test_refresh_keeps_local_options_and_matches_a_fresh_import(
+        remote: Cluster, tmp_path: Path, oracle_db: str) -> None:
+    b = bed(remote, tmp_path, oracle_db)
+    b.remote(ALTER)
+    refreshed = b.fdwsh("-c", r"\refresh").stdout
+    assert refreshed == DRIFTED.replace("   Drift of foreign tables", "  Refreshed foreign tables")
+    assert b.fdwsh("-c", r"\drift").stdout == LEFT_ALONE  # its remote is gone: left as it was
+    odd = b.fdwsh("-c", r"\d+ odd").stdout
+    assert odd == (
+        '                                                  Foreign table "public.odd"\n'
+        " Column |         Type         | Collation | Nullable | Default |     FDW options      "
+        "| Storage  | Stats target | Description \n"
+        "--------+----------------------+-----------+----------+---------+----------------------"
+        "+----------+--------------+-------------\n"
+        " k      | integer              |           | not null | 5       | (column_name 'K ey') "
+        "| plain    |              | the key\n"
+        " v      | character varying(9) |           |          |         |                      "
+        "| extended |              | \n"
+        "Server: s\n"
+        "FDW options: (table_name 'Odd \"T\"', fetch_size '7')\n\n")
+    assert "| kept" in b.fdwsh("-c", r"\det+ odd").stdout
+    oracle = b.psql("-q", input=catalog_ddl(remote) + "IMPORT FOREIGN SCHEMA public LIMIT TO "
+                    "(orders) FROM SERVER s INTO public;\n\\d+ orders\n").stdout
+    assert "numeric(12,3)" in oracle
+    assert b.fdwsh("-c", r"\d+ orders").stdout == oracle
+
+
+def test_refresh_in_a_transaction_block_is_undone_by_rollback(remote: Cluster,
+                                                              tmp_path: Path) -> None:
+    b = bed(remote, tmp_path)
+    b.remote(ALTER)
+    before = dump(b.catalog)
+    out = b.fdwsh("-q", "-f", "-", input="BEGIN;\n\\refresh orders\n\\drift orders\nROLLBACK;\n"
+                  "\\drift orders\n").stdout
+    listings = out.split("\n\n")
+    assert "(0 rows)" in listings[1] and "(4 rows)" in listings[2]
+    assert dump(b.catalog) == before
+
+
+def test_failures_change_nothing(remote: Cluster, tmp_path: Path) -> None:
+    b = bed(remote, tmp_path)
+    b.remote(ALTER + "CREATE DOMAIN posint AS int; ALTER TABLE steady ADD COLUMN p posint;")
+    before = dump(b.catalog)
+    unknown_type = b.fdwsh("-c", r"\refresh")
+    assert unknown_type.returncode == 1
+    assert unknown_type.stdout.startswith("ERROR:  type \"public.posint\" does not exist\n")
+    assert 'CONTEXT:  refreshing foreign table "steady"\n' in unknown_type.stdout
+    assert dump(b.catalog) == before
+    no_server = b.fdwsh("-c", r"\drift SERVER nosuch")
+    assert (no_server.returncode, no_server.stdout) == (
+        1, 'ERROR:  server "nosuch" does not exist\n')
+    b.fdwsh("-c", f"ALTER SERVER s OPTIONS (SET port '{free_port()}')")
+    before = dump(b.catalog)
+    down = b.fdwsh("-c", r"\refresh")
+    assert down.returncode == 1
+    assert down.stdout.startswith('ERROR:  could not connect to server "s"\nDETAIL:  ')
+    assert dump(b.catalog) == before
