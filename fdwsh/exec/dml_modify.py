@@ -28,7 +28,7 @@ from pglast.enums import A_Expr_Kind
 from pglast.stream import RawStream
 from pglast.visitors import Ancestor, Visitor
 
-from fdwsh.errors import FdwshError, FeatureNotSupported
+from fdwsh.errors import FeatureNotSupported
 from fdwsh.exec.dml_returning import Returning, command_result, prepare_returning
 from fdwsh.exec.dml_target import (CTID, Target, analyzer_for, array_cast, array_literal,
                                    assigned, check_updatable, remote_text, resolve_target)
@@ -56,6 +56,11 @@ class ModifyPlan:
     #: The located-rows path: fdwsh's SELECT of ctid + new values, and the coercions.
     locate: Any = None
     coerce: list[Any] = field(default_factory=list)
+    #: RETURNING of UPDATE … FROM / DELETE … USING, computed by the locating SELECT
+    #: (:mod:`fdwsh.exec.dml_joined`), and the located rows it is shown for.
+    joined: list[ast.ResTarget] = field(default_factory=list)
+    located: list[tuple[Any, ...]] = field(default_factory=list)
+    returning_settings: Any = None
 
     @property
     def verb(self) -> str:
@@ -79,7 +84,13 @@ def execute_plan(plan: ModifyPlan, ctx: Any) -> Result:
     else:
         count = _run_located(conn, plan)
     conn.modified = True
-    return command_result(f"{plan.verb} {count}", plan.returning)
+    tag = f"{plan.verb} {count}"
+    if plan.joined:
+        from fdwsh.exec.dml_joined import joined_result
+
+        return joined_result(plan.locate, 1 + len(plan.sets), plan.located,
+                             plan.returning_settings, tag)
+    return command_result(tag, plan.returning)
 
 
 def plan_modify(stmt: ast.Node, ctx: Any, operation: str) -> ModifyPlan:
@@ -91,9 +102,16 @@ def plan_modify(stmt: ast.Node, ctx: Any, operation: str) -> ModifyPlan:
     target = resolve_target(stmt, ctx)
     sets = _set_columns(stmt, target) if operation == "update" else []
     plan = ModifyPlan(operation, target, sets, None)
-    direct, params = _direct(stmt, plan, ctx)
+    others = (stmt.fromClause if operation == "update" else stmt.usingClause) or ()
+    if others and stmt.returningClause is not None and stmt.returningClause.exprs:
+        from fdwsh.exec.dml_joined import joined_targets
+
+        plan.joined = joined_targets(stmt, target, sets, tuple(others))
+        direct, params = None, []
+    else:
+        direct, params = _direct(stmt, plan, ctx)
     plan.locate, plan.coerce = _analyse_locate(stmt, plan, ctx, run=direct is None)
-    plan.returning = _returning(stmt, plan, ctx)
+    plan.returning = None if plan.joined else _returning(stmt, plan, ctx)
     if direct is not None:
         if plan.returning is not None:
             direct.returningClause = plan.returning.remote_clause(target.alias)
@@ -102,17 +120,8 @@ def plan_modify(stmt: ast.Node, ctx: Any, operation: str) -> ModifyPlan:
 
 
 def _returning(stmt: ast.Node, plan: ModifyPlan, ctx: Any) -> Returning | None:
-    """The RETURNING list, over the target's rows only (not the FROM/USING items yet)."""
-    try:
-        return prepare_returning(stmt.returningClause, plan.target, ctx)
-    except FdwshError as err:
-        others = stmt.fromClause if plan.operation == "update" else stmt.usingClause
-        if not others or err.sqlstate not in ("42P01", "42703"):
-            raise
-        raise FeatureNotSupported(f"RETURNING of {plan.verb} on a foreign table can name only "
-                                  f"the target's columns, not the {plan.verb} "
-                                  f"{'FROM' if plan.operation == 'update' else 'USING'} items"
-                                  ) from None
+    """The RETURNING list over the rows the remote statement returns."""
+    return prepare_returning(stmt.returningClause, plan.target, ctx)
 
 
 def _set_columns(stmt: ast.UpdateStmt, target: Target) -> list[int]:
@@ -154,6 +163,7 @@ def _locate_select(stmt: ast.Node, plan: ModifyPlan) -> ast.SelectStmt:
                                                        ast.String(sval=CTID))))]
     if plan.operation == "update":
         targets += [ast.ResTarget(val=item.val) for item in stmt.targetList]
+    targets += plan.joined
     others = stmt.fromClause if plan.operation == "update" else stmt.usingClause
     return ast.SelectStmt(targetList=tuple(targets), fromClause=(stmt.relation, *(others or ())),
                           whereClause=stmt.whereClause, limitOption=0, op=0)
@@ -170,6 +180,7 @@ def _analyse_locate(stmt: ast.Node, plan: ModifyPlan, ctx: Any, run: bool
     analyzer = analyzer_for(select, plan.target, _Locating(ctx, plan.target))
     analyzer.explain_only = not run
     rel = analyzer.run(select, resolve_unknowns=False)
+    plan.returning_settings = analyzer.ctx.settings
     coerce = []
     for i, index in enumerate(plan.sets, start=1):
         column, raw = rel.columns[i], select.targetList[i].val
@@ -196,6 +207,8 @@ def _run_located(conn: Any, plan: ModifyPlan) -> int:
         if row[0] not in seen:
             seen.add(row[0])
             changes.append((row[0], *(fn(row) for fn in plan.coerce)))
+            if plan.joined:
+                plan.located.append(row)
     count = 0
     sql = RawStream()(by_ctid(plan))
     texts = [remote_text(plan.target.columns[i]) for i in plan.sets]
