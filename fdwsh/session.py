@@ -88,7 +88,8 @@ class Session:
             lambda: self._remote, lambda: self.gucs.show("transaction_isolation"),
             lambda: self.variables.is_on("TWO_PHASE_COMMIT"))
         self.txn = Transaction([CatalogParticipant(lambda: self.store),
-                                SettingsParticipant(lambda: self.gucs), self.remote_xact])
+                                SettingsParticipant(lambda: self.gucs), self.remote_xact],
+                               gucs=lambda: self.gucs)
         self.timing = False
         self.scanner = Scanner(self.variables.get)
         self.source = InputSource(None, Path.cwd())

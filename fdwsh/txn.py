@@ -21,6 +21,7 @@ from collections.abc import Callable
 from enum import Enum
 from typing import TYPE_CHECKING, Any
 
+from fdwsh import txn_rules
 from fdwsh.errors import FdwshError, Notice
 from fdwsh.output.result import Result
 
@@ -56,6 +57,9 @@ class Participant:
 
     def rollback(self) -> None:
         pass
+
+    def refuse_prepare(self) -> None:
+        """PREPARE TRANSACTION: raise when this participant's changes cannot be prepared."""
 
     def savepoint(self, name: str) -> None:
         pass
@@ -144,6 +148,8 @@ class NoActiveTransaction(FdwshError):
 
 
 _ALLOWED_WHEN_FAILED = ("ROLLBACK", "COMMIT", "ROLLBACK_TO", "PREPARE")
+#: The modes COMMIT/ROLLBACK AND CHAIN carry over to the next block.
+_MODES = ("transaction_isolation", "transaction_read_only", "transaction_deferrable")
 
 
 def begin_options(stmt: Any) -> BeginOptions:
@@ -166,10 +172,15 @@ def _kind(stmt: Any) -> str:
 class Transaction:
     """The session's transaction block, applied to every participant."""
 
-    def __init__(self, participants: list[Participant] | None = None) -> None:
+    def __init__(self, participants: list[Participant] | None = None,
+                 gucs: Callable[[], Any] | None = None) -> None:
         self.state = TxnState.IDLE
         self.participants: list[Participant] = list(participants or ())
         self._savepoints: list[str] = []
+        #: The session settings (transaction_isolation, transaction_read_only …), if any.
+        self._gucs = gucs
+        #: The block has run a query (PostgreSQL's FirstSnapshotSet).
+        self._after_query = False
         #: A COMMIT, ROLLBACK [TO] or savepoint command ran (reset by its reader, psql's
         #: ``svpt_gone``: fdwsh.psqltxn leaves the user's savepoints alone then).
         self.control_ran = False
@@ -179,12 +190,20 @@ class Transaction:
         return self.state is not TxnState.IDLE
 
     def check_allowed(self, stmt: ast.Node) -> None:
-        """In a failed block only ROLLBACK/COMMIT/ROLLBACK TO may run."""
-        if self.state is not TxnState.FAILED:
+        """In a failed block only ROLLBACK/COMMIT/ROLLBACK TO may run; see also txn_rules."""
+        name = type(stmt).__name__
+        if self.state is TxnState.FAILED:
+            if name == "TransactionStmt" and _kind(stmt) in _ALLOWED_WHEN_FAILED:
+                return
+            raise InFailedTransaction()
+        if self._gucs is None:
             return
-        if type(stmt).__name__ == "TransactionStmt" and _kind(stmt) in _ALLOWED_WHEN_FAILED:
-            return
-        raise InFailedTransaction()
+        if name == "VariableSetStmt" and self.in_block:
+            txn_rules.check_isolation_change(stmt, self._gucs(), after_query=self._after_query,
+                                             depth=self.depth)
+        elif name not in txn_rules.NO_SNAPSHOT:
+            txn_rules.check_read_only(stmt, self._gucs())
+            self._after_query = self.in_block
 
     def failed(self) -> None:
         """An error happened inside a statement: a block becomes aborted."""
@@ -198,10 +217,14 @@ class Transaction:
         if kind in ("BEGIN", "START"):
             return self._begin(notices, "BEGIN" if kind == "BEGIN" else "START TRANSACTION",
                                begin_options(stmt))
-        if kind == "COMMIT":
-            return self._end(notices, commit=True)
-        if kind == "ROLLBACK":
-            return self._end(notices, commit=False)
+        if kind in ("COMMIT", "ROLLBACK"):
+            if stmt.chain:
+                return self._chain(notices, commit=kind == "COMMIT")
+            return self._end(notices, commit=kind == "COMMIT")
+        if kind == "PREPARE":
+            return self._prepare(notices)
+        if kind in ("COMMIT_PREPARED", "ROLLBACK_PREPARED"):
+            return self._finish_prepared(kind, stmt.gid)
         if kind in ("SAVEPOINT", "RELEASE", "ROLLBACK_TO"):
             return self._savepoint(kind, stmt.savepoint_name or "")
         raise FdwshError(f"{kind} is not supported",
@@ -229,6 +252,7 @@ class Transaction:
         for participant in self.participants:
             participant.begin(options)
         self.state = TxnState.IN_BLOCK
+        self._after_query = False
         return Result.command(tag)
 
     def _end(self, notices: list[Notice], commit: bool) -> Result:
@@ -251,8 +275,44 @@ class Transaction:
             participant.post_commit(notices)
         return Result.command("COMMIT")
 
+    def _chain(self, notices: list[Notice], commit: bool) -> Result:
+        """COMMIT/ROLLBACK AND CHAIN: end the block and open one with the same modes."""
+        verb = "COMMIT" if commit else "ROLLBACK"
+        if self.state is TxnState.IDLE:
+            raise NoActiveTransaction(f"{verb} AND CHAIN can only be used in transaction blocks")
+        gucs = self._gucs() if self._gucs is not None else None
+        modes = {name: gucs.show(name) for name in _MODES} if gucs is not None else {}
+        result = self._end(notices, commit)
+        self._begin(notices, "BEGIN", modes)
+        return result
+
+    def _prepare(self, notices: list[Notice]) -> Result:
+        """PREPARE TRANSACTION: the block ends either way (fdwsh has no local transaction to
+        keep; a remote participant gives postgres_fdw's refusal)."""
+        if self.state is TxnState.IDLE:
+            notices.append(Notice("there is no transaction in progress", "WARNING"))
+            return Result.command("ROLLBACK")
+        failed = self.state is TxnState.FAILED
+        self.state = TxnState.IDLE
+        self._savepoints.clear()
+        try:
+            if not failed:
+                self._each("refuse_prepare")
+        finally:
+            self._each("rollback")
+        if failed:
+            return Result.command("ROLLBACK")
+        raise FdwshError("PREPARE TRANSACTION is not supported", sqlstate="0A000")
+
+    def _finish_prepared(self, kind: str, gid: str) -> Result:
+        verb = kind.replace("_", " ")
+        if self.state is not TxnState.IDLE:
+            raise FdwshError(f"{verb} cannot run inside a transaction block", sqlstate="25001")
+        raise FdwshError(f'prepared transaction with identifier "{gid}" does not exist',
+                         sqlstate="42704")
+
     def _savepoint(self, kind: str, name: str) -> Result:
-        verb = {"SAVEPOINT": "SAVEPOINT", "RELEASE": "RELEASE",
+        verb = {"SAVEPOINT": "SAVEPOINT", "RELEASE": "RELEASE SAVEPOINT",
                 "ROLLBACK_TO": "ROLLBACK TO SAVEPOINT"}[kind]
         if self.state is TxnState.IDLE:
             raise NoActiveTransaction(f"{verb} can only be used in transaction blocks")

@@ -87,6 +87,11 @@ class RemoteTransactions(Participant):
             if entry.conn.xact_depth > below and not entry.conn.closed:
                 entry.conn.rollback_to_savepoint(f"s{self.level}", below)
 
+    def refuse_prepare(self) -> None:
+        if self._open():
+            raise FdwshError("cannot PREPARE a transaction that has operated on postgres_fdw "
+                             "foreign tables", sqlstate="0A000")
+
     def pre_commit(self) -> None:
         self.level = 0
         entries = self._open()
