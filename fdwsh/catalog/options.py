@@ -56,13 +56,17 @@ VALID_OPTIONS: dict[str, tuple[str, ...]] = {
 #: fdwsh's own options, accepted besides postgres_fdw's but left out of the HINT's list (which
 #: stays postgres_fdw's, byte for byte): ``two_phase_commit`` asks for atomic commit of the
 #: transactions that write on this server and others (fdwsh.remote.twophase).
-EXTENSION_OPTIONS: dict[str, tuple[str, ...]] = {SERVER: ("two_phase_commit",)}
+#: ``analyze_sampling`` (postgres_fdw 16's, offered with PostgreSQL 15 too) is how ANALYZE
+#: samples a table whose remote has no statistics (fdwsh.exec.analyze_remote).
+EXTENSION_OPTIONS: dict[str, tuple[str, ...]] = {
+    SERVER: ("two_phase_commit", "analyze_sampling"), FOREIGN_TABLE: ("analyze_sampling",)}
 
 BOOLEAN_OPTIONS = frozenset({"use_remote_estimate", "updatable", "truncatable", "async_capable",
                              "parallel_commit", "keep_connections", "password_required",
                              "two_phase_commit"})
 COST_OPTIONS = frozenset({"fdw_startup_cost", "fdw_tuple_cost"})
 COUNT_OPTIONS = frozenset({"fetch_size", "batch_size"})
+ANALYZE_SAMPLING = ("off", "auto", "random", "system", "bernoulli")
 
 WarnFn = Callable[[str], None]
 
@@ -139,6 +143,8 @@ def _check_value(name: str, value: str, warn: WarnFn | None,
             raise InvalidParameterValue(f'invalid value for integer option "{name}": {value}')
         if count <= 0:
             raise InvalidParameterValue(f'"{name}" must be an integer value greater than zero')
+    elif name == "analyze_sampling" and value.lower() not in ANALYZE_SAMPLING:
+        raise InvalidParameterValue(f"invalid value for string option \"{name}\": {value}")
     elif name == "extensions":
         for ext in extension_list(value):
             if warn is not None and not (extension_installed and extension_installed(ext)):

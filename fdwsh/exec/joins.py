@@ -231,12 +231,24 @@ def join_rows(ctx: EvalContext, kind: str, left: Node, right: Node, cond: ir.Exp
         rkeys = [compile_expr(fold_constants(k.right, ctx), ctx) for k in keys]
         pad = (None,) * right.offset
 
+        from fdwsh.exec.join_order import build_on_left
+
+        swap = kind == INNER and build_on_left(left, right, ctx.services)
+
         def hashed(prefix: Row) -> Iterator[Row]:
             match = _matcher(test, prefix)
-            return hash_join(
-                kind, left.rows(prefix), right.rows(prefix + (None,) * left.width),
-                lambda row: normal([fn(prefix + row) for fn in lkeys]),
-                lambda row: normal([fn(pad + row) for fn in rkeys]), match, widths)
+            lrows, rrows = left.rows(prefix), right.rows(prefix + (None,) * left.width)
+
+            def lkey(row: Row) -> Any:
+                return normal([fn(prefix + row) for fn in lkeys])
+
+            def rkey(row: Row) -> Any:
+                return normal([fn(pad + row) for fn in rkeys])
+            if swap:  # the smaller left side is the hash table; rows stay left + right
+                back = None if match is None else (lambda r, left_row: match(left_row, r))
+                out = hash_join(INNER, rrows, lrows, rkey, lkey, back, widths[::-1])
+                return (row[right.width:] + row[:right.width] for row in out)
+            return hash_join(kind, lrows, rrows, lkey, rkey, match, widths)
         return hashed
 
     def looped(prefix: Row) -> Iterator[Row]:

@@ -388,7 +388,13 @@ def _cross(an: Analyzer, nodes: list[Node], where: ir.Expr | None) -> Iterator[R
     """The comma list's cross product in FROM order: a hash join where the WHERE clause has
     an equality between the items so far and the next one, else nested loops (a LATERAL
     item runs once per row of the items before it).  WHERE itself is still tested on every
-    row the product gives."""
+    row the product gives.  With ANALYZE statistics the order and the build sides come from
+    the estimates (:mod:`fdwsh.exec.join_order`)."""
+    from fdwsh.exec.join_order import ordered_cross
+
+    ordered = ordered_cross(an, nodes, where)
+    if ordered is not None:
+        return ordered
     rows: Iterable[Row] = [()]
     for node in nodes:
         width = node.offset

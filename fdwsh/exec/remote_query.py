@@ -121,7 +121,10 @@ def run_explain(stmt: ast.ExplainStmt, lookup: TableLookup, remote: ConnectionCa
         from fdwsh.plan.explain_local import explain_local
 
         def scan_cost(scan: Any) -> str | None:
-            return _cost_of(remote.get(scan.server), scan.remote_tree())
+            from fdwsh.plan.cost import explain_cost  # ANALYZE statistics, where there are
+
+            return explain_cost(scan, ctx) or _cost_of(remote.get(scan.server),
+                                                       scan.remote_tree())
 
         lines = explain_local(stmt, plan, ctx, scan_cost)
         return Result(columns=[Column("QUERY PLAN", "text")], rows=[(line,) for line in lines])

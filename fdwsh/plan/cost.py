@@ -205,6 +205,10 @@ def explain_cost(scan: Any, services: Any) -> str | None:
     without remote estimates (None when the table was not analyzed: the remote's EXPLAIN is
     shown then).  S = fdw_startup_cost; T adds the remote's sequential scan of the table
     (pages, tuples, one operator per condition) and fdw_tuple_cost + cpu_tuple_cost per row."""
+    from fdwsh.exec.from_foreign import ForeignScan
+
+    if not isinstance(scan, ForeignScan):
+        return None  # a join or query level sent whole: the remote's estimate
     stats = table_stats(scan.table, services)
     if stats is None:
         return None

@@ -26,3 +26,6 @@ CREATE TABLE small (id int, big_id int) WITH (autovacuum_enabled = false);
 INSERT INTO small SELECT i, i * 7 FROM generate_series(1, 3000) i;
 CREATE TABLE mid (id int, small_id int) WITH (autovacuum_enabled = false);
 INSERT INTO mid SELECT i, i % 3000 + 1 FROM generate_series(1, 20000) i;
+CREATE TABLE nullable (id int, small_id int) WITH (autovacuum_enabled = false);
+INSERT INTO nullable SELECT i, CASE WHEN i % 3 = 0 THEN NULL ELSE i % 40 END
+    FROM generate_series(1, 400) i;

@@ -1,0 +1,219 @@
+"""Join order of a local FROM list (``FROM a, b, c WHERE a.x = b.x AND …``) from the cost
+model's estimates (:mod:`fdwsh.plan.cost`).
+
+Inner joins of a comma list may run in any order; fdwsh's default is FROM order, each next
+item the hash table of a join with the rows so far.  Where ANALYZE statistics exist for at
+least one of the list's foreign tables (else the estimates would cost a remote EXPLAIN per
+table and be guesses), the order is chosen greedily:
+
+1. start from the scan estimated smallest (the most selective, its pushed conditions applied);
+2. next, of the items with a hash-joinable equality to those joined, the one whose join is
+   estimated smallest (:func:`fdwsh.plan.cost.join_rows` with the key columns' n_distinct);
+   an item without one only when none is left (a cross product, smallest first);
+3. each hash join builds its table on the smaller of its two inputs (the rows so far or the
+   new item) and streams the other through it — as does an explicit ``a JOIN b ON …`` (inner)
+   of two scans (:func:`build_on_left`, used by :func:`fdwsh.exec.joins.join_rows`).
+
+Rows keep the FROM list's layout (each item's columns in its own slots): a partial row has
+NULLs in the slots of the items not joined yet, so conditions and keys compiled for that layout
+work unchanged.  WHERE is still tested on every row the product gives (by the caller).  Lists
+with a LATERAL item, or items other than foreign-table scans, keep FROM order.  EXPLAIN
+ANALYZE shows a chosen order as ``Join Order:``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from fdwsh.exec import joins
+from fdwsh.exec.eval import compile_expr
+from fdwsh.exec.fold import fold_constants
+from fdwsh.exec.from_foreign import ForeignScan
+from fdwsh.plan import cost
+from fdwsh.sql import ir
+
+if TYPE_CHECKING:
+    from fdwsh.exec.local_from import Node
+    from fdwsh.exec.local_select import Analyzer
+
+Row = tuple[Any, ...]
+
+
+@dataclass(slots=True)
+class Step:
+    """One item joined to the rows so far."""
+
+    node: Node
+    #: The hash-joinable equalities with the items before it (None: a cross product).
+    cond: ir.Expr | None
+    #: Whether the hash table is built on this item's rows (else on the rows so far).
+    build_new: bool
+    rows: float
+
+
+@dataclass(slots=True)
+class JoinOrder:
+    """The chosen order (EXPLAIN's note): ``Join Order: a (rows=…), b (rows=…, hash table
+    on a), …``."""
+
+    steps: list[Step]
+
+    def explain_lines(self) -> list[str]:
+        parts, joined = [], []
+        for i, step in enumerate(self.steps):
+            alias = step.node.remote.alias
+            detail = f"rows={step.rows:.0f}"
+            if i and step.cond is not None:
+                detail += ", hash table on " + (alias if step.build_new else ", ".join(joined))
+            parts.append(f"{alias} ({detail})")
+            joined.append(alias)
+        return ["  Join Order: " + ", ".join(parts)]
+
+
+def ordered_cross(an: Analyzer, nodes: list[Node], where: ir.Expr | None
+                  ) -> Iterator[Row] | None:
+    """The list's rows joined in the order the estimates choose; None where FROM order
+    stands (see the module docstring) or is what they choose."""
+    if len(nodes) < 2 or any(n.lateral or not isinstance(n.remote, ForeignScan) for n in nodes):
+        return None
+    services = an.ps.services
+    if all(cost.table_stats(n.remote.table, services) is None for n in nodes):
+        return None
+    steps = plan_steps(nodes, where, services)
+    if [s.node for s in steps] == nodes and all(s.build_new for s in steps[1:]):
+        return None  # FROM order, as the default executes it
+    note = JoinOrder(steps)
+    notes = getattr(an, "notes", None)
+    if notes is not None and not any(isinstance(n, JoinOrder) and n.steps[0].node is
+                                     steps[0].node for n in notes):
+        notes.append(note)
+    return _run(an, steps, sum(n.width for n in nodes))
+
+
+def build_on_left(left: Node, right: Node, services: Any) -> bool:
+    """Whether an inner hash join of two foreign-table scans should build its table on the
+    left one (estimated smaller, with statistics for at least one of them)."""
+    scans = (left.remote, right.remote)
+    if not all(isinstance(s, ForeignScan) for s in scans) or \
+            all(cost.table_stats(s.table, services) is None for s in scans):
+        return False
+    return cost.build_left(cost.estimate_rows(left.remote, services),
+                           cost.estimate_rows(right.remote, services))
+
+
+def plan_steps(nodes: list[Node], where: ir.Expr | None, services: Any) -> list[Step]:
+    """The greedy order of the module docstring."""
+    sizes = {id(n): cost.estimate_rows(n.remote, services) for n in nodes}
+    first = min(nodes, key=lambda n: sizes[id(n)])
+    steps = [Step(first, None, False, sizes[id(first)])]
+    done, left = [first], [n for n in nodes if n is not first]
+    while left:
+        slots = [s for n in done for s in range(n.offset, n.offset + n.width)]
+        options = []
+        for node in left:
+            cond = joins.hash_conjuncts(where, slots, range(node.offset,  # type: ignore[arg-type]
+                                                            node.offset + node.width))
+            rows = _join_estimate(steps[-1].rows, node, cond, done, sizes, services)
+            options.append((cond is None, rows, node, cond))
+        _, rows, node, cond = min(options, key=lambda o: (o[0], o[1]))
+        build_new = cond is None or not cost.build_left(steps[-1].rows, sizes[id(node)])
+        steps.append(Step(node, cond, build_new, rows))
+        done.append(node)
+        left.remove(node)
+    return steps
+
+
+def _join_estimate(so_far: float, node: Node, cond: ir.Expr | None, done: list[Node],
+                   sizes: dict[int, float], services: Any) -> float:
+    """Rows of joining ``node`` to the rows so far on ``cond`` (a cross product without)."""
+    size = sizes[id(node)]
+    if cond is None:
+        return so_far * size
+    best = so_far * size
+    for key in joins.conjuncts(cond):
+        new_side, old_side = _columns_of(key, node, done)
+        if new_side is None or old_side is None:
+            continue
+        (old_node, old_column), new_column = old_side, new_side
+        nd_new = cost.distinct_keys(node.remote, new_column, services)
+        nd_old = min(cost.distinct_keys(old_node.remote, old_column, services), so_far)
+        best = min(best, cost.join_rows(so_far, size, nd_old, nd_new,
+                                        cost.null_fraction(old_node.remote, old_column, services),
+                                        cost.null_fraction(node.remote, new_column, services)))
+    return max(best, 1.0)
+
+
+def _columns_of(key: ir.Expr, node: Node, done: list[Node]
+                ) -> tuple[str | None, tuple[Node, str] | None]:
+    """For ``x = y`` between plain columns: the new item's column, and the joined item's."""
+    if not isinstance(key, ir.OpExpr) or not all(isinstance(a, ir.Var) for a in key.args):
+        return None, None
+    new_col, old = None, None
+    for var in key.args:
+        owner = _owner(var.index, [node, *done])
+        if owner is None:
+            continue
+        name = owner.remote.table.columns[var.index - owner.offset].name
+        if owner is node:
+            new_col = name
+        else:
+            old = (owner, name)
+    return new_col, old
+
+
+def _owner(slot: int, nodes: list[Node]) -> Node | None:
+    return next((n for n in nodes if n.offset <= slot < n.offset + n.width), None)
+
+
+# -- execution -------------------------------------------------------------------------------
+
+
+def _run(an: Analyzer, steps: list[Step], width: int) -> Iterator[Row]:
+    first = steps[0].node
+    rows: Iterable[Row] = (_placed(first, r, width) for r in _node_rows(first))
+    joined = [first]
+    for step in steps[1:]:
+        rows = _join(an, rows, step, joined, width)
+        joined.append(step.node)
+    return iter(rows)
+
+
+def _node_rows(node: Node) -> Iterable[Row]:
+    return node.rows((None,) * node.offset)
+
+
+def _placed(node: Node, row: Row, width: int) -> Row:
+    """``row`` of ``node`` in a full-width row, NULLs elsewhere."""
+    return (None,) * node.offset + row + (None,) * (width - node.offset - node.width)
+
+
+def _join(an: Analyzer, rows: Iterable[Row], step: Step, joined: list[Node], width: int
+          ) -> Iterator[Row]:
+    node = step.node
+    lo, hi = node.offset, node.offset + node.width
+    if step.cond is None:
+        inner = list(_node_rows(node))
+        return (acc[:lo] + r + acc[hi:] for acc in rows for r in inner)
+    slots = [s for n in joined for s in range(n.offset, n.offset + n.width)]
+    keys, _ = joins.split_hash_keys(step.cond, slots, range(lo, hi))  # type: ignore[arg-type]
+    ctx = an.ctx
+    normal = joins.key_normaliser([k.op for k in keys])
+    old_keys = [compile_expr(fold_constants(k.left, ctx), ctx) for k in keys]
+    new_keys = [compile_expr(fold_constants(k.right, ctx), ctx) for k in keys]
+    pad = (None,) * lo
+
+    def old_key(row: Row) -> Any:
+        return normal([fn(row) for fn in old_keys])
+
+    def new_key(row: Row) -> Any:
+        return normal([fn(pad + row) for fn in new_keys])
+    w = node.width
+    if step.build_new:
+        out = joins.hash_join(joins.INNER, rows, _node_rows(node), old_key, new_key, None,
+                              (width, w))
+        return (r[:lo] + r[width:] + r[hi:width] for r in out)
+    out = joins.hash_join(joins.INNER, _node_rows(node), rows, new_key, old_key, None,
+                          (w, width))
+    return (r[w:w + lo] + r[:w] + r[w + hi:] for r in out)

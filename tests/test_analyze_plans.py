@@ -1,0 +1,130 @@
+"""The planner with ANALYZE statistics: the same cross-server queries before and after ANALYZE
+give the same rows (those the remote database itself returns), while EXPLAIN shows the
+estimates changing the plan — which side of a join is fetched first to filter the other,
+the join order of a FROM list, and the ``(cost=… rows=… width=…)`` of each scan.
+
+Tables of ``tests/oracle/analyze/remote.sql`` (no remote statistics, so the remote's own
+EXPLAIN misjudges ``big.x < 100`` as about 15000 rows): ``big`` (50000 rows, x = id) and
+``mid`` (20000) on server ``s``, ``small`` (3000, big_id = 7 × id) and ``nullable`` (400, a
+third of small_id NULL) on server ``s2`` — the same database, so the remote gives the truth.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from tests.remote_bed import QueryBed
+from tests.test_analyze import analyze_remote, bed  # noqa: F401 (fixtures)
+
+TABLES = """\
+CREATE EXTENSION postgres_fdw;
+CREATE SERVER s FOREIGN DATA WRAPPER postgres_fdw OPTIONS (host '{host}', port '{port}',
+    dbname '{db}');
+CREATE SERVER s2 FOREIGN DATA WRAPPER postgres_fdw OPTIONS (host '{host}', port '{port}',
+    dbname '{db}');
+CREATE USER MAPPING FOR CURRENT_USER SERVER s OPTIONS (user 'postgres');
+CREATE USER MAPPING FOR CURRENT_USER SERVER s2 OPTIONS (user 'postgres');
+CREATE FOREIGN TABLE big (id int, x int, pad text) SERVER s;
+CREATE FOREIGN TABLE mid (id int, small_id int) SERVER s;
+CREATE FOREIGN TABLE small (id int, big_id int) SERVER s2;
+CREATE FOREIGN TABLE nullable (id int, small_id int) SERVER s2;
+"""
+
+SELECTIVE_JOIN = "SELECT s.id, b.x FROM small s JOIN big b ON s.big_id = b.id " \
+    "WHERE b.x < 100 ORDER BY 1"
+THREE_TABLES = "SELECT b.x, m.id FROM mid m, small s, big b " \
+    "WHERE m.small_id = s.id AND s.big_id = b.id AND b.x < 100 ORDER BY 2"
+QUERIES = [
+    SELECTIVE_JOIN,
+    THREE_TABLES,
+    "SELECT b.id, s.id FROM big b JOIN small s ON s.big_id = b.id WHERE b.x < 60 ORDER BY 1",
+    "SELECT count(*), sum(s.id) FROM big b JOIN small s ON s.big_id = b.id AND s.id > b.x / 10 "
+    "WHERE b.x < 2000",
+    "SELECT n.id, s.big_id FROM nullable n, small s WHERE n.small_id = s.id AND s.id < 5 "
+    "ORDER BY 1",
+    "SELECT count(*) FROM nullable n, small s, mid m WHERE n.small_id = s.id "
+    "AND m.small_id = s.id AND m.id < 500",
+    "SELECT count(*), min(n.id), max(s.id) FROM small s, nullable n WHERE s.id < 3 "
+    "AND n.small_id IS NULL",
+    "SELECT s.id, n.id, b.x FROM small s, nullable n, big b WHERE b.x < 3 AND s.id = 1 "
+    "AND n.id < 3 ORDER BY 1, 2, 3",
+]
+
+
+@pytest.fixture
+def catalog(bed: QueryBed, tmp_path: Path) -> Path:  # noqa: F811
+    (tmp_path / "tables.sql").write_text(TABLES.format(
+        host=bed.cluster.host, port=bed.cluster.port, db=bed.remote_db))
+    out = bed.fdwsh("-q", "-v", "ON_ERROR_STOP=1", "-f", "tables.sql", cwd=tmp_path)
+    assert out.returncode == 0, out.stdout
+    return bed.catalog
+
+
+def fdwsh(bed: QueryBed, sql: str) -> str:  # noqa: F811
+    return bed.fdwsh("-At", "-c", sql).stdout
+
+
+def plan(bed: QueryBed, query: str, options: str = "ANALYZE, VERBOSE, COSTS OFF, "  # noqa: F811
+         "SUMMARY OFF") -> str:
+    return bed.fdwsh("-At", "-c", f"EXPLAIN ({options}) {query}").stdout
+
+
+def test_results_are_the_remote_s_before_and_after_analyze(bed: QueryBed,  # noqa: F811
+                                                           catalog: Path) -> None:
+    truth = [bed.cluster.psql(q, bed.remote_db, "-At").stdout for q in QUERIES]
+    assert [fdwsh(bed, q) for q in QUERIES] == truth
+    assert fdwsh(bed, "ANALYZE") == "ANALYZE\n"
+    assert [fdwsh(bed, q) for q in QUERIES] == truth
+
+
+def test_statistics_change_which_side_filters_the_other(bed: QueryBed,  # noqa: F811
+                                                        catalog: Path) -> None:
+    before = plan(bed, SELECTIVE_JOIN)
+    assert "Dynamic Filter: b.id = ANY (keys of s.big_id) (3000 keys)" in before
+    assert "Dynamic Filter: s.big_id = ANY (keys of b.id) (not used)" in before
+    fdwsh(bed, "ANALYZE big, small")
+    after = plan(bed, SELECTIVE_JOIN)
+    assert "Dynamic Filter: s.big_id = ANY (keys of b.id) (99 keys)" in after
+    assert "Dynamic Filter: b.id = ANY (keys of s.big_id) (not used)" in after
+    assert "Foreign Scan on public.small s (actual rows=14 loops=1)" in after
+
+
+def test_explain_shows_the_estimates_of_the_statistics(bed: QueryBed,  # noqa: F811
+                                                       catalog: Path) -> None:
+    def big_scan(text: str) -> str:
+        return next(line for line in text.splitlines() if "Foreign Scan on public.big" in line)
+    before = big_scan(plan(bed, SELECTIVE_JOIN, "VERBOSE"))
+    remote_rows = int(re.search(r"rows=(\d+)", before).group(1))  # type: ignore[union-attr]
+    assert remote_rows > 1000  # the remote, without statistics, guesses
+    fdwsh(bed, "ANALYZE big")
+    after = big_scan(plan(bed, SELECTIVE_JOIN, "VERBOSE"))
+    found = re.fullmatch(r"  ->  Foreign Scan on public\.big b  "
+                         r"\(cost=100\.00\.\.\d+\.\d\d rows=(\d+) width=8\)", after)
+    assert found and 70 <= int(found.group(1)) <= 130, after  # 99 rows, from a sample
+    assert "rows=" not in big_scan(plan(bed, SELECTIVE_JOIN, "VERBOSE, COSTS OFF"))
+
+
+def test_a_from_list_starts_from_its_most_selective_table(bed: QueryBed,  # noqa: F811
+                                                          catalog: Path) -> None:
+    before = plan(bed, THREE_TABLES)
+    assert "Join Order" not in before
+    assert "Foreign Scan on public.mid m (actual rows=20000 loops=1)" in before
+    fdwsh(bed, "ANALYZE")
+    after = plan(bed, THREE_TABLES)
+    order = next(line for line in after.splitlines() if "Join Order" in line)
+    assert re.fullmatch(r"  Join Order: b \(rows=\d+\), s \(rows=\d+, hash table on b\), "
+                        r"m \(rows=\d+, hash table on b, s\)", order), order
+    assert "Foreign Scan on public.mid m (actual rows=97 loops=1)" in after
+
+
+def test_from_order_stays_without_statistics_or_with_lateral_items(
+        bed: QueryBed, catalog: Path) -> None:  # noqa: F811
+    query = "SELECT count(*), sum(l.x) FROM mid m, small s, LATERAL (SELECT s.big_id + 1 AS x) l" \
+        " WHERE m.small_id = s.id AND s.id < 100"
+    truth = bed.cluster.psql(query, bed.remote_db, "-At").stdout
+    fdwsh(bed, "ANALYZE")
+    assert fdwsh(bed, query) == truth
+    assert "Join Order" not in plan(bed, query)
