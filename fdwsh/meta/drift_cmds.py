@@ -2,9 +2,9 @@ r"""``\drift`` and ``\refresh``: keep foreign tables true to the remote relation
 
 Contract:
 
-- ``\drift [PATTERN]`` / ``\drift SERVER name`` compares each foreign table the pattern selects
-  (as ``\det`` selects them: visible ones unless the pattern names a schema; all without one),
-  or each of one server's, with the remote catalog (read as IMPORT FOREIGN SCHEMA reads it) and
+- ``\drift [PATTERN]`` / ``\drift SERVER name`` compares every foreign table, or those the
+  pattern selects (as ``\det`` selects them: visible ones unless the pattern names a schema),
+  or one server's, with the remote catalog (read as IMPORT FOREIGN SCHEMA reads it) and
   lists the differences as a table: Schema, Table, Server, Column, Difference, Local, Remote
   (see :mod:`fdwsh.catalog.drift`).  No rows: every table is true to its remote.
 - ``\refresh [PATTERN]`` / ``\refresh SERVER name`` re-declares the tables that differ, from the
@@ -42,12 +42,14 @@ def selected_tables(call: MetaCall) -> list[ForeignTable]:
     """The tables named by ``PATTERN`` or ``SERVER name`` (all without arguments)."""
     first = call.args.next()
     db = call.session.store.db
-    if first is not None and first.lower() == "server":
-        name = call.args.next()
-        server = objects.get_server(db, name or "")
-        if server is None:
-            raise UndefinedObject(f'server "{name}" does not exist')
-        rows = db.execute("SELECT * FROM foreign_table WHERE server_id = ?", (server["id"],))
+    if first is None or first.lower() == "server":
+        rows = db.execute("SELECT * FROM foreign_table")
+        if first is not None:
+            name = call.args.next()
+            server = objects.get_server(db, name or "")
+            if server is None:
+                raise UndefinedObject(f'server "{name}" does not exist')
+            rows = db.execute("SELECT * FROM foreign_table WHERE server_id = ?", (server["id"],))
         tables = [load_table(db, row) for row in rows]
         return sorted(tables, key=lambda t: (t.schema, t.name))
     env = describe_env(call)
