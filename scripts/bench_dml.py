@@ -36,6 +36,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
 
+from bench_executor import fdw_ddl as executor_ddl  # noqa: E402
 from bench_executor import fdwsh_env, psql_env, run  # noqa: E402
 from tests.pgcluster import Cluster  # noqa: E402
 
@@ -80,14 +81,10 @@ INSERT INTO customers SELECT g, 'customer ' || g, CASE WHEN g %% 10 = 3 THEN 1 E
 
 
 def fdw_ddl(a: Cluster, b: Cluster) -> str:
-    """Servers, mappings and foreign tables with default options, for both programs."""
-    ddl = "CREATE EXTENSION postgres_fdw;\n"
-    for server, cluster in (("a", a), ("b", b)):
-        ddl += (f"CREATE SERVER {server} FOREIGN DATA WRAPPER postgres_fdw OPTIONS (host "
-                f"'{cluster.host}', port '{cluster.port}', dbname 'postgres');\n"
-                f"CREATE USER MAPPING FOR CURRENT_USER SERVER {server}"
-                " OPTIONS (user 'postgres');\n")
-    return ddl + (
+    """Servers, mappings (the executor benchmark's) and foreign tables with default options,
+    for both programs."""
+    servers = executor_ddl(a, b).split("CREATE FOREIGN TABLE", 1)[0]
+    return servers + (
         "CREATE FOREIGN TABLE orders (id int NOT NULL, customer_id int NOT NULL, amount"
         " numeric(12,2) NOT NULL, status text NOT NULL) SERVER a;\n"
         "CREATE FOREIGN TABLE ins (id int, val text, n int) SERVER a;\n"

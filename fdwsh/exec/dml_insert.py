@@ -33,7 +33,7 @@ from pglast.stream import RawStream
 from fdwsh.errors import FdwshError, FeatureNotSupported
 from fdwsh.exec.dml_returning import Returning, command_result, prepare_returning
 from fdwsh.exec.dml_target import (Row, Target, TargetColumn, analyzer_for, assigned,
-                                   check_updatable, remote_text, resolve_target)
+                                   check_updatable, remote_text, resolve_target, send)
 from fdwsh.output.result import Result
 from fdwsh.sql import ir
 from fdwsh.sql.pstate import ParseState, error
@@ -115,16 +115,8 @@ def _listed_columns(stmt: ast.InsertStmt, target: Target) -> list[int]:
     """The target columns in statement order (all of them without a column list)."""
     if not stmt.cols:
         return list(range(len(target.columns)))
-    found: list[int] = []
-    for item in stmt.cols:
-        if item.indirection:
-            raise FeatureNotSupported("INSERT into a subfield or array element of a foreign "
-                                      "table column is not supported", position=item.location + 1)
-        index = target.column(item.name, item.location)
-        if index in found:
-            raise error(f'column "{item.name}" specified more than once', "42701", item.location)
-        found.append(index)
-    return found
+    return target.named_columns(stmt.cols, "INSERT", lambda item: error(
+        f'column "{item.name}" specified more than once', "42701", item.location))
 
 
 def _on_conflict(stmt: ast.InsertStmt) -> ast.OnConflictClause | None:
@@ -269,17 +261,8 @@ def _run_batched(conn: Any, plan: InsertPlan) -> int:
         params = [text(v) for row in chunk for text, v in zip(texts, row)]
         sql = sql_by_rows.get(len(chunk)) or sql_by_rows.setdefault(len(chunk),
                                                                     plan.values_sql(len(chunk)))
-        count += _send(conn, sql, params, plan.returning)
+        count += send(conn, sql, params, plan.returning)
     return count
-
-
-def _send(conn: Any, sql: str, params: list[Any], returning: Returning | None) -> int:
-    """Run one remote INSERT; the number of rows it inserted."""
-    if returning is not None:
-        rows = list(conn.stream(sql, params))
-        returning.add_remote(rows)
-        return len(rows)
-    return int(conn.execute(sql, params).split()[-1])
 
 
 # -- shipped whole ------------------------------------------------------------------------------
@@ -343,4 +326,4 @@ def _check_types(stmt: ast.InsertStmt, target: Target, listed: list[int], ctx: A
 def _run_shipped(conn: Any, plan: InsertPlan) -> int:
     assert plan.shipped is not None
     sql = plan.remote_insert(plan.shipped, plan.remote_columns)
-    return _send(conn, sql, [], plan.returning)
+    return send(conn, sql, [], plan.returning)

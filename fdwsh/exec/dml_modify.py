@@ -31,7 +31,8 @@ from pglast.visitors import Ancestor, Visitor
 from fdwsh.errors import FeatureNotSupported
 from fdwsh.exec.dml_returning import Returning, command_result, prepare_returning
 from fdwsh.exec.dml_target import (CTID, Target, analyzer_for, array_cast, array_literal,
-                                   assigned, check_updatable, remote_text, resolve_target)
+                                   assigned, check_updatable, remote_text, resolve_target,
+                                   send)
 from fdwsh.output.result import Result
 from fdwsh.sql import ir
 from fdwsh.sql.pstate import error
@@ -80,7 +81,7 @@ def execute_plan(plan: ModifyPlan, ctx: Any) -> Result:
     check_updatable(plan.target, plan.operation)
     conn = ctx.remote().get(plan.target.table.server)
     if plan.direct is not None:
-        count = _send(conn, RawStream()(plan.direct), plan.params, plan.returning)
+        count = send(conn, RawStream()(plan.direct), plan.params, plan.returning)
     else:
         count = _run_located(conn, plan)
     conn.modified = True
@@ -125,16 +126,8 @@ def _returning(stmt: ast.Node, plan: ModifyPlan, ctx: Any) -> Returning | None:
 
 
 def _set_columns(stmt: ast.UpdateStmt, target: Target) -> list[int]:
-    found: list[int] = []
-    for item in stmt.targetList:
-        if item.indirection:
-            raise FeatureNotSupported("UPDATE of a subfield or array element of a foreign "
-                                      "table column is not supported", position=item.location + 1)
-        index = target.column(item.name, item.location)
-        if index in found:
-            raise error(f'multiple assignments to same column "{item.name}"', "42601")
-        found.append(index)
-    return found
+    return target.named_columns(stmt.targetList, "UPDATE", lambda item: error(
+        f'multiple assignments to same column "{item.name}"', "42601"))
 
 
 # -- the rows, located here ---------------------------------------------------------------------
@@ -216,7 +209,7 @@ def _run_located(conn: Any, plan: ModifyPlan) -> int:
         chunk = changes[start:start + CHUNK]
         params = [array_literal([c[0] for c in chunk], str)]
         params += [array_literal([c[i + 1] for c in chunk], text) for i, text in enumerate(texts)]
-        count += _send(conn, sql, params, plan.returning)
+        count += send(conn, sql, params, plan.returning)
     return count
 
 
@@ -249,15 +242,6 @@ def by_ctid(plan: ModifyPlan) -> ast.Node:
     where = ast.BoolExpr(boolop=0, args=(joined, located))
     return ast.UpdateStmt(relation=target.remote_relation(alias), targetList=sets,
                           fromClause=(source,), whereClause=where, returningClause=returning)
-
-
-def _send(conn: Any, sql: str, params: list[str], returning: Returning | None) -> int:
-    """Run one remote UPDATE/DELETE; the number of rows it changed."""
-    if returning is not None:
-        rows = list(conn.stream(sql, params))
-        returning.add_remote(rows)
-        return len(rows)
-    return int(conn.execute(sql, params).split()[-1])
 
 
 # -- direct modification ------------------------------------------------------------------------

@@ -19,7 +19,7 @@ from pglast import ast
 
 from fdwsh.catalog.model import ForeignColumn, ForeignTable
 from fdwsh.catalog.options import parse_boolean_option
-from fdwsh.errors import FdwshError
+from fdwsh.errors import FdwshError, FeatureNotSupported
 from fdwsh.pgtypes import format_type, parse_type
 from fdwsh.sql import ir
 from fdwsh.sql import oids as T
@@ -68,6 +68,22 @@ class Target:
         raise error(f'column "{name}" of relation "{self.table.name}" does not exist',
                     "42703", location)
 
+    def named_columns(self, items: Any, statement: str, repeated: Callable[[str], FdwshError]
+                      ) -> list[int]:
+        """The indexes of the columns an INSERT column list or UPDATE SET list names, in
+        order; ``repeated`` is the error for a column named twice."""
+        found: list[int] = []
+        for item in items:
+            if item.indirection:
+                raise FeatureNotSupported(f"{statement} of a subfield or array element of a "
+                                          "foreign table column is not supported",
+                                          position=item.location + 1)
+            index = self.column(item.name, item.location)
+            if index in found:
+                raise repeated(item)
+            found.append(index)
+        return found
+
     def remote_relation(self, alias: str | None = None) -> ast.RangeVar:
         """The remote table (schema-qualified: the remote search_path is pg_catalog)."""
         return ast.RangeVar(schemaname=self.table.remote_schema, relname=self.table.remote_name,
@@ -90,6 +106,16 @@ def resolve_target(stmt: ast.Node, ctx: Any) -> Target:
                     for col in table.columns for ref in (parse_type(col.type),))
     return Target(table, stmt.relation, columns,
                   const_locations(getattr(ctx, "source", "") or "", stmt))
+
+
+def send(conn: Any, sql: str, params: list[Any], returning: Any) -> int:
+    """Run one remote INSERT/UPDATE/DELETE; the number of rows it changed (the rows a RETURNING
+    list is evaluated over go to ``returning``)."""
+    if returning is not None:
+        rows = list(conn.stream(sql, params))
+        returning.add_remote(rows)
+        return len(rows)
+    return int(conn.execute(sql, params).split()[-1])
 
 
 def analyzer_for(part: ast.SelectStmt, target: Target, ctx: Any) -> Any:
