@@ -23,7 +23,7 @@ from pglast import ast
 from fdwsh.exec.from_foreign import ForeignScan
 from fdwsh.exec.join_fragment import JoinFragment
 from fdwsh.exec.remote_fragment import RemoteFragment
-from fdwsh.exec.ship import ShipReport, ship_lines
+from fdwsh.exec.ship_copy import Shipped
 from fdwsh.plan.explain import Actual, ExplainOptions, explain_lines, explain_options
 from fdwsh.plan.query import LocalQuery
 
@@ -46,8 +46,8 @@ def explain_local(stmt: ast.ExplainStmt, plan: LocalQuery, ctx: Any,
         lines.extend(f"  Not pushed down: {reason}" for reason in plan.reasons)
     qualify = len(analyzer.scans) > 1
     for scan in analyzer.scans:
-        if isinstance(scan, ShipReport):  # a level run on one server after data shipping
-            lines.extend(ship_lines(scan, opts))
+        if isinstance(scan, Shipped):  # data shipping (fdwsh.exec.ship_copy)
+            lines.extend(scan.explain(opts))
         elif isinstance(scan, RemoteFragment):
             lines.extend(_fragment_lines(scan, opts, remote_cost))
         elif isinstance(scan, JoinFragment):
