@@ -26,6 +26,7 @@ from prompt_toolkit.key_binding import KeyBindings, KeyPressEvent
 
 from fdwsh import __version__
 from fdwsh.catalog.store import data_dir
+from fdwsh.input.completer import FdwshCompleter, SessionNames
 from fdwsh.input.highlight import StatementLexer, has_meta_command
 from fdwsh.input.prompt import current_prompt
 from fdwsh.input.scanner import Quote
@@ -119,6 +120,23 @@ def history_path(session: Session) -> Path:
     return data_dir() / "history"
 
 
+def session_names(session: Session) -> SessionNames:
+    """The names completion offers, read from the session when a completion is asked for."""
+    def meta_commands() -> list[str]:
+        registry.lookup("?")  # loads the command modules
+        return ["\\" + name for spec in registry.ORDERED for name in spec.names]
+
+    def search_path() -> list[str]:
+        path = session.gucs.search_path
+        return [session.user if name == "$user" else name for name in path]
+
+    return SessionNames(
+        db=lambda: session.store.db, search_path=search_path,
+        variables=lambda: [name for name, _ in session.variables],
+        meta_commands=meta_commands,
+        keyword_case=lambda: session.variables.get("COMP_KEYWORD_CASE") or "preserve-upper")
+
+
 def formatted_prompt(prompt: str) -> ANSI:
     """The expanded prompt for prompt_toolkit, which draws what readline would.
 
@@ -159,6 +177,8 @@ class Repl:
             history=self.history,
             lexer=StatementLexer(self._pending_text),
             key_bindings=_key_bindings(),
+            completer=FdwshCompleter(session_names(session), self._pending_text),
+            complete_while_typing=True,
         )
 
     def _open_history(self) -> StatementHistory | None:
