@@ -79,11 +79,34 @@ def _plan_scans(analyzer: Analyzer, stmt: ast.SelectStmt, ctx: Any) -> None:
     from fdwsh.sql.bind import bind_relations
 
     relations = bind_relations(stmt, lookup()).relations
+    eager = _eager_aggregation(analyzer, stmt, relations, ctx)
+    if eager is not None:
+        stmt, relations = eager, bind_relations(eager, lookup()).relations
     analyzer.scan_plan = plan_scans(stmt, relations)
     analyzer.scan_plan.key_limit = _key_limit(ctx)
     analyzer.column_use = column_names_used(stmt, analyzer.scan_plan.where_pushed)
     analyzer.table_aliases = {ref.alias for ref in relations}
     analyzer.relations = {id(ref.node): ref for ref in relations}
+
+
+def _eager_aggregation(analyzer: Analyzer, stmt: ast.SelectStmt, relations: list[Any],
+                       ctx: Any) -> ast.SelectStmt | None:
+    """The top level with a table aggregated per join key before a join across servers
+    (:mod:`fdwsh.plan.eager_agg`), None where that does not apply or ``\\set
+    EAGER_AGGREGATION off``."""
+    variables = getattr(ctx, "variables", None)
+    setting = variables.get("EAGER_AGGREGATION") if variables is not None else None
+    if setting is not None and setting.strip().lower() in ("off", "false", "no", "0"):
+        return None
+    from fdwsh.exec.partial_agg import remote_column_types
+    from fdwsh.plan.eager_agg import plan_eager
+
+    plan = plan_eager(stmt, relations, _key_limit(ctx) == 0, remote_column_types(ctx))
+    if plan is None:
+        return None
+    analyzer.rewritten = (stmt, plan.stmt)
+    analyzer.notes.append(plan.note)
+    return plan.stmt
 
 
 def _key_limit(ctx: Any) -> int:

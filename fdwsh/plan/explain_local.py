@@ -44,6 +44,7 @@ def explain_local(stmt: ast.ExplainStmt, plan: LocalQuery, ctx: Any,
                                   if opts.analyze else "")]
     if opts.verbose:
         lines.extend(f"  Not pushed down: {reason}" for reason in plan.reasons)
+    lines.extend(line for note in analyzer.notes for line in note.explain_lines())
     qualify = len(analyzer.scans) > 1
     for scan in analyzer.scans:
         if isinstance(scan, Shipped):  # data shipping (fdwsh.exec.ship_copy)
