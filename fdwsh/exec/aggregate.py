@@ -86,9 +86,15 @@ def _sum(argtype: int, ctx: Any) -> Aggregate:
         return Aggregate("sum", lambda: None, _nullable(lambda s, x: s + x),
                          lambda s: None if s is None else Decimal(s),
                          _merge_nullable(lambda a, b: a + b))
-    if argtype == T.NUMERIC:
-        return _simple("sum", numeric_add)
+    if argtype == T.NUMERIC:  # exact, like NumericSumAccum: range checked at the end
+        return Aggregate("sum", lambda: None, _nullable(_numeric_sum),
+                         lambda s: None if s is None else normalize(s),
+                         _merge_nullable(_numeric_sum))
     return _simple("sum", _operator("+", argtype, argtype, ctx))
+
+
+def _numeric_sum(s: Decimal, x: Decimal) -> Decimal:
+    return NUMERIC_CTX.add(s, x) if s.is_finite() and x.is_finite() else numeric_add(s, x)
 
 
 def _operator(name: str, left: int, right: int, ctx: Any) -> Callable[..., Any]:

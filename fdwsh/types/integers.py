@@ -36,6 +36,10 @@ def make_int_parser(bits: int, label: str) -> Callable[[str, int | None, StyleSe
 
     def parse(text: str, typmod: int | None = None, settings: StyleSettings | None = None
               ) -> int:
+        if text.isdigit() and text.isascii():  # plain digits (what servers send): fast path
+            value = int(text)
+            if value <= high:
+                return value
         value, rest = _scan(text)
         if value is None:
             raise invalid_syntax(label, text)

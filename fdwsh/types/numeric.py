@@ -27,6 +27,10 @@ _BIG = Context(prec=1_000_000, Emax=10**9, Emin=-10**9)
 NAN = Decimal("NaN")
 
 
+#: A plain decimal without blanks or exponent, short enough to be within numeric's range.
+_PLAIN = re.compile(r"-?[0-9]+(?:\.[0-9]+)?\Z")
+
+
 def _syntax(text: str) -> Exception:
     return invalid_syntax("numeric", text)
 
@@ -101,6 +105,10 @@ def apply_typmod(value: Decimal, typmod: int) -> Decimal:
 
 def parse_numeric(text: str, typmod: int | None = None, settings: StyleSettings | None = None
                   ) -> Decimal:
+    if len(text) < 1000 and _PLAIN.match(text):  # what servers send: in range, fast path
+        value = Decimal(text)
+        return apply_typmod(value, typmod) if typmod is not None and typmod >= VARHDRSZ \
+            else value
     s = text.lstrip(C_SPACE)
     special = _special(s)
     value, rest = special if special is not None else _scan(text, s)
