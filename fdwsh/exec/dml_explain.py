@@ -50,9 +50,12 @@ def run_explain_dml(stmt: ast.ExplainStmt, ctx: Any) -> Result:
 def _execute(query: ast.Node, plan: Any, ctx: Any) -> None:
     if isinstance(query, ast.InsertStmt):
         from fdwsh.exec.dml_insert import execute_plan
+
+        execute_plan(plan, ctx, query)
     else:
-        from fdwsh.exec.dml_modify import execute_plan  # type: ignore[assignment]
-    execute_plan(plan, ctx)
+        from fdwsh.exec import dml_modify
+
+        dml_modify.execute_plan(plan, ctx)
 
 
 def _name(target: Any, verbose: bool) -> str:

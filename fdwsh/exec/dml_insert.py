@@ -24,7 +24,7 @@ import copy
 import itertools
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pglast import ast
 from pglast.enums import OnConflictAction
@@ -33,10 +33,13 @@ from pglast.stream import RawStream
 from fdwsh.errors import FdwshError, FeatureNotSupported
 from fdwsh.exec.dml_returning import Returning, command_result, prepare_returning
 from fdwsh.exec.dml_target import (Row, Target, TargetColumn, analyzer_for, assigned,
-                                   check_updatable, remote_text, resolve_target, send)
+                                   check_updatable, literal_value, remote_text, resolve_target,
+                                   send)
 from fdwsh.output.result import Result
-from fdwsh.sql import ir
 from fdwsh.sql.pstate import ParseState, error
+
+if TYPE_CHECKING:  # the type checker is imported only where the rows are computed here
+    from fdwsh.sql import ir
 
 DEFAULT_BATCH_SIZE = 1000
 MAX_PARAMS = 65535
@@ -80,14 +83,15 @@ class InsertPlan:
 
 def run_insert(stmt: ast.InsertStmt, ctx: Any) -> Result:
     """Analyse, check and run an INSERT on a foreign table."""
-    return execute_plan(plan_insert(stmt, ctx), ctx)
+    return execute_plan(plan_insert(stmt, ctx), ctx, stmt)
 
 
-def execute_plan(plan: InsertPlan, ctx: Any) -> Result:
+def execute_plan(plan: InsertPlan, ctx: Any, stmt: ast.InsertStmt) -> Result:
     """Run an analysed INSERT (EXPLAIN ANALYZE runs it too)."""
     check_updatable(plan.target, "insert")
     conn = ctx.remote().get(plan.target.table.server)
-    count = _run_shipped(conn, plan) if plan.shipped is not None else _run_batched(conn, plan)
+    count = (_run_shipped(conn, plan, stmt, ctx) if plan.shipped is not None
+             else _run_batched(conn, plan))
     conn.modified = True
     return command_result(f"INSERT 0 {count}", plan.returning)
 
@@ -184,13 +188,16 @@ def _values_rows(ps: ParseState, stmt: ast.InsertStmt, target: Target, listed: l
 def _source_columns(analyzer: Any, rel: Any, select: ast.SelectStmt
                     ) -> tuple[list[ir.Expr | None], list[int]]:
     """The source's output columns as the new row's values, and where each is written."""
+    from fdwsh.sql import ir
+
     exprs: list[ir.Expr | None] = [ir.Var(i, c.type, c.typmod, c.name)
                                    for i, c in enumerate(rel.columns)]
     targets = select.targetList or ()
     starred = any(isinstance(t.val, ast.ColumnRef) and isinstance(t.val.fields[-1], ast.A_Star)
                   for t in targets)
-    if starred or len(targets) != len(exprs):
+    if starred or len(targets) != len(exprs) or select.op != 0:
         return exprs, [ir.expr_location(e) for e in rel.exprs] or [-1] * len(exprs)
+    exprs = [literal_value(analyzer, t.val) or e for t, e in zip(targets, exprs)]
     return exprs, [analyzer.ps.loc(t.val) for t in targets]
 
 
@@ -221,6 +228,8 @@ def _check_counts(target: Target, listed: list[int], width: int, locations: list
 
 def _default(ps: ParseState, column: TargetColumn) -> ir.Expr:
     """The column's DEFAULT expression (assigned to its type), else a typed NULL."""
+    from fdwsh.sql import ir
+
     if column.column.default is None:
         return ir.Const(column.type, None, column.typmod)
     from fdwsh.sql.typecheck import transform_expr
@@ -297,7 +306,7 @@ class _ShippedSource:
             return None
         if unshippable_reasons(select):
             return None
-        listed = _check_types(stmt, target, list(listed), ctx)
+        listed = _source_width(stmt, listed) or _check_types(stmt, target, list(listed), ctx)
         missing = [c for i, c in enumerate(target.columns) if i not in listed]
         defaults = [default_node(c) if c.column.default else None for c in missing]
         if any(d is not None and unshippable_reasons(d) for d in defaults):
@@ -309,6 +318,18 @@ class _ShippedSource:
         names = [target.columns[i].column.remote_name for i in listed]
         names += [c.column.remote_name for c in missing]
         return cls(tree, tuple(names))
+
+
+def _source_width(stmt: ast.InsertStmt, listed: list[int]) -> list[int] | None:
+    """The columns a source without ``*`` gives values for, when that is plain from the
+    statement (its types are then checked only if the remote refuses it: see _run_shipped)."""
+    targets = stmt.selectStmt.targetList or ()
+    if any(isinstance(t.val, ast.ColumnRef) and isinstance(t.val.fields[-1], ast.A_Star)
+           for t in targets):
+        return None
+    if len(targets) > len(listed) or (stmt.cols and len(targets) < len(listed)):
+        return None
+    return listed[:len(targets)]
 
 
 def _check_types(stmt: ast.InsertStmt, target: Target, listed: list[int], ctx: Any
@@ -323,7 +344,17 @@ def _check_types(stmt: ast.InsertStmt, target: Target, listed: list[int], ctx: A
     return listed
 
 
-def _run_shipped(conn: Any, plan: InsertPlan) -> int:
+def _run_shipped(conn: Any, plan: InsertPlan, stmt: ast.InsertStmt, ctx: Any) -> int:
+    """Send the remote INSERT … SELECT.  When the remote refuses it for a reason PostgreSQL's
+    parser would have found here (class 42 or 22: a type mismatch, a bad literal), the
+    source is analysed here and that error, with its cursor position, is reported instead."""
     assert plan.shipped is not None
     sql = plan.remote_insert(plan.shipped, plan.remote_columns)
-    return send(conn, sql, [], plan.returning)
+    try:
+        return send(conn, sql, [], plan.returning)
+    except FdwshError as err:
+        if not err.sqlstate.startswith(("42", "22")):
+            raise
+        listed = _listed_columns(stmt, plan.target)
+        _check_types(stmt, plan.target, listed, ctx)
+        raise

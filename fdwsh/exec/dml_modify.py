@@ -31,8 +31,8 @@ from pglast.visitors import Ancestor, Visitor
 from fdwsh.errors import FeatureNotSupported
 from fdwsh.exec.dml_returning import Returning, command_result, prepare_returning
 from fdwsh.exec.dml_target import (CTID, Target, analyzer_for, array_cast, array_literal,
-                                   assigned, check_updatable, remote_text, resolve_target,
-                                   send)
+                                   assigned, check_updatable, literal_value, remote_text,
+                                   resolve_target, send)
 from fdwsh.output.result import Result
 from fdwsh.sql import ir
 from fdwsh.sql.pstate import error
@@ -177,19 +177,10 @@ def _analyse_locate(stmt: ast.Node, plan: ModifyPlan, ctx: Any, run: bool
     coerce = []
     for i, index in enumerate(plan.sets, start=1):
         column, raw = rel.columns[i], select.targetList[i].val
-        value = _literal(analyzer, raw) or ir.Var(i, column.type, column.typmod)
+        value = literal_value(analyzer, raw) or ir.Var(i, column.type, column.typmod)
         expr = assigned(analyzer.ps, value, plan.target.columns[index], analyzer.ps.loc(raw))
         coerce.append(compile_expr(fold_constants(expr, analyzer.ctx), analyzer.ctx))
     return rel, coerce
-
-
-def _literal(analyzer: Any, raw: ast.Node) -> ir.Expr | None:
-    """A literal SET value as transformAssignedExpr sees it (read as the column's type now)."""
-    if not isinstance(raw, ast.A_Const):
-        return None
-    from fdwsh.sql.typecheck import transform_expr
-
-    return transform_expr(analyzer.ps, raw)  # type: ignore[no-any-return]
 
 
 def _run_located(conn: Any, plan: ModifyPlan) -> int:

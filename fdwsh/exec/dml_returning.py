@@ -12,15 +12,17 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pglast import ast
 
 from fdwsh.errors import FeatureNotSupported
 from fdwsh.exec.dml_target import Row, Target, remote_reader
-from fdwsh.exec.local_select import LocalRelation
 from fdwsh.output.result import Column, Result
 from fdwsh.pgtypes import format_type
+
+if TYPE_CHECKING:
+    from fdwsh.exec.local_select import LocalRelation
 
 
 class _WithoutTables:
@@ -80,7 +82,7 @@ def prepare_returning(clause: ast.ReturningClause | None, target: Target, ctx: A
     items = clause.exprs
     from fdwsh.exec.ctes import CteEntry, CteScope
     from fdwsh.exec.local_query import local_analyzer
-    from fdwsh.exec.local_select import OutputColumn
+    from fdwsh.exec.local_select import LocalRelation, OutputColumn
 
     name = target.node.relname
     source = ast.RangeVar(relname=name, inh=True, relpersistence="p",

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pglast import ast
 
@@ -21,11 +21,11 @@ from fdwsh.catalog.model import ForeignColumn, ForeignTable
 from fdwsh.catalog.options import parse_boolean_option
 from fdwsh.errors import FdwshError, FeatureNotSupported
 from fdwsh.pgtypes import format_type, parse_type
-from fdwsh.sql import ir
-from fdwsh.sql import oids as T
-from fdwsh.sql.coerce import ASSIGNMENT, coerce_to_target_type
 from fdwsh.sql.pstate import ParseState, error
 from fdwsh.types.settings import REMOTE
+
+if TYPE_CHECKING:  # the type checker is imported only where a statement needs it
+    from fdwsh.sql import ir
 
 #: The name under which a row-locating scan fetches the remote row's ctid (as text).
 CTID = "ctid"
@@ -138,6 +138,10 @@ def check_updatable(target: Target, operation: str) -> None:
 
 def assigned(ps: ParseState, expr: ir.Expr, column: TargetColumn, location: int) -> ir.Expr:
     """``expr`` as a value of ``column`` (transformAssignedExpr's assignment coercion)."""
+    from fdwsh.sql import ir
+    from fdwsh.sql import oids as T
+    from fdwsh.sql.coerce import ASSIGNMENT, coerce_to_target_type
+
     if expr.type == column.type and expr.typmod == column.typmod:
         return expr
     if expr.type == T.UNKNOWN and not isinstance(expr, ir.Const):
@@ -150,6 +154,16 @@ def assigned(ps: ParseState, expr: ir.Expr, column: TargetColumn, location: int)
                     f" but expression is of type {format_type(expr.type)}",
                     "42804", location, hint="You will need to rewrite or cast the expression.")
     return result
+
+
+def literal_value(analyzer: Any, raw: ast.Node) -> ir.Expr | None:
+    """A literal new value as transformAssignedExpr sees it: a constant (an unknown literal is
+    then read as the column's type at once, errors pointing at it), None for anything else."""
+    if not isinstance(raw, ast.A_Const):
+        return None
+    from fdwsh.sql.typecheck import transform_expr
+
+    return transform_expr(analyzer.ps, raw)  # type: ignore[no-any-return]
 
 
 def remote_text(column: TargetColumn) -> Callable[[Any], str | None]:
