@@ -12,7 +12,7 @@ import sqlite3
 import sys
 import time
 import traceback
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
@@ -53,6 +53,8 @@ class InputSource:
     name: str | None  # None: no prefix (interactive, -c)
     directory: Path
     interactive: bool = False
+    #: The lines being run (COPY FROM STDIN reads its data from them; None: standard input).
+    lines: Iterator[str] | None = None
 
 
 def default_variables(settings: Settings) -> dict[str, str]:
@@ -219,8 +221,9 @@ class Session:
         """psql's MainLoop over ``lines`` from ``source``; return the exit status."""
         saved = (self.scanner, self.source)
         self.scanner, self.source = Scanner(self.variables.get), source
+        source.lines = iter(lines)
         try:
-            for line in lines:
+            for line in source.lines:
                 self.process_line(line.rstrip("\n"))
             leftover = self.scanner.flush()
             if leftover is not None:
@@ -309,6 +312,7 @@ class Session:
         return ok
 
     def _execute_text(self, text: str) -> bool:
+        from fdwsh.exec.copy_channel import CopyChannel
         from fdwsh.sql import route  # SQL machinery loads with the first statement
         from fdwsh.sql.parse import parse
 
@@ -317,7 +321,8 @@ class Session:
             for raw in parse(text):
                 ctx = route.StatementContext(self.store, self.user, self.txn, text, notices,
                                              remote=self.remote, gucs=self.gucs,
-                                             variables=self.variables)
+                                             variables=self.variables,
+                                             copy=CopyChannel(self))
                 result = route.execute(raw.stmt, ctx)
                 self._flush_notices(notices)
                 self.print_result(result)

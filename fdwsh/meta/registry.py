@@ -99,5 +99,5 @@ def _load_commands() -> None:
     import fdwsh.meta as package
 
     for info in pkgutil.iter_modules(package.__path__):
-        if info.name.endswith("_cmds"):
+        if info.name.endswith(("_cmds", "_cmd")):
             importlib.import_module(f"fdwsh.meta.{info.name}")

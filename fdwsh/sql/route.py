@@ -47,6 +47,8 @@ class StatementContext:
     gucs: Any = None
     #: The psql variables (fdwsh.settings.Variables): DYNAMIC_FILTER_LIMIT …
     variables: Any = None
+    #: COPY's data streams (fdwsh.exec.copy_channel.CopyChannel): STDIN, STDOUT, \copy's file.
+    copy: Any = None
 
     def search_path(self) -> list[str]:
         """The schemas that unqualified names are looked up in, ``$user`` expanded."""
@@ -71,6 +73,8 @@ class StatementContext:
 #: statement class name → (module, function taking (stmt, StatementContext) → Result).
 EXECUTORS: dict[str, tuple[str, str]] = {
     "VacuumStmt": ("fdwsh.exec.analyze", "run_vacuum"),
+    "CopyStmt": ("fdwsh.exec.copy", "run_copy"),
+    "TruncateStmt": ("fdwsh.exec.truncate", "run_truncate"),
     "ImportForeignSchemaStmt": ("fdwsh.exec.import_schema", "run_import"),
     "InsertStmt": ("fdwsh.exec.dml_insert", "run_insert"),
     "UpdateStmt": ("fdwsh.exec.dml_modify", "run_update"),

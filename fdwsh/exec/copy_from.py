@@ -1,0 +1,288 @@
+r"""``COPY ft [(cols)] FROM STDIN``: the data is read, checked against the declared column types
+and streamed to the remote table with the COPY protocol, in the statement's remote transaction.
+
+Contract:
+
+- Errors of the statement itself (table, options, columns) come before any data is read, as
+  PostgreSQL's come before psql enters COPY mode (the lines that follow then run as SQL, as
+  they do in psql).  Once COPY mode is entered, the data is read to its end (``\.``) whatever
+  happens, as psql does, so an error names the line of the ``\.`` in a script.
+- Each value goes through the declared type's input function in the session's settings (as
+  postgres_fdw's COPY into a foreign table does), and what is sent is that value's text in the
+  remote session's pinned styles, so ``'01/02/2024'`` under DateStyle DMY arrives as
+  ``2024-02-01``.  A value that does not fit raises PostgreSQL's error with its CONTEXT
+  (``COPY ft, line 42, column c: "x"``); a line with too many or too few fields raises
+  ``extra data after last expected column`` / ``missing data for column "c"`` (CONTEXT: the
+  line).  The remote COPY is then ended with an error: nothing of it is committed.
+- Every declared column is sent (postgres_fdw inserts all of them): one left out of the column
+  list gets NULL.  Its DEFAULT, when it has one, is not evaluated yet (an error says so).
+- Local NOT NULL is not checked (PostgreSQL does not check constraints of foreign tables); the
+  remote table's own constraints apply and its errors come back as postgres_fdw reports them.
+- ``WHERE`` is not supported yet (refused before any data is read).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import Any
+
+from pglast import ast
+from pglast.stream import RawStream
+
+from fdwsh.catalog.model import ForeignColumn, ForeignTable
+from fdwsh.errors import FdwshError, FeatureNotSupported
+from fdwsh.exec.copy import check_forced
+from fdwsh.exec.copy_format import csv_fields, remote_line, text_fields
+from fdwsh.exec.copy_options import CopyOptions, parse_copy_options
+from fdwsh.exec.truncate import find_table
+from fdwsh.output.result import Result
+
+BAD_COPY_FILE_FORMAT = "22P04"
+CHUNK_BYTES = 128 * 1024
+#: PostgreSQL's MAX_COPY_DATA_DISPLAY: longer lines and values are cut in CONTEXT lines.
+MAX_DISPLAY = 100
+
+Convert = Callable[[str], str]
+
+
+def copy_from(stmt: ast.CopyStmt, ctx: Any) -> Result:
+    """Execute ``COPY ft [(cols)] FROM STDIN [WITH (…)]``."""
+    table: ForeignTable = find_table(ctx, stmt.relation)
+    if stmt.whereClause is not None:
+        raise FeatureNotSupported("COPY FROM with a WHERE clause is not supported by fdwsh yet")
+    opts = parse_copy_options(stmt)
+    columns = target_columns(stmt, table)
+    names = [c.name for c in columns]
+    check_forced("FORCE_NOT_NULL", opts.force_not_null, names, table)
+    check_forced("FORCE_NULL", opts.force_null, names, table)
+    lines = ctx.copy.data_lines()
+    try:
+        count = _run(table, columns, opts, lines, ctx)
+    finally:
+        for _ in lines:  # psql reads the data to its end whatever happened
+            pass
+    return Result.command(f"COPY {count}")
+
+
+def target_columns(stmt: ast.CopyStmt, table: ForeignTable) -> list[ForeignColumn]:
+    """The columns the data holds: the column list (checked), else every declared column."""
+    if not stmt.attlist:
+        return list(table.columns)
+    chosen: list[ForeignColumn] = []
+    for item in stmt.attlist:
+        column = table.column(item.sval)
+        if column is None:
+            raise FdwshError(f'column "{item.sval}" of relation "{table.name}" does not exist',
+                             sqlstate="42703")
+        if column in chosen:
+            raise FdwshError(f'column "{item.sval}" specified more than once', sqlstate="42701")
+        chosen.append(column)
+    return chosen
+
+
+def _run(table: ForeignTable, columns: list[ForeignColumn], opts: CopyOptions,
+         lines: Iterator[str], ctx: Any) -> int:
+    if opts.freeze:
+        raise FdwshError("cannot perform COPY FREEZE because the table was not created or "
+                         "truncated in the current subtransaction", sqlstate="55000")
+    if opts.binary:
+        raise FeatureNotSupported("COPY FROM STDIN in binary format is not supported by fdwsh")
+    for column in table.columns:
+        if column not in columns and column.default is not None:
+            raise FeatureNotSupported(
+                f'COPY without column "{column.name}", which has a DEFAULT, is not supported '
+                "by fdwsh yet", hint="Name the column in the COPY column list.")
+    from fdwsh.exec.copy_progress import progress
+    from fdwsh.remote.copy import copy_in
+
+    reader = RecordReader(table.name, columns, opts, ctx.gucs,
+                          lambda: bool(ctx.copy.end_marker_seen))
+    conn = ctx.remote().get(table.server)
+    with progress(ctx.copy) as advance:
+        rows = reader.rows(lines, advance)
+        try:
+            tag = copy_in(conn, remote_copy_sql(table), _chunks(rows, columns, table))
+        except FdwshError as err:
+            if reader.count:
+                err.context = reader.local_context(err.context)
+            raise
+    conn.modified = True
+    return int(tag.split()[-1]) if tag.startswith("COPY ") else reader.count
+
+
+def remote_copy_sql(table: ForeignTable) -> str:
+    """``COPY schema.table (every remote column) FROM STDIN``, deparsed from its AST."""
+    relation = ast.RangeVar(schemaname=table.remote_schema, relname=table.remote_name,
+                            inh=True, relpersistence="p")
+    attlist = tuple(ast.String(sval=c.remote_name) for c in table.columns)
+    return str(RawStream()(ast.CopyStmt(relation=relation, attlist=attlist, is_from=True,
+                                        is_program=False)))
+
+
+def _chunks(rows: Iterable[list[str | None]], columns: Sequence[ForeignColumn],
+            table: ForeignTable) -> Iterator[bytes]:
+    """The remote COPY data: every declared column of each row, in chunks of about
+    :data:`CHUNK_BYTES`."""
+    order = [columns.index(c) if c in columns else None for c in table.columns]
+    identity = order == list(range(len(columns)))
+    buffer: list[str] = []
+    size = 0
+    for row in rows:
+        line = remote_line(row if identity else [None if i is None else row[i] for i in order])
+        buffer.append(line)
+        size += len(line)
+        if size >= CHUNK_BYTES:
+            yield "".join(buffer).encode()
+            buffer.clear()
+            size = 0
+    if buffer:
+        yield "".join(buffer).encode()
+
+
+def _display(text: str) -> str:
+    """limit_printout_length(): at most MAX_DISPLAY bytes, then ``...``."""
+    data = text.encode()
+    if len(data) <= MAX_DISPLAY:
+        return text
+    return data[:MAX_DISPLAY].decode("utf-8", "ignore") + "..."
+
+
+class RecordReader:
+    """Turns data lines into checked rows of remote text values (see the module docstring)."""
+
+    def __init__(self, relname: str, columns: Sequence[ForeignColumn], opts: CopyOptions,
+                 settings: Any, end_marker_seen: Callable[[], bool]) -> None:
+        from fdwsh.exec.copy_values import input_converter
+
+        self.relname = relname
+        self.columns = columns
+        self.opts = opts
+        self.converters = [input_converter(c.type, settings) for c in columns]
+        self.lineno = 0
+        self.count = 0
+        self.end_marker_seen = end_marker_seen
+        #: (row number, its line number) where a row's line is not row + header lines (after
+        #: a CSV record of several lines): for the remote server's errors (:meth:`local_context`).
+        self.line_shifts: list[tuple[int, int]] = []
+        names = [c.name for c in columns]
+        self.force_not_null = [n in opts.force_not_null for n in names]
+        self.force_null = [n in opts.force_null for n in names]
+
+    def rows(self, lines: Iterator[str], advance: Callable[[int], None]
+             ) -> Iterator[list[str | None]]:
+        """The checked rows of ``lines`` (the header line skipped, or matched)."""
+        for record in self._records(lines, advance):
+            if self.lineno == 1 and self.opts.header:
+                self._check_header(record)
+                continue
+            yield self._row(record)
+            self.count += 1
+
+    def _records(self, lines: Iterator[str], advance: Callable[[int], None]
+                 ) -> Iterator[tuple[str, list[str | None]]]:
+        """(line text, raw fields) of each record; a CSV record may span several lines."""
+        split = self._split
+        for line in lines:
+            advance(len(line) + 1)
+            self.lineno += 1
+            fields = split(line)
+            first = self.lineno
+            while fields is None:  # a quoted CSV field continues on the next line
+                more = next(lines, None)
+                if more is None:
+                    ending = "\\.\n" if self.end_marker_seen() else ""
+                    raise self._line_error("unterminated CSV quoted field",
+                                           f"{line}\n{ending}")
+                advance(len(more) + 1)
+                line = f"{line}\n{more}"
+                fields = split(line)
+            if self.lineno != first:  # the CSV record's continuation lines are not counted
+                self.lineno = first
+                self.line_shifts.append((self.count + 1, first))
+            yield line, fields
+
+    def local_context(self, remote: str | None) -> str | None:
+        """A remote error's CONTEXT as postgres_fdw shows it for COPY: ``remote SQL command:
+        …`` first, then the COPY line, named by the local table and the local line number
+        (the remote server's text of the line is all fdwsh still has of it)."""
+        import bisect
+        import re
+
+        lines = (remote or "").split("\n")
+        match = re.match(r"COPY .+?, line (\d+)(.*)$", lines[0]) if lines else None
+        if match is None:
+            return remote
+        row = int(match.group(1))
+        at = bisect.bisect_right(self.line_shifts, (row, 1 << 62)) - 1
+        base_row, base_line = self.line_shifts[at] if at >= 0 else (0, int(self.opts.header))
+        lineno = base_line + row - base_row
+        copy_line = f"COPY {self.relname}, line {lineno}{match.group(2)}"
+        return "\n".join([*lines[1:], copy_line])
+
+    def _split(self, line: str) -> list[str | None] | None:
+        return csv_fields(line, self.opts) if self.opts.csv else text_fields(line, self.opts)
+
+    def _line_error(self, message: str, line: str, sqlstate: str = BAD_COPY_FILE_FORMAT
+                    ) -> FdwshError:
+        return FdwshError(message, sqlstate=sqlstate,
+                          context=f'COPY {self.relname}, line {self.lineno}: "{_display(line)}"')
+
+    def _row(self, record: tuple[str, list[str | None]]) -> list[str | None]:
+        line, fields = record
+        if len(fields) > len(self.columns):
+            raise self._line_error("extra data after last expected column", line)
+        if self.opts.csv:
+            fields = self._forced(fields)
+        if len(fields) == len(self.columns):
+            try:
+                return [None if v is None else f(v) for f, v in zip(self.converters, fields)]
+            except FdwshError:
+                pass
+        raise self._first_failure(line, fields)
+
+    def _forced(self, fields: list[str | None]) -> list[str | None]:
+        """FORCE_NOT_NULL / FORCE_NULL (NextCopyFrom)."""
+        null = self.opts.null
+        out: list[str | None] = []
+        for value, not_null, force_null in zip(fields, self.force_not_null, self.force_null):
+            if value is None and not_null:
+                value = null
+            elif value is not None and force_null and value == null:
+                value = None
+            out.append(value)
+        return out
+
+    def _first_failure(self, line: str, fields: list[str | None]) -> FdwshError:
+        """The error PostgreSQL's NextCopyFrom raises first for this row: column by column,
+        a missing field or a value its type's input function refuses."""
+        for number, (column, convert) in enumerate(zip(self.columns, self.converters)):
+            if number >= len(fields):
+                return self._line_error(f'missing data for column "{column.name}"', line)
+            value = fields[number]
+            if value is None:
+                continue
+            try:
+                convert(value)
+            except FdwshError as err:
+                where = f"COPY {self.relname}, line {self.lineno}, column {column.name}"
+                err.context = f'{where}: "{_display(value)}"'
+                return err
+        return FdwshError("internal error: a COPY row failed without a cause")
+
+    def _check_header(self, record: tuple[str, list[str | None]]) -> None:
+        """HEADER MATCH: the header's names must be the columns' (CopyFromTextLikeOneRow)."""
+        if not self.opts.header_match:
+            return
+        line, fields = record
+        if len(fields) != len(self.columns):
+            raise self._line_error(f"wrong number of fields in header line: got "
+                                   f"{len(fields)}, expected {len(self.columns)}", line)
+        for number, (name, column) in enumerate(zip(fields, self.columns), 1):
+            if name is None:
+                raise self._line_error(
+                    f'column name mismatch in header line field {number}: got null value '
+                    f'("{self.opts.null}"), expected "{column.name}"', line)
+            if name != column.name:
+                raise self._line_error(
+                    f'column name mismatch in header line field {number}: got "{name}", '
+                    f'expected "{column.name}"', line)
