@@ -19,18 +19,25 @@ input's rows (n_distinct of the statistics, scaled to the filtered rows and capp
 without statistics the input's rows, i.e. the key is assumed unique — PostgreSQL's eqjoinsel
 without MCV matching).  A join without equality is a cross product.
 
-Time, in seconds, with constants measured on this machine (2 CPUs, PostgreSQL 15 on loopback,
-psycopg 3 text results through ForeignScan's readers; pure-Python hash join of
-:mod:`fdwsh.exec.joins`):
+Time, in seconds, with constants measured on this machine by ``scripts/measure_costs.py``
+(2 CPUs shared with other work, so whole numbers vary ±50 %; the ratios hold): PostgreSQL 15
+on loopback, fdwsh's remote layer (text rows, each value read by the declared type's input
+function, as ForeignScan does) and the hash join of :mod:`fdwsh.exec.joins`:
 
-- :data:`TRANSFER_ROW` = 1.2 µs per row plus :data:`TRANSFER_COLUMN` = 0.6 µs per fetched
-  column per row (remote execution, wire, type input);
-- :data:`HASH_BUILD_ROW` = 1.2 µs per row put in a hash table;
-- :data:`HASH_PROBE_ROW` = 0.3 µs per row probing one (more per match emitted:
-  :data:`EMIT_ROW` = 0.4 µs);
-- :data:`ROUND_TRIP` = 0.5 ms per remote query (a filtered scan's chunks, an EXPLAIN).
+- :data:`TRANSFER_ROW` = 1.5 µs per row plus :data:`TRANSFER_COLUMN` = 0.6 µs per fetched
+  column per row (200,000 int4 rows: 2.1 µs/row with one column, 6.4 µs with eight);
+- :data:`ROUND_TRIP` = 0.2 ms per remote query (a filtered scan's chunks, an EXPLAIN);
+- :data:`HASH_BUILD_ROW` = 2.7 µs per row put in a hash table (with its WORK_MEM accounting);
+- :data:`HASH_PROBE_ROW` = 0.3 µs per row probing one without a match, and
+  :data:`EMIT_ROW` = 2 µs per joined row emitted (a one-to-one join of 200,000 rows took
+  5.2 µs per row in all).
 
-So a hash join builds on its smaller input (build costs four times a probe), a FROM list
+API for planners: :func:`estimate_rows` (a scan's rows, kept on the scan), :func:`scan_estimate`
+(rows, width and source), :func:`distinct_keys` / :func:`null_fraction` (a join column among a
+scan's rows), :func:`join_rows`, :func:`transfer_cost`, :func:`hash_join_cost`,
+:func:`build_left`, and :func:`explain_cost` (EXPLAIN's ``(cost=… rows=… width=…)``).
+
+So a hash join builds on its smaller input (a row built costs nine probes), a FROM list
 starts from its smallest (most selective) scan, and a scan is worth fetching first to filter
 its partner when it is smaller than the partner (the keys it sends cost less than the rows
 they keep from travelling).
@@ -48,12 +55,12 @@ from fdwsh.plan.selectivity import DEFAULT_NUM_DISTINCT, Reader, clause_selectiv
 
 #: Rows assumed for a scan nothing can estimate.
 DEFAULT_ROWS = 1_000_000.0
-TRANSFER_ROW = 1.2e-6
+TRANSFER_ROW = 1.5e-6
 TRANSFER_COLUMN = 0.6e-6
-HASH_BUILD_ROW = 1.2e-6
+HASH_BUILD_ROW = 2.7e-6
 HASH_PROBE_ROW = 0.3e-6
-EMIT_ROW = 0.4e-6
-ROUND_TRIP = 0.5e-3
+EMIT_ROW = 2.0e-6
+ROUND_TRIP = 0.2e-3
 
 #: postgres_fdw's costing parameters (fdw_startup_cost, fdw_tuple_cost) and the planner's.
 FDW_STARTUP_COST = 100.0
