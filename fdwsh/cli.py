@@ -77,6 +77,9 @@ def run(
         "-U", "--username", help="local user name that user mappings are matched against")] = None,
     catalog: Annotated[Optional[str], typer.Option(
         "--catalog", help="catalog file (default $FDWSH_CATALOG, else $XDG_DATA_HOME/fdwsh/catalog.db)")] = None,
+    demo: Annotated[bool, typer.Option(
+        "--demo", help="start two throwaway PostgreSQL servers with sample data and a catalog "
+        "declaring them; everything is removed on exit")] = False,
     version: Annotated[bool, typer.Option(
         "-V", "--version", callback=_version, is_eager=True, help="output version information, then exit")] = False,
 ) -> None:
@@ -107,7 +110,7 @@ def run(
         settings.variables["ECHO"] = "all"
     order = _current_context().meta.get("fdwsh.order", [])
     actions = _ordered_actions(order, command or [], file or [])
-    raise typer.Exit(_start(settings, actions))
+    raise typer.Exit(_start_demo(settings, actions) if demo else _start(settings, actions))
 
 
 def _current_context() -> Any:
@@ -164,6 +167,24 @@ def _start(settings: Settings, actions: list[tuple[str, str]]) -> int:
         return EXIT_FAILURE
     finally:
         session.close()
+
+
+def _start_demo(settings: Settings, actions: list[tuple[str, str]]) -> int:
+    """``--demo``: the session runs on the demo's catalog while its servers live."""
+    from fdwsh.demo import demo_environment
+
+    try:
+        with demo_environment() as demo:
+            settings.catalog_path = str(demo.catalog)
+            if not actions and not settings.variables.get("QUIET"):
+                sys.stdout.write(demo.intro)
+                sys.stdout.flush()
+            return _start(settings, actions)
+    except FatalError as exc:
+        sys.stderr.write(f"fdwsh: error: {exc}\n")
+        return EXIT_FAILURE
+    except KeyboardInterrupt:
+        return EXIT_FAILURE
 
 
 def _run_actions(session: Any, settings: Settings, actions: list[tuple[str, str]]) -> int:
