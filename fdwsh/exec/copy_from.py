@@ -119,16 +119,20 @@ def remote_copy_sql(table: ForeignTable) -> str:
                                         is_program=False)))
 
 
-def _chunks(rows: Iterable[list[str | None]], columns: Sequence[ForeignColumn],
-            table: ForeignTable) -> Iterator[bytes]:
+def _chunks(rows: Iterable[tuple[str | None, list[str | None]]],
+            columns: Sequence[ForeignColumn], table: ForeignTable) -> Iterator[bytes]:
     """The remote COPY data: every declared column of each row, in chunks of about
     :data:`CHUNK_BYTES`."""
     order = [columns.index(c) if c in columns else None for c in table.columns]
     identity = order == list(range(len(columns)))
     buffer: list[str] = []
     size = 0
-    for row in rows:
-        line = remote_line(row if identity else [None if i is None else row[i] for i in order])
+    for raw, row in rows:
+        if identity and raw is not None:
+            line = raw + "\n"
+        else:
+            line = remote_line(row if identity else [None if i is None else row[i]
+                                                     for i in order])
         buffer.append(line)
         size += len(line)
         if size >= CHUNK_BYTES:
@@ -169,13 +173,18 @@ class RecordReader:
         self.force_null = [n in opts.force_null for n in names]
 
     def rows(self, lines: Iterator[str], advance: Callable[[int], None]
-             ) -> Iterator[list[str | None]]:
-        """The checked rows of ``lines`` (the header line skipped, or matched)."""
+             ) -> Iterator[tuple[str | None, list[str | None]]]:
+        """The checked rows of ``lines`` (the header line skipped, or matched), each with its
+        line when that line is already what the remote reads (default text format, every
+        value unchanged by its input function): it is then sent as it came."""
+        opts = self.opts
+        reusable = opts.format == "text" and opts.delimiter == "\t" and opts.null == "\\N"
         for record in self._records(lines, advance):
-            if self.lineno == 1 and self.opts.header:
+            if self.lineno == 1 and opts.header:
                 self._check_header(record)
                 continue
-            yield self._row(record)
+            row = self._row(record)
+            yield (record[0] if reusable and row == record[1] else None), row
             self.count += 1
 
     def _records(self, lines: Iterator[str], advance: Callable[[int], None]

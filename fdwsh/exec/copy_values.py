@@ -11,6 +11,8 @@ go through int() and back.
 
 from __future__ import annotations
 
+import datetime
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -45,4 +47,56 @@ def input_converter(declared: str, settings: Any) -> Convert:
     parse, fmt = io.parse, io.format
     if io.name in _INTEGERS:
         return lambda text: str(parse(text, None, session))
-    return lambda text: fmt(parse(text, typmod, session), REMOTE)
+
+    def general(text: str) -> str:
+        return fmt(parse(text, typmod, session), REMOTE)
+
+    if io.name == "numeric":
+        return _numeric_fast(general, typmod)
+    if io.name == "date":
+        return _date_fast(general)
+    return general
+
+
+_PLAIN_NUMERIC = re.compile(r"(-?)([1-9][0-9]*|0)(?:\.([0-9]+))?")
+_ISO_DATE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
+
+
+def _numeric_fast(general: Convert, typmod: int | None) -> Convert:
+    """numeric_in for a plain decimal that fits the typmod without rounding: the text padded
+    to the scale (what numeric_out prints); anything else takes the general path."""
+    if typmod is None:
+        precision, scale = None, None
+    else:
+        precision, scale = ((typmod - 4) >> 16) & 0xFFFF, (typmod - 4) & 0xFFFF
+
+    def convert(text: str) -> str:
+        match = _PLAIN_NUMERIC.fullmatch(text)
+        if match is None:
+            return general(text)
+        sign, whole, frac = match.groups()
+        frac = frac or ""
+        if precision is None or scale is None:
+            return general(text) if sign and whole == "0" and not frac.strip("0") else text
+        digits = 0 if whole == "0" else len(whole)
+        if len(frac) > scale or digits > precision - scale or (sign and whole == "0"):
+            return general(text)
+        return text + ("." if not frac and scale else "") + "0" * (scale - len(frac))
+
+    return convert
+
+
+def _date_fast(general: Convert) -> Convert:
+    """date_in for ``YYYY-MM-DD`` (year 1000-9999): valid dates print as written."""
+
+    def convert(text: str) -> str:
+        match = _ISO_DATE.fullmatch(text)
+        if match is None or match.group(1) < "1000":
+            return general(text)
+        try:
+            datetime.date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
+        except ValueError:
+            return general(text)  # its error is PostgreSQL's
+        return text
+
+    return convert
