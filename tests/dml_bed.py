@@ -28,6 +28,8 @@ CREATE TABLE "S 1"."T 1" ("C 1" int PRIMARY KEY, c2 int NOT NULL, c3 text);
 INSERT INTO "S 1"."T 1" SELECT g, g % 3, 'x' || g FROM generate_series(1, 6) g;
 CREATE TABLE many (id int PRIMARY KEY, v int CHECK (v < 1000000));
 INSERT INTO many SELECT g, g FROM generate_series(1, 30000) g;
+CREATE TABLE mm (id int, val text);
+INSERT INTO mm VALUES (1, '12'), (2, 'abc');
 """
 REMOTE_B = """
 CREATE TABLE cust (id int PRIMARY KEY, tier int);
@@ -50,6 +52,7 @@ CREATE FOREIGN TABLE many (id int, v int) SERVER s;
 CREATE FOREIGN TABLE ro (id int, a text) SERVER s OPTIONS (table_name 't', updatable 'false');
 CREATE FOREIGN TABLE nope (id int) SERVER s OPTIONS (table_name 'no_such_table');
 CREATE FOREIGN TABLE cust (id int, tier int) SERVER s2;
+CREATE FOREIGN TABLE ftm (id int, val int) SERVER s OPTIONS (table_name 'mm');
 """
 
 

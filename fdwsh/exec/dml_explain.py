@@ -31,7 +31,7 @@ def run_explain_dml(stmt: ast.ExplainStmt, ctx: Any) -> Result:
         from fdwsh.exec.dml_insert import plan_insert
 
         plan: Any = plan_insert(query, ctx)
-        lines = _insert_lines(plan, opts.verbose)
+        lines = _insert_lines(plan, opts.verbose) + _source_lines(query, ctx, opts.verbose)
     else:
         from fdwsh.exec.dml_modify import plan_modify
 
@@ -74,6 +74,37 @@ def _insert_lines(plan: Any, verbose: bool) -> list[str]:
     if verbose:
         lines += ["  Remote SQL: " + plan.values_sql(1), f"  Batch Size: {plan.batch_size()}"]
     return lines
+
+
+def _source_lines(stmt: ast.InsertStmt, ctx: Any, verbose: bool) -> list[str]:
+    """The plan node PostgreSQL shows below ``Insert on`` for a simple source (a VALUES row or
+    list, a SELECT of one function or one foreign table); nothing for any other source."""
+    select = stmt.selectStmt
+    if select is None or (select.valuesLists and len(select.valuesLists) == 1):
+        return ["  ->  Result"]
+    if select.valuesLists:
+        return ['  ->  Values Scan on "*VALUES*"']
+    items = select.fromClause or ()
+    if select.op != 0 or select.whereClause is not None or len(items) > 1 or any(
+            (select.groupClause, select.sortClause, select.distinctClause, select.limitCount,
+             select.havingClause, select.windowClause)):
+        return []
+    if not items:
+        return ["  ->  Result"]
+    item = items[0]
+    if isinstance(item, ast.RangeVar):
+        table = ctx.lookup()(item)
+        name = f"{table.schema}.{table.name}" if verbose else table.name
+        alias = item.alias.aliasname if item.alias else table.name
+        return [f"  ->  Foreign Scan on {name}" + ("" if alias == table.name else f" {alias}")]
+    if isinstance(item, ast.RangeFunction) and len(item.functions) == 1:
+        call = item.functions[0][0]
+        if isinstance(call, ast.FuncCall):
+            fname = call.funcname[-1].sval
+            name = f"pg_catalog.{fname}" if verbose else fname
+            alias = item.alias.aliasname if item.alias else fname
+            return [f"  ->  Function Scan on {name}" + ("" if alias == fname else f" {alias}")]
+    return []
 
 
 def _modify_lines(plan: Any, verbose: bool) -> list[str]:

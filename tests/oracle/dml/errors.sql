@@ -27,4 +27,10 @@ UPDATE nope SET id = 2;
 DELETE FROM nope;
 UPDATE many SET v = v * 100 WHERE id % 2 = 0 AND (random() * 0)::int = 0;
 SELECT count(*), sum(v) FROM many;
+-- a column declared integer over a remote text column
+UPDATE ftm SET val = val + 1;
+UPDATE ftm SET val = val + (random() * 0)::int;
+DELETE FROM ftm WHERE val = 3;
+UPDATE ftm SET val = 5 WHERE id = 1 RETURNING *;
+DELETE FROM ftm WHERE id = 2 RETURNING *;
 SELECT * FROM ft ORDER BY id;
