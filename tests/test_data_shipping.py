@@ -213,6 +213,29 @@ def test_explain_analyze_reports_the_rows_copied(ship_db: QueryBed, catalog: Pat
     assert lines[0] == "Local Execution (actual rows=7 loops=1)"
 
 
+#: A level no server can run whole (COLLATE is never sent): only its join is shipped.
+LOCAL_LEVEL = ("SELECT b.label COLLATE \"C\", count(*), sum(a.id) FROM a JOIN b.b b "
+               "ON b.k = a.k GROUP BY 1 ORDER BY 1;")
+
+
+def test_a_join_in_a_level_that_cannot_run_whole_ships_its_smaller_input(
+        ship_db: QueryBed, catalog: Path) -> None:
+    lines = plan(ship_db, catalog, LOW, LOCAL_LEVEL)
+    assert [line.strip().split(":")[0] for line in lines[2:]] == [
+        "->  Foreign Scan", "Output", "Relations", "Remote SQL", "Data Shipping",
+        "Shipping Reason"]
+    assert lines[4] == "        Relations: (public.a) INNER JOIN (b.b)"
+    assert re.fullmatch(r"        Remote SQL: SELECT a\.id, a\.k, b\.k, b\.label FROM "
+                        r"\(SELECT id, k FROM public\.big_a\) AS a INNER JOIN \(SELECT k, label "
+                        r"FROM pg_temp\.fdwsh_ship_\d+\) AS b ON b\.k = a\.k", lines[5]), lines[5]
+    analyzed = plan(ship_db, catalog, LOW, LOCAL_LEVEL, "ANALYZE, TIMING OFF, SUMMARY OFF")
+    assert analyzed[1] == "  ->  Foreign Scan (actual rows=20000 loops=1)"
+    assert "        Rows Shipped: 5000" in analyzed
+    out = fdwsh(ship_db, catalog, f"{LOW}BEGIN;\n{LOCAL_LEVEL}\n{COUNT_TEMP}\nCOMMIT;\n")
+    assert out == "BEGIN\n" + direct(ship_db, LOCAL_LEVEL.replace(
+        "FROM a JOIN b.b", "FROM big_a a JOIN big_b")) + NO_TEMP + "COMMIT\n"
+
+
 # -- fallback and clean-up ------------------------------------------------------------------
 
 

@@ -320,6 +320,9 @@ def _transform_join(scope: _Scope, j: ast.JoinExpr) -> tuple[Node, list[Entry], 
     node = Node(left.offset, left.width + right.width, rows, min(left.min_ref, right.min_ref))
     if not right.lateral:
         _send_whole(scope.an, j, left, right, node)
+        if node.remote is None:  # two large inputs of two servers: fdwsh.exec.ship_join
+            from fdwsh.exec.ship_join import ship_join
+            ship_join(scope.an, j, left, right, node)
     return node, space, entry
 
 

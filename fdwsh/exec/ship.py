@@ -36,6 +36,7 @@ from fdwsh.exec.ship_copy import (
     remote_cost,
     ship_threshold,
 )
+from fdwsh.exec.ship_join import typing_a_shipped_level
 from fdwsh.plan.ship_decide import Decision, Input, decide
 from fdwsh.sql.bind import RelationRef
 
@@ -108,12 +109,14 @@ def _run_with(an: Analyzer, stmt: ast.SelectStmt, resolve_unknowns: bool, shipme
         shipment.copy(cache)
     node = id(shipped.node)
     an.relations[node] = RelationRef(shipped.node, shipment.pseudo_table(target_table))
+    typing = typing_a_shipped_level.set(True)
     try:
         rel = run_remotely(an, stmt, resolve_unknowns)
     except FdwshError as err:
         raise as_local_error(err) from None
     finally:
         an.relations[node] = shipped
+        typing_a_shipped_level.reset(typing)
     if rel is not None:
         fragment = an.scans.pop()
         cost = remote_cost(cache.get(shipment.target), fragment.remote_tree())

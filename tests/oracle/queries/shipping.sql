@@ -30,3 +30,10 @@ SELECT u.c_text, count(*) FROM ft_types t JOIN s2.ft_types u ON t.c_text = u.c_t
 -- the copy is of the rows the scan would fetch: its pushed conditions applied
 SELECT c.id, count(*) FROM orders o JOIN s2.customers c ON c.id = o.customer_id WHERE c.id BETWEEN 10 AND 14 AND c.email IS NOT NULL GROUP BY c.id ORDER BY 1;
 SELECT count(*) FROM orders o JOIN s2.customers c ON c.id = o.customer_id WHERE c.id < 0;
+-- a level the target cannot run whole (a COLLATE clause, a VALUES list) still ships the
+-- join's smaller input; fdwsh's executor does the rest over the join's rows
+SELECT c.name COLLATE "C", o.amount FROM orders o JOIN s2.customers c ON c.id = o.customer_id WHERE o.amount > 980 ORDER BY 1, 2;
+SELECT v.tag, count(*), sum(o.qty) FROM orders o JOIN s2.customers c ON c.id = o.customer_id JOIN (VALUES (1, 'one'), (2, 'two')) v(k, tag) ON v.k = c.region_id GROUP BY 1 ORDER BY 1;
+SELECT o.id, c.email COLLATE "C" FROM orders o LEFT JOIN s2.customers c ON c.id = o.customer_id WHERE o.id % 41 = 0 ORDER BY 1;
+SELECT o.customer_id, c.id, v.x FROM orders o FULL JOIN s2.customers c ON c.id = o.customer_id CROSS JOIN (VALUES (1)) v(x) WHERE o.customer_id IS NULL OR c.id IS NULL ORDER BY 1, 2;
+WITH big AS (SELECT o.id, c.name FROM orders o JOIN s2.customers c ON c.id = o.customer_id WHERE o.qty = 9) SELECT count(*), min(name), max(id) FROM big;
