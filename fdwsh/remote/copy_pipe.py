@@ -7,23 +7,23 @@ the same DateStyle, IntervalStyle, extra_float_digits: :mod:`fdwsh.remote.link`)
 round-trip exactly, and fdwsh holds at most one chunk (:data:`CHUNK_BYTES`) of it at a time —
 nothing is parsed or kept in Python.
 
-Both commands run in their connection's remote transaction, opened (or brought up to date)
-by an empty ``SELECT`` first: a COPY cannot share the pipeline that opens one implicitly.  When anything fails midway — the
-source's query, the target's input of a value, a lost connection, Ctrl-C — the target's COPY is
-ended with an error first, so its connection leaves the COPY state (its transaction is failed
-and rolled back with the statement), the source's query is cancelled, and the error is raised.
+Both commands run in their connection's remote transaction (opened first when none is:
+:meth:`RemoteConnection.open_transaction`); the COPY exchanges are :mod:`fdwsh.remote.copy`'s,
+this module joins a COPY TO to a COPY FROM.  When anything fails midway — the source's query,
+the target's input of a value, a lost connection, Ctrl-C — the source's COPY is cancelled, the
+target's is ended with an error (its connection leaves the COPY state; its transaction is
+failed and rolled back with the statement), and the error is raised.
 """
 
 from __future__ import annotations
 
-import time
 from typing import TYPE_CHECKING
 
 import psycopg
 
 from fdwsh.remote import errors as rerr
-from fdwsh.remote.libpq import wait_socket
-from fdwsh.remote.wire import BAD, DRAIN_TIMEOUT, ST
+from fdwsh.remote.copy import _abort, _copy_data, _put, _start, _stop_copy_out
+from fdwsh.remote.wire import BAD, ST, command_tag
 
 if TYPE_CHECKING:
     from fdwsh.remote.link import RemoteConnection
@@ -37,16 +37,22 @@ def copy_between(source: RemoteConnection, copy_out: str, target: RemoteConnecti
     """Run ``copy_out`` (``COPY (…) TO STDOUT``) on ``source`` into ``copy_in`` (``COPY t
     FROM STDIN``) on ``target``; the number of rows copied."""
     for conn in (source, target):
-        conn.execute("SELECT")  # the transaction is open, the wire free for the COPY
+        conn.open_transaction()
     with target.guard(copy_in):
         _start(target, copy_in, ST.COPY_IN)
+    copying = False
     try:  # not inside guard(): its drain knows nothing of the COPY states
-        _start(source, copy_out, ST.COPY_OUT)
+        with source.guard(copy_out):
+            _start(source, copy_out, ST.COPY_OUT)
+        copying = True
         _pump(source, target)
-        source.collect(copy_out)  # the final result: the source's error, if any
+        copying = False
+        with source.guard(copy_out):
+            source.collect(copy_out)  # the final result: the source's error, if any
     except BaseException as exc:
-        _stop_copy_out(source)
-        _abort_copy_in(target)
+        if copying:
+            _stop_copy_out(source)
+        _abort(target, b"data shipping interrupted")
         if isinstance(exc, KeyboardInterrupt):
             raise rerr.query_canceled() from None
         if isinstance(exc, psycopg.OperationalError):
@@ -54,90 +60,20 @@ def copy_between(source: RemoteConnection, copy_out: str, target: RemoteConnecti
             raise lost.lost(None, copy_out if lost is source else copy_in) from None
         raise
     with target.guard(copy_in):
-        return _finish_copy_in(target, copy_in)
-
-
-def _start(conn: RemoteConnection, sql: str, expected: ST) -> None:
-    """Send a COPY command and wait for the server to enter the COPY state."""
-    pg = conn.wire
-    pg.send_query(sql.encode())
-    conn.flush()
-    result = conn.next_result()
-    if result is None or result.status != expected:
-        while conn.next_result() is not None:  # the error's final result
-            pass
-        if result is not None and result.status == ST.FATAL_ERROR:
-            raise conn.result_error(result, sql)
-        raise rerr.remote_error(result, pg.error_message, sql)
+        pg = target.wire
+        while pg.put_copy_end(None) == 0:
+            target.flush()
+        tag = command_tag(target.collect(copy_in))
+    return int(tag.split()[-1]) if tag.startswith("COPY ") else 0
 
 
 def _pump(source: RemoteConnection, target: RemoteConnection) -> None:
     """Pass the source's COPY data to the target in chunks until the source is done."""
-    src = source.wire
     buffer = bytearray()
-    while True:
-        size, data = src.get_copy_data(1)
-        if size > 0:
-            buffer += data
-            if len(buffer) >= CHUNK_BYTES:
-                _put(target, bytes(buffer))
-                buffer.clear()
-        elif size == 0:  # nothing buffered: wait for the server
-            wait_socket(src.socket, False, None)
-            src.consume_input()
-        else:  # -1: the copy is complete (-2: an error, reported by the final result)
-            break
+    for data in _copy_data(source, None):
+        buffer += data
+        if len(buffer) >= CHUNK_BYTES:
+            _put(target, bytes(buffer))
+            buffer.clear()
     if buffer:
         _put(target, bytes(buffer))
-
-
-def _put(target: RemoteConnection, data: bytes) -> None:
-    pg = target.wire
-    while (sent := pg.put_copy_data(data)) == 0:  # nonblocking: the send buffer is full
-        target.flush()
-    if sent < 0:
-        raise rerr.remote_error(None, pg.error_message, None)
-    target.flush()
-
-
-def _finish_copy_in(target: RemoteConnection, sql: str) -> int:
-    pg = target.wire
-    while pg.put_copy_end(None) == 0:
-        target.flush()
-    results = target.collect(sql)
-    tag = next((rerr.text(r.command_status) for r in results if r.command_status), "")
-    return int(tag.split()[-1]) if tag.startswith("COPY ") else 0
-
-
-def _stop_copy_out(source: RemoteConnection) -> None:
-    """Cancel the source's COPY and read what it still sends (or give the connection up)."""
-    if source.closed:
-        return
-    pg = source.wire
-    deadline = time.monotonic() + DRAIN_TIMEOUT
-    try:
-        source.cancel()
-        while (size := pg.get_copy_data(1)[0]) >= 0:
-            if size == 0:
-                if not wait_socket(pg.socket, False, deadline):
-                    raise TimeoutError("remote server did not answer")
-                pg.consume_input()
-        while source.next_result(deadline) is not None:
-            pass
-    except (psycopg.Error, TimeoutError, KeyboardInterrupt):
-        source._give_up()
-
-
-def _abort_copy_in(target: RemoteConnection) -> None:
-    """End the target's COPY with an error (the server aborts it), and read its results."""
-    pg = target.wire
-    if target.closed:
-        return
-    try:
-        while pg.put_copy_end(b"data shipping interrupted") == 0:
-            target.flush()
-        target.flush()
-        while target.next_result() is not None:
-            pass
-    except (psycopg.Error, KeyboardInterrupt):  # the cache replaces a connection given up
-        target._give_up()
