@@ -6,8 +6,8 @@ serial, a dropped column, views, a materialized view, a partitioned table with a
 remote-only types (a domain, an enum), a generated column.  ``import_schema.sql`` imports it in
 every form and every failing way; psql on a fresh database with postgres_fdw and fdwsh on a
 fresh catalog must print the same ``\\det+``/``\\d+`` listings, command tags and errors, byte
-for byte.  The tests below pin what the oracle cannot: stored generated columns (which fdwsh
-does not keep), that a failed import leaves the catalog file untouched, and the order of checks.
+for byte; so must ``generated.sql``, the DDL of the generated columns IMPORT declares.  The last
+test pins what the oracle cannot see: a failed import leaves the catalog file untouched.
 """
 
 from __future__ import annotations
@@ -73,37 +73,25 @@ def test_import_foreign_schema_matches_postgres_fdw(import_remote: Cluster, orac
     assert got == expected
 
 
-GENERATED = """\
+SETUP = """\
 CREATE EXTENSION postgres_fdw;
 CREATE SERVER s FOREIGN DATA WRAPPER postgres_fdw OPTIONS (host '{host}', port '{port}',
     dbname '{db}');
 CREATE USER MAPPING FOR CURRENT_USER SERVER s OPTIONS (user 'postgres');
-IMPORT FOREIGN SCHEMA "Imp ""S"" 1" LIMIT TO (gen, "T; x") FROM SERVER s INTO public;
 """
 
 
-def test_a_stored_generated_column_is_refused_with_the_command(
-        import_remote: Cluster, tmp_path: Path) -> None:
-    """fdwsh keeps no generated columns: the import fails as the CREATE FOREIGN TABLE would,
-    showing the command, and imports nothing (import_generated 'false' imports them plain,
-    checked by the oracle script)."""
-    b = bed(import_remote, tmp_path, "postgres")
-    out = b.fdwsh("-q", "-c", GENERATED.format(host=import_remote.host, port=import_remote.port,
-                                         db=IMPORT_DB), "-c", r"\det").stdout
-    assert out == (
-        "ERROR:  generated columns are not supported by fdwsh\n"
-        "LINE 3:   g integer OPTIONS (column_name 'g') GENERATED ALWAYS AS ((...\n"
-        "                                              ^\n"
-        "QUERY:  CREATE FOREIGN TABLE gen (\n"
-        "  a integer OPTIONS (column_name 'a'),\n"
-        "  g integer OPTIONS (column_name 'g') GENERATED ALWAYS AS ((a * 2)) STORED\n"
-        ") SERVER s\n"
-        "OPTIONS (schema_name 'Imp \"S\" 1', table_name 'gen');\n"
-        'CONTEXT:  importing foreign table "gen"\n'
-        " List of foreign tables\n"
-        " Schema | Table | Server \n"
-        "--------+-------+--------\n"
-        "(0 rows)\n\n")
+def test_generated_columns_are_declared_as_postgresql_declares_them(
+        import_remote: Cluster, oracle_db: str, tmp_path: Path) -> None:
+    """What IMPORT declares for a remote generated column (import_generated): CREATE FOREIGN
+    TABLE's checks of a generation expression, \\d and ALTER on such a column."""
+    expected, got = both(bed(import_remote, tmp_path, oracle_db),
+                         (ORACLE / "generated.sql").read_text(), tmp_path)
+    for sign in ("both default and generation expression specified",
+                 "cannot use generated column", "generation expression is not immutable",
+                 "generated always as ((a + 1) * 2) stored", "is a generated column"):
+        assert sign in expected, sign
+    assert got == expected
 
 
 def _dump(path: Path) -> list[str]:
@@ -127,8 +115,7 @@ def _dump(path: Path) -> list[str]:
 def test_a_failed_import_leaves_the_catalog_file_as_it_was(
         import_remote: Cluster, tmp_path: Path, statement: str) -> None:
     b = bed(import_remote, tmp_path, "postgres")
-    setup = GENERATED.split("IMPORT")[0].format(host=import_remote.host,
-                                                port=import_remote.port, db=IMPORT_DB)
+    setup = SETUP.format(host=import_remote.host, port=import_remote.port, db=IMPORT_DB)
     assert b.fdwsh("-q", "-c", setup + 'CREATE FOREIGN TABLE "T; x" (b int) SERVER s;'
                    ).stdout == ""
     before = _dump(b.catalog)

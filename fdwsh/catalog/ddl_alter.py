@@ -207,7 +207,13 @@ def _check_default_cast(ctx: DdlContext, table: Row, name: str, target: TypeRef)
 
 def _set_default(ctx: DdlContext, table_id: int, cmd: ast.AlterTableCmd) -> None:
     """ATExecColumnDefault(): SET DEFAULT cooks the expression for the column's type."""
-    column = _column(ctx, _fresh(ctx, table_id), cmd.name)
+    table = _fresh(ctx, table_id)
+    column = _column(ctx, table, cmd.name)
+    if column["generated"]:
+        hint = None if cmd.def_ is not None else \
+            "Use ALTER TABLE ... ALTER COLUMN ... DROP EXPRESSION instead."
+        raise SyntaxErr(f'column "{cmd.name}" of relation "{table["name"]}" is a generated '
+                        "column", hint=hint)
     text = None
     if cmd.def_ is not None:
         new = NewColumn(ast.ColumnDef(colname=cmd.name), parse_type(column["type"]),

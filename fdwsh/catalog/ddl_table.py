@@ -3,10 +3,14 @@
 Contract: :func:`create_foreign_table` runs PostgreSQL 15's sequence for a foreign table —
 transformCreateStmt() (creation schema, IF NOT EXISTS, each column's type, collation and
 constraints), DefineRelation() (duplicate and system column names, pseudo-types, an existing
-relation, the defaults) and CreateForeignTable() (server, table options, column options) — so
-the first error is PostgreSQL's.  :func:`transform_column` and :func:`cook_column` are those
-steps for one column.  Features PostgreSQL has but fdwsh does not keep (serial, identity and
-generated columns, CHECK constraints, INHERITS, LIKE, PARTITION OF) raise FeatureNotSupported.
+relation, the defaults and generation expressions) and CreateForeignTable() (server, table
+options, column options) — so the first error is PostgreSQL's.  :func:`transform_column` and
+:func:`cook_column` are those steps for one column.  Stored generated columns (``GENERATED
+ALWAYS AS (expr) STORED``) are kept as PostgreSQL keeps them: ``generated = 's'`` with the
+expression as the column's default text (see :mod:`fdwsh.catalog.ddl_generated`); ALTER
+FOREIGN TABLE ADD COLUMN does not take them.  Features PostgreSQL has but fdwsh does not keep
+(serial and identity columns, CHECK constraints, INHERITS, LIKE, PARTITION OF) raise
+FeatureNotSupported.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from fdwsh.catalog.context import DdlContext
 from fdwsh.catalog.ddl_common import (apply_options, creation_schema, literal_positions,
                                       missing_schema, pos, server_validator, warn)
 from fdwsh.catalog.ddl_default import default_text
+from fdwsh.catalog.ddl_generated import cook_generated
 from fdwsh.catalog.options import COLUMN, FOREIGN_TABLE
 from fdwsh.catalog.store import dump_options
 from fdwsh.errors import FdwshError, FeatureNotSupported, SyntaxErr, UndefinedObject
@@ -35,6 +40,7 @@ _NOT_ON_FOREIGN = {"CONSTR_PRIMARY": "primary key", "CONSTR_UNIQUE": "unique",
                    "CONSTR_EXCLUSION": "exclusion", "CONSTR_FOREIGN": "foreign key"}
 _UNSUPPORTED = {"CONSTR_IDENTITY": "identity columns", "CONSTR_GENERATED": "generated columns",
                 "CONSTR_CHECK": "check constraints"}
+GENERATED_STORED = "s"  # pg_attribute.attgenerated of a stored generated column
 _ATTR_CLAUSES = {"CONSTR_ATTR_DEFERRABLE": "DEFERRABLE", "CONSTR_ATTR_NOT_DEFERRABLE":
                  "NOT DEFERRABLE", "CONSTR_ATTR_DEFERRED": "INITIALLY DEFERRED",
                  "CONSTR_ATTR_IMMEDIATE": "INITIALLY IMMEDIATE"}
@@ -50,6 +56,8 @@ class NewColumn:
     default: ast.Node | None = None
     collation: str | None = None
     default_text: str | None = field(default=None)
+    #: The GENERATED ALWAYS AS expression (then ``default_text`` holds its cooked text).
+    generated: ast.Node | None = None
 
     @property
     def name(self) -> str:
@@ -85,19 +93,22 @@ def collation_name(ctx: DdlContext, clause: ast.CollateClause, t: TypeRef) -> st
     return None if name == t.type.collation else name
 
 
-def transform_column(ctx: DdlContext, col: ast.ColumnDef, relname: str) -> NewColumn:
-    """transformColumnDefinition(): serial, type, collation, then the constraints in order."""
+def transform_column(ctx: DdlContext, col: ast.ColumnDef, relname: str, *,
+                     generated: bool = False) -> NewColumn:
+    """transformColumnDefinition(): serial, type, collation, then the constraints in order
+    (``generated``: a generation expression is taken, as CREATE FOREIGN TABLE takes one)."""
     tn = col.typeName
     if len(tn.names) == 1 and tn.names[0].sval in SERIAL_TYPES and not tn.pct_type:
         raise not_supported("serial columns", tn)
     new = NewColumn(col, resolve_column_type(ctx, tn))
     if col.collClause is not None:
         new.collation = collation_name(ctx, col.collClause, new.type)
-    _apply_constraints(new, list(col.constraints or ()), relname)
+    _apply_constraints(new, list(col.constraints or ()), relname, generated)
     return new
 
 
-def _apply_constraints(new: NewColumn, constraints: list[ast.Constraint], relname: str) -> None:
+def _apply_constraints(new: NewColumn, constraints: list[ast.Constraint], relname: str,
+                       generated: bool) -> None:
     saw_nullable = saw_default = False
     where = f'column "{new.name}" of table "{relname}"'
     for i, con in enumerate(constraints):
@@ -118,11 +129,19 @@ def _apply_constraints(new: NewColumn, constraints: list[ast.Constraint], relnam
                 raise SyntaxErr(f"multiple default values specified for {where}",
                                 position=pos(con))
             new.default, saw_default = con.raw_expr, True
+        elif kind == "CONSTR_GENERATED" and generated:
+            if new.generated is not None:
+                raise SyntaxErr(f"multiple generation clauses specified for {where}",
+                                position=pos(con))
+            new.generated = con.raw_expr
         elif kind in _NOT_ON_FOREIGN:
             raise FeatureNotSupported(f"{_NOT_ON_FOREIGN[kind]} constraints are not supported "
                                       "on foreign tables", position=pos(con))
         elif kind in _UNSUPPORTED:
             raise not_supported(_UNSUPPORTED[kind], con)
+        if saw_default and new.generated is not None:
+            raise SyntaxErr(f"both default and generation expression specified for {where}",
+                            position=pos(con))
 
 
 class _ColumnRefs(Visitor):  # type: ignore[misc]
@@ -172,16 +191,17 @@ def check_column_type(new: NewColumn) -> None:
 def insert_column(db: sqlite3.Connection, table_id: int, attnum: int, new: NewColumn,
                   options: list[tuple[str, str]]) -> None:
     db.execute("INSERT INTO foreign_column (table_id, attnum, name, type, not_null, default_expr,"
-               " collation, options) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+               " collation, options, generated) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                (table_id, attnum, new.name, new.type.format(), int(new.not_null),
-                new.default_text, new.collation, dump_options(options)))
+                new.default_text, new.collation, dump_options(options),
+                GENERATED_STORED if new.generated is not None else ""))
 
 
 def _elements(ctx: DdlContext, stmt: ast.CreateStmt) -> list[NewColumn]:
     columns = []
     for elt in stmt.tableElts or ():
         if isinstance(elt, ast.ColumnDef):
-            columns.append(transform_column(ctx, elt, stmt.relation.relname))
+            columns.append(transform_column(ctx, elt, stmt.relation.relname, generated=True))
         elif isinstance(elt, ast.Constraint):
             kind = elt.contype.name
             if kind in _NOT_ON_FOREIGN:
@@ -212,8 +232,11 @@ def _define(ctx: DdlContext, stmt: ast.Node, columns: list[NewColumn], schema: o
         check_column_type(new)
     if objects.get_table(ctx.store.db, schema["id"], name) is not None:
         raise FdwshError(f'relation "{name}" already exists', sqlstate="42P07")
-    for new in columns:
-        new.default_text = cook_default(ctx, new, stmt)
+    for new in columns:  # AddRelationNewConstraints(): defaults and expressions, in order
+        if new.generated is not None:
+            new.default_text = cook_generated(new, columns, name)
+        else:
+            new.default_text = cook_default(ctx, new, stmt)
 
 
 def create_foreign_table(stmt: ast.CreateForeignTableStmt, ctx: DdlContext) -> None:

@@ -83,18 +83,24 @@ def differences(table: ForeignTable, remote: Sequence[RemoteAttribute] | None
 def _as_declared(ctx: DdlContext, table: ForeignTable, remote: Sequence[RemoteAttribute]
                  ) -> list[ddl_table.NewColumn]:
     """The remote columns as IMPORT would declare them, through CREATE FOREIGN TABLE's column
-    analysis (so a type fdwsh does not know fails as it would there)."""
+    analysis (so a type fdwsh does not know fails as it would there); a generated column keeps
+    the remote's text of its expression, as IMPORT keeps it."""
     body = ",\n".join(column_definition(attr, ImportOptions()) for attr in remote)
     source = (f"CREATE FOREIGN TABLE {quote_ident(table.name)} (\n{body}\n) SERVER "
               f"{quote_ident(table.server)}")
     stmt: ast.CreateForeignTableStmt = parse_sql(source)[0].stmt
     sub = DdlContext(ctx.store, ctx.user, source, notices=ctx.notices)
     try:
-        return [ddl_table.transform_column(sub, col, table.name) for col in stmt.base.tableElts or ()]
+        declared = [ddl_table.transform_column(sub, col, table.name, generated=True)
+                    for col in stmt.base.tableElts or ()]
     except FdwshError as err:
         err.internal_query = source if err.position is not None else None
         err.context = f'refreshing foreign table "{table.name}"'
         raise
+    for new, attr in zip(declared, remote):
+        if new.generated is not None:
+            new.default_text = attr.shown_default
+    return declared
 
 
 def refresh_table(ctx: DdlContext, table: ForeignTable, remote: Sequence[RemoteAttribute]
@@ -113,9 +119,11 @@ def refresh_table(ctx: DdlContext, table: ForeignTable, remote: Sequence[RemoteA
     for attnum, (col, new) in enumerate(kept, start=1):
         row = old[col.name]
         db.execute("INSERT INTO foreign_column (table_id, attnum, name, type, not_null,"
-                   " default_expr, collation, options, comment) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                   " default_expr, collation, options, comment, generated)"
+                   " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                    (table.id, attnum, col.name, new.type.format(), int(new.not_null),
-                    row["default_expr"], row["collation"], row["options"], row["comment"]))
+                    row["default_expr"], row["collation"], row["options"], row["comment"],
+                    row["generated"]))
     for attnum, new in enumerate(added, start=attnum + 1):
         ddl_table.insert_column(db, table.id, attnum, new, [("column_name", new.name)])
 

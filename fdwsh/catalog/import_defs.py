@@ -23,13 +23,12 @@ from pglast import ast
 from pglast.parser import ParseError, parse_sql
 
 from fdwsh.catalog import ddl_table
+from fdwsh.catalog.ddl_table import GENERATED_STORED
 from fdwsh.catalog.context import DdlContext
 from fdwsh.catalog.options import parse_boolean_option
 from fdwsh.errors import FdwshError, InvalidOptionName, SyntaxErr
 from fdwsh.quoting import quote_ident, quote_literal
 
-#: ATTRIBUTE_GENERATED_STORED: pg_attribute.attgenerated of a stored generated column.
-GENERATED_STORED = "s"
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +64,8 @@ class RemoteAttribute:
     generated: str | None = None
     collation: str | None = None
     collation_schema: str | None = None
+    #: The default or generation expression as the remote's ``\d`` shows it (pretty).
+    shown_default: str | None = None
 
 
 def group_by_relation(rows: Iterable[RemoteAttribute]) -> dict[str, list[RemoteAttribute]]:
@@ -137,9 +138,23 @@ def parse_command(command: str) -> list[ast.CreateForeignTableStmt]:
     return statements
 
 
-def create_tables(ctx: DdlContext, stmt: ast.ImportForeignSchemaStmt,
-                  commands: Iterable[str]) -> None:
-    """ImportForeignSchema()'s loop: parse each command, filter, force the schema, create."""
+def keep_generated_texts(ctx: DdlContext, schema: str, relname: str,
+                         columns: Sequence[RemoteAttribute]) -> None:
+    """A generated column keeps the remote's own text of its expression: PostgreSQL deparses
+    the imported expression to that very text, which fdwsh cannot derive in general."""
+    db = ctx.store.db
+    table = db.execute("SELECT t.id FROM foreign_table t JOIN schema n ON n.id = t.schema_id"
+                       " WHERE n.name = ? AND t.name = ?", (schema, relname)).fetchone()
+    for col in columns:
+        if col.shown_default is not None:
+            db.execute("UPDATE foreign_column SET default_expr = ? WHERE table_id = ? AND"
+                       " name = ? AND generated <> ''", (col.shown_default, table[0], col.attname))
+
+
+def create_tables(ctx: DdlContext, stmt: ast.ImportForeignSchemaStmt, commands: Iterable[str],
+                  tables: dict[str, list[RemoteAttribute]]) -> None:
+    """ImportForeignSchema()'s loop: parse each command, filter, force the schema, create.
+    ``tables`` are the remote relations the commands were written from."""
     for command in commands:
         for create in parse_command(command):
             relation = create.base.relation
@@ -152,3 +167,5 @@ def create_tables(ctx: DdlContext, stmt: ast.ImportForeignSchemaStmt,
                 ddl_table.create_foreign_table(create, sub)
             except FdwshError as err:
                 raise as_import_error(err, command, relation.relname) from None
+            keep_generated_texts(ctx, stmt.local_schema, relation.relname,
+                                 tables.get(relation.relname, ()))

@@ -118,6 +118,11 @@ MIGRATIONS: list[str] = [
             PRIMARY KEY (gid, server_id)
         );
     """,
+    # 4: stored generated columns: pg_attribute.attgenerated ('s', else ''); the expression is
+    # the column's default_expr, as PostgreSQL keeps it in pg_attrdef
+    """
+        ALTER TABLE foreign_column ADD COLUMN generated TEXT NOT NULL DEFAULT '';
+    """,
 ]
 
 

@@ -34,9 +34,11 @@ SCHEMA_EXISTS_SQL = "SELECT 1 FROM pg_catalog.pg_namespace WHERE nspname = $1"
 
 #: postgresImportForeignSchema()'s query (relkinds r, v, f, m, p); the parts in braces depend
 #: on the server version, import_collate and LIMIT TO / EXCEPT (the names are parameter $2).
+#: The last column (not postgres_fdw's) is the expression as ``\d`` shows it, which fdwsh keeps
+#: for a generated column (PostgreSQL re-deparses the imported text to the same).
 CATALOG_SQL = (
     "SELECT relname, attname, format_type(atttypid, atttypmod), attnotnull,"
-    " pg_get_expr(adbin, adrelid), {generated}, {collation}"
+    " pg_get_expr(adbin, adrelid), {generated}, {collation}, pg_get_expr(adbin, adrelid, true)"
     " FROM pg_class c JOIN pg_namespace n ON relnamespace = n.oid"
     " LEFT JOIN pg_attribute a ON attrelid = c.oid AND attnum > 0 AND NOT attisdropped"
     " LEFT JOIN pg_attrdef ad ON adrelid = c.oid AND adnum = attnum{collation_joins}"
@@ -62,7 +64,7 @@ def remote_attributes(conn: Any, remote_schema: str, *, collate: bool = True,
         partitions=" AND NOT c.relispartition" if version >= 100000 and not partitions else "",
         names="" if names is None else NOT_IN_NAMES if exclude else IN_NAMES)
     params: list[object] = [remote_schema] + ([list(names)] if names is not None else [])
-    return [RemoteAttribute(r[0], r[1], r[2] or "", r[3] == "t", r[4], r[5], r[6], r[7])
+    return [RemoteAttribute(r[0], r[1], r[2] or "", r[3] == "t", r[4], r[5], r[6], r[7], r[8])
             for r in conn.stream(sql, params)]
 
 
@@ -78,9 +80,9 @@ def _check_wrapper(ctx: Any, server: Any) -> None:
                          "FOREIGN SCHEMA", sqlstate=FDW_NO_SCHEMAS)
 
 
-def _remote_commands(stmt: ast.ImportForeignSchemaStmt, conn: Any, opts: ImportOptions
-                     ) -> list[str]:
-    """What postgresImportForeignSchema() returns: one command per remote relation."""
+def _remote_tables(stmt: ast.ImportForeignSchemaStmt, conn: Any, opts: ImportOptions
+                   ) -> dict[str, list[RemoteAttribute]]:
+    """The remote relations postgresImportForeignSchema() reads, with their columns."""
     rows = list(conn.stream(SCHEMA_EXISTS_SQL, [stmt.remote_schema]))
     if len(rows) != 1:
         raise FdwshError(f'schema "{stmt.remote_schema}" is not present on foreign server '
@@ -92,8 +94,7 @@ def _remote_commands(stmt: ast.ImportForeignSchemaStmt, conn: Any, opts: ImportO
         names=listed if kind != "FDW_IMPORT_SCHEMA_ALL" else None,
         exclude=kind == "FDW_IMPORT_SCHEMA_EXCEPT",
         partitions=kind == "FDW_IMPORT_SCHEMA_LIMIT_TO")
-    return [table_command(stmt.server_name, stmt.remote_schema, relname, columns, opts)
-            for relname, columns in group_by_relation(attrs).items()]
+    return group_by_relation(attrs)
 
 
 def run_import(stmt: ast.ImportForeignSchemaStmt, ctx: Any) -> Result:
@@ -106,9 +107,11 @@ def run_import(stmt: ast.ImportForeignSchemaStmt, ctx: Any) -> Result:
         raise missing_schema(stmt.local_schema)
     _check_wrapper(ctx, server)
     opts = import_options(stmt.options)
-    commands = _remote_commands(stmt, ctx.remote().get(stmt.server_name), opts)
+    tables = _remote_tables(stmt, ctx.remote().get(stmt.server_name), opts)
+    commands = [table_command(stmt.server_name, stmt.remote_schema, relname, columns, opts)
+                for relname, columns in tables.items()]
     dctx = DdlContext(ctx.store, ctx.user, ctx.source, notices=ctx.notices,
                       search_path=ctx.gucs.search_path if ctx.gucs is not None else None)
     with ctx.store.transaction():
-        create_tables(dctx, stmt, commands)
+        create_tables(dctx, stmt, commands, tables)
     return Result.command("IMPORT FOREIGN SCHEMA")

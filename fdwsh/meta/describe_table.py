@@ -79,7 +79,7 @@ def _describe_one(store: CatalogStore, table: ForeignTableRow, verbose: bool) ->
     if verbose:
         headers += ["Storage", "Stats target", "Description"]
     rows = [_column_row(r, verbose) for r in store.db.execute(
-        "SELECT name, type, collation, not_null, default_expr, options, comment"
+        "SELECT name, type, collation, not_null, default_expr, options, comment, generated"
         " FROM foreign_column WHERE table_id = ? ORDER BY attnum", (table.id,))]
     footers = [f"Server: {table.server}"]
     if table.options:
@@ -103,7 +103,9 @@ def _statistics_footer(store: CatalogStore, table_id: int) -> list[str]:
 
 
 def _column_row(r: tuple, verbose: bool) -> list[str]:
-    name, type_text, collation, not_null, default, options, comment = r
+    name, type_text, collation, not_null, default, options, comment, generated = r
+    if generated:  # describeOneTableDetails(): a stored generated column's expression
+        default = f"generated always as ({default}) stored"
     row = [name, type_text, text(collation), "not null" if not_null else "", text(default),
            options_cell(load_options(options))]
     if verbose:

@@ -9,8 +9,8 @@ CREATE SCHEMA imp;
 CREATE SCHEMA "Loc ""al"" ✓";
 CREATE SCHEMA opts;
 CREATE SCHEMA parts;
--- the whole schema (the generated column's table left out: see the tests)
-IMPORT FOREIGN SCHEMA "Imp ""S"" 1" EXCEPT (gen) FROM SERVER "Rem; ""S""" INTO imp;
+-- the whole schema
+IMPORT FOREIGN SCHEMA "Imp ""S"" 1" FROM SERVER "Rem; ""S""" INTO imp;
 \det+ imp.*
 \d+ imp.*
 -- LIMIT TO: partitions only when named, unknown names ignored
@@ -22,6 +22,11 @@ IMPORT FOREIGN SCHEMA "Imp ""S"" 1" LIMIT TO (part1, "Upper ""Q"" Ünï", "T; x"
 IMPORT FOREIGN SCHEMA "Imp ""S"" 1" LIMIT TO (parted, v1, "Upper ""Q"" Ünï", gen) FROM SERVER "Rem; ""S""" INTO opts
     OPTIONS (import_default 'true', import_collate 'off', import_not_null 'FALSE', import_generated 'false');
 \d+ opts.*
+-- generated columns with defaults imported too (a generated column takes no DEFAULT)
+CREATE SCHEMA gens;
+IMPORT FOREIGN SCHEMA "Imp ""S"" 1" LIMIT TO (gen) FROM SERVER "Rem; ""S""" INTO gens
+    OPTIONS (import_default 'on');
+\d gens.gen
 -- the last of a repeated option counts
 IMPORT FOREIGN SCHEMA "Imp ""S"" 1" LIMIT TO (parted) FROM SERVER "Rem; ""S""" INTO parts
     OPTIONS (import_default 'true', import_default 'off', import_not_null 'on');

@@ -38,8 +38,10 @@ CREATE TABLE part1 PARTITION OF parted FOR VALUES FROM (0) TO (10);
 CREATE SEQUENCE seq;
 CREATE INDEX typed_id ON typed (id);
 CREATE TYPE comp AS (a int);
--- a stored generated column
-CREATE TABLE gen (a int, g int GENERATED ALWAYS AS (a * 2) STORED);
+-- stored generated columns (one with an implicit cast, one mixing types)
+CREATE TABLE gen (a int, g int GENERATED ALWAYS AS (a * 2) STORED, name text,
+    big bigint GENERATED ALWAYS AS ((a + 1) * 2) STORED NOT NULL,
+    t text GENERATED ALWAYS AS (upper(name) || 'x' || a) STORED, d int DEFAULT 3);
 -- types that exist only on the remote: a domain and an enum
 CREATE SCHEMA dom;
 CREATE DOMAIN dom.posint AS int CHECK (VALUE > 0);
