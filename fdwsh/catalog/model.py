@@ -16,13 +16,18 @@ from fdwsh.catalog.store import load_options
 
 @dataclass(frozen=True, slots=True)
 class ForeignColumn:
-    """A declared column: local name, declared type (format_type text) and remote name."""
+    """A declared column: local name, declared type (format_type text) and remote name.
+
+    A stored generated column has ``generated`` set and no ``default``: its expression is the
+    remote's to compute (postgres_fdw sends DEFAULT for it), never a local default value.
+    """
 
     name: str
     type: str
     not_null: bool
     default: str | None
     remote_name: str
+    generated: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,8 +73,10 @@ def load_table(db: sqlite3.Connection, row: sqlite3.Row) -> ForeignTable:
     options = load_options(row["options"])
     opts = dict(options)
     columns = tuple(
-        ForeignColumn(c["name"], c["type"], bool(c["not_null"]), c["default_expr"],
-                      dict(load_options(c["options"])).get("column_name", c["name"]))
+        ForeignColumn(c["name"], c["type"], bool(c["not_null"]),
+                      None if c["generated"] else c["default_expr"],
+                      dict(load_options(c["options"])).get("column_name", c["name"]),
+                      bool(c["generated"]))
         for c in objects.table_columns(db, row["id"])
     )
     return ForeignTable(
