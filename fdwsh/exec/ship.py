@@ -70,7 +70,7 @@ def run_shipped(an: Analyzer, stmt: ast.SelectStmt, resolve_unknowns: bool
     """``stmt``'s result computed on one server after shipping a large input of another
     there (None: the level runs in fdwsh's executor).  Called for a level that no single
     server can run as it stands."""
-    from fdwsh.exec.remote_fragment import _relations_within
+    from fdwsh.exec.remote_fragment import _references_outside, _relations_within
     from fdwsh.plan.shippable import unshippable_reasons
 
     if an.scan_plan is None or stmt.op or stmt.valuesLists:
@@ -80,7 +80,8 @@ def run_shipped(an: Analyzer, stmt: ast.SelectStmt, resolve_unknowns: bool
     for ref in refs:
         by_server.setdefault(ref.table.server_id, []).append(ref)
     threshold = ship_threshold(an.ps.services)
-    if len(by_server) != 2 or threshold == 0 or unshippable_reasons(stmt):
+    if len(by_server) != 2 or threshold == 0 or unshippable_reasons(stmt) or \
+            _references_outside(stmt, refs):  # then no server could run it whole
         return None
     scans = {id(ref): _scan_of(an, stmt, refs, ref) for ref in refs}
     groups = list(by_server.values())

@@ -37,3 +37,5 @@ SELECT v.tag, count(*), sum(o.qty) FROM orders o JOIN s2.customers c ON c.id = o
 SELECT o.id, c.email COLLATE "C" FROM orders o LEFT JOIN s2.customers c ON c.id = o.customer_id WHERE o.id % 41 = 0 ORDER BY 1;
 SELECT o.customer_id, c.id, v.x FROM orders o FULL JOIN s2.customers c ON c.id = o.customer_id CROSS JOIN (VALUES (1)) v(x) WHERE o.customer_id IS NULL OR c.id IS NULL ORDER BY 1, 2;
 WITH big AS (SELECT o.id, c.name FROM orders o JOIN s2.customers c ON c.id = o.customer_id WHERE o.qty = 9) SELECT count(*), min(name), max(id) FROM big;
+-- a correlated sub-select cannot run whole remotely: its join is shipped on its own
+SELECT r.name, (SELECT count(*) FROM orders o JOIN s2.customers c ON c.id = o.customer_id WHERE c.region_id = r.id) AS n FROM regions r ORDER BY 1;
