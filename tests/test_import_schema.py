@@ -6,7 +6,7 @@ serial, a dropped column, views, a materialized view, a partitioned table with a
 remote-only types (a domain, an enum), a generated column.  ``import_schema.sql`` imports it in
 every form and every failing way; psql on a fresh database with postgres_fdw and fdwsh on a
 fresh catalog must print the same ``\\det+``/``\\d+`` listings, command tags and errors, byte
-for byte; so must ``generated.sql``, the DDL of the generated columns IMPORT declares.  The last
+for byte; so must ``generated.sql`` and ``defaults.sql``, the column forms IMPORT declares.  The last
 test pins what the oracle cannot see: a failed import leaves the catalog file untouched.
 """
 
@@ -81,15 +81,22 @@ CREATE USER MAPPING FOR CURRENT_USER SERVER s OPTIONS (user 'postgres');
 """
 
 
-def test_generated_columns_are_declared_as_postgresql_declares_them(
-        import_remote: Cluster, oracle_db: str, tmp_path: Path) -> None:
-    """What IMPORT declares for a remote generated column (import_generated): CREATE FOREIGN
-    TABLE's checks of a generation expression, \\d and ALTER on such a column."""
+@pytest.mark.parametrize(("name", "signs"), [
+    ("generated.sql", ("both default and generation expression specified",
+                       "cannot use generated column", "generation expression is not immutable",
+                       "generated always as ((a + 1) * 2) stored", "is a generated column")),
+    ("defaults.sql", ('relation "seq" does not exist', 'schema "nosuch" does not exist',
+                      "invalid name syntax", "cross-database references")),
+])
+def test_what_imported_columns_declare_is_checked_as_postgresql_checks_it(
+        import_remote: Cluster, oracle_db: str, tmp_path: Path, name: str,
+        signs: tuple[str, ...]) -> None:
+    """The column forms IMPORT declares, typed directly: generated columns (import_generated:
+    the checks of a generation expression, \\d, ALTER on them) and defaults naming relations
+    (import_default: a serial's nextval('seq'::regclass))."""
     expected, got = both(bed(import_remote, tmp_path, oracle_db),
-                         (ORACLE / "generated.sql").read_text(), tmp_path)
-    for sign in ("both default and generation expression specified",
-                 "cannot use generated column", "generation expression is not immutable",
-                 "generated always as ((a + 1) * 2) stored", "is a generated column"):
+                         (ORACLE / name).read_text(), tmp_path)
+    for sign in signs:
         assert sign in expected, sign
     assert got == expected
 

@@ -33,8 +33,9 @@ def pos(node: object) -> int | None:
 def literal_positions(root: ast.Node, source: str) -> dict[int, int]:
     """Cursor positions of the constants (``A_Const``) under ``root``, keyed by ``id(node)``.
 
-    pglast's Python nodes do not carry an A_Const's location, but its JSON parse tree does:
-    both list the same nodes in the same (struct field) order, so a parallel walk pairs them.
+    pglast's Python nodes do not carry an A_Const's location, but its JSON parse tree does (in
+    bytes): both list the same nodes in the same (struct field) order, so a parallel walk pairs
+    them.
     """
     try:
         tree = json.loads(parse_sql_json(source))["stmts"]
@@ -46,7 +47,9 @@ def literal_positions(root: ast.Node, source: str) -> dict[int, int]:
     _ast_consts(root, nodes)
     if len(found) != len(nodes):
         return {}
-    return {id(n): loc + 1 for n, loc in zip(nodes, found) if loc is not None}
+    encoded = source.encode()  # the JSON tree counts bytes; positions count characters
+    return {id(n): len(encoded[:loc].decode(errors="ignore")) + 1
+            for n, loc in zip(nodes, found) if loc is not None}
 
 
 def _json_consts(value: object, out: list[int | None]) -> None:

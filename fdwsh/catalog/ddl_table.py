@@ -24,10 +24,10 @@ from pglast.visitors import Visitor
 from fdwsh.catalog import objects
 from fdwsh.catalog.context import DdlContext
 from fdwsh.catalog.ddl_common import (apply_options, creation_schema, literal_positions,
-                                      missing_schema, pos, server_validator, warn)
+                                      lookup_table, missing_schema, pos, server_validator, warn)
 from fdwsh.catalog.ddl_default import default_text
 from fdwsh.catalog.ddl_generated import cook_generated
-from fdwsh.catalog.options import COLUMN, FOREIGN_TABLE
+from fdwsh.catalog.options import COLUMN, FOREIGN_TABLE, split_identifiers
 from fdwsh.catalog.store import dump_options
 from fdwsh.errors import FdwshError, FeatureNotSupported, SyntaxErr, UndefinedObject
 from fdwsh.pgtypes import SYSTEM_SCHEMAS, TypeRef, format_type, resolve_type_name
@@ -170,8 +170,44 @@ def cook_default(ctx: DdlContext, new: NewColumn, root: ast.Node | None = None) 
     if finder.found is not None:
         raise FeatureNotSupported(finder.found[0], position=pos(finder.found[1]))
     positions = literal_positions(root, ctx.source) if root is not None and ctx.source else {}
+    regclasses = _RegclassLiterals()
+    regclasses(new.default)
+    for const in regclasses.found:
+        regclass_in(ctx, const.val.sval, positions.get(id(const)))
     return default_text(new.default, new.type, column_name=new.name, positions=positions,
                         warn=lambda message, p: warn(ctx, message, p))
+
+
+class _RegclassLiterals(Visitor):  # type: ignore[misc]
+    """The string constants cast to regclass (``nextval('seq'::regclass)``)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.found: list[ast.A_Const] = []
+
+    def visit_TypeCast(self, ancestors: object, node: ast.TypeCast) -> None:
+        names = [n.sval for n in node.typeName.names]
+        if names[-1] == "regclass" and names[:-1] in ([], ["pg_catalog"]) and isinstance(
+                node.arg, ast.A_Const) and isinstance(node.arg.val, ast.String):
+            self.found.append(node.arg)
+
+
+def regclass_in(ctx: DdlContext, text: str, position: int | None) -> None:
+    """regclassin() as the parser calls it on a constant: the relation must exist (in fdwsh:
+    a foreign table; a sequence never does), errors at the constant."""
+    names = split_identifiers(text, ".")
+    if not names:
+        raise FdwshError("invalid name syntax", sqlstate="42602", position=position)
+    if len(names) > 3:
+        raise SyntaxErr("improper relation name (too many dotted names): " + text,
+                        position=position)
+    rv = ast.RangeVar(relname=names[-1], schemaname=names[-2] if len(names) > 1 else None,
+                      catalogname=names[-3] if len(names) > 2 else None)
+    try:
+        lookup_table(ctx, rv)
+    except FdwshError as err:
+        err.position = err.position or position
+        raise
 
 
 def cook_column(ctx: DdlContext, new: NewColumn) -> None:

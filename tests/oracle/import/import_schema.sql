@@ -49,6 +49,9 @@ IMPORT FOREIGN SCHEMA empty FROM SERVER "Rem; ""S""" INTO public OPTIONS (fetch_
 IMPORT FOREIGN SCHEMA clash FROM SERVER "Rem; ""S""" INTO imp;
 -- types the local side does not have
 IMPORT FOREIGN SCHEMA dom FROM SERVER "Rem; ""S""" INTO public;
+-- defaults that name remote objects (serial's sequence): regclass finds no such relation here
+IMPORT FOREIGN SCHEMA "Imp ""S"" 1" LIMIT TO (typed) FROM SERVER "Rem; ""S""" INTO public
+    OPTIONS (import_default 'true');
 \det+
 -- a server without a user mapping, a server where nothing listens
 CREATE SERVER nomap FOREIGN DATA WRAPPER postgres_fdw OPTIONS (host '$host', port '$port', dbname '$dbname');
