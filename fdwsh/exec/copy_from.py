@@ -23,6 +23,7 @@ Contract:
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
@@ -97,14 +98,17 @@ def _run(table: ForeignTable, columns: list[ForeignColumn], opts: CopyOptions,
 
     reader = RecordReader(table.name, columns, opts, ctx.gucs,
                           lambda: bool(ctx.copy.end_marker_seen))
-    conn = ctx.remote().get(table.server)
+    conn = ctx.remote().get(table.server)  # connected first, as BeginForeignInsert does
     with progress(ctx.copy) as advance:
         rows = reader.rows(lines, advance)
+        first = next(rows, None)
+        if first is None:  # no row: postgres_fdw never sends its INSERT
+            return 0
         try:
-            tag = copy_in(conn, remote_copy_sql(table), _chunks(rows, columns, table))
+            tag = copy_in(conn, remote_copy_sql(table),
+                          _chunks(itertools.chain([first], rows), columns, table))
         except FdwshError as err:
-            if reader.count:
-                err.context = reader.local_context(err.context)
+            err.context = reader.local_context(err.context)
             raise
     conn.modified = True
     return int(tag.split()[-1]) if tag.startswith("COPY ") else reader.count
@@ -168,6 +172,7 @@ class RecordReader:
         #: (row number, its line number) where a row's line is not row + header lines (after
         #: a CSV record of several lines): for the remote server's errors (:meth:`local_context`).
         self.line_shifts: list[tuple[int, int]] = []
+        self.first_line = (0, "")
         names = [c.name for c in columns]
         self.force_not_null = [n in opts.force_not_null for n in names]
         self.force_null = [n in opts.force_null for n in names]
@@ -184,6 +189,8 @@ class RecordReader:
                 self._check_header(record)
                 continue
             row = self._row(record)
+            if not self.count:
+                self.first_line = (self.lineno, record[0])
             yield (record[0] if reusable and row == record[1] else None), row
             self.count += 1
 
@@ -219,8 +226,11 @@ class RecordReader:
 
         lines = (remote or "").split("\n")
         match = re.match(r"COPY .+?, line (\d+)(.*)$", lines[0]) if lines else None
-        if match is None:
+        if match is None and self.count:
             return remote
+        if match is None:  # the remote COPY failed to start: at the first row, locally
+            lineno, line = self.first_line
+            return f'{remote}\nCOPY {self.relname}, line {lineno}: "{_display(line)}"'
         row = int(match.group(1))
         at = bisect.bisect_right(self.line_shifts, (row, 1 << 62)) - 1
         base_row, base_line = self.line_shifts[at] if at >= 0 else (0, int(self.opts.header))

@@ -62,3 +62,9 @@ COPY strict FROM STDIN;
 \N	1
 \.
 SELECT count(*) FROM strict;
+-- a remote table that is gone; nothing at all is sent for an empty COPY
+COPY gone FROM STDIN;
+1
+\.
+COPY gone FROM STDIN;
+\.
