@@ -187,3 +187,34 @@ def test_failures_change_nothing(remote: Cluster, tmp_path: Path) -> None:
     assert down.returncode == 1
     assert down.stdout.startswith('ERROR:  could not connect to server "s"\nDETAIL:  ')
     assert dump(b.catalog) == before
+
+
+def test_drift_warns_of_a_server_it_cannot_reach_and_lists_the_others(
+        remote: Cluster, tmp_path: Path) -> None:
+    b = bed(remote, tmp_path)
+    b.remote(ALTER)
+    port = free_port()
+    b.fdwsh("-q", "-c", f"CREATE SERVER down FOREIGN DATA WRAPPER postgres_fdw OPTIONS (host "
+            f"'{remote.host}', port '{port}', dbname 'x'); CREATE USER MAPPING FOR public "
+            "SERVER down; CREATE FOREIGN TABLE far (a int) SERVER down")
+    run = b.fdwsh("-c", r"\drift")
+    assert run.returncode == 0
+    warning, listing = run.stdout.split("\n                 ", 1)[0], run.stdout
+    assert warning.startswith('WARNING:  could not connect to server "down"\nDETAIL:  ')
+    assert f"port {port} failed" in warning
+    assert listing.endswith(DRIFTED.split("\n", 1)[1]) and "| far " not in listing
+    assert b.fdwsh("-c", r"\drift SERVER down").stdout.endswith("(0 rows)\n\n")
+    before = dump(b.catalog)
+    refused = b.fdwsh("-c", r"\refresh")
+    assert refused.returncode == 1
+    assert refused.stdout.startswith('ERROR:  could not connect to server "down"\n')
+    assert dump(b.catalog) == before
+
+
+def test_drift_and_refresh_are_refused_in_a_failed_transaction_block(
+        remote: Cluster, tmp_path: Path) -> None:
+    b = bed(remote, tmp_path)
+    out = b.fdwsh("-q", "-f", "-", input="BEGIN;\nSELECT 1/0;\n\\drift\n\\refresh\nROLLBACK;\n")
+    aborted = ("ERROR:  current transaction is aborted, commands ignored until end of "
+               "transaction block\n")
+    assert out.stdout.count(aborted) == 2, out.stdout

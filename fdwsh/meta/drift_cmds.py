@@ -11,13 +11,15 @@ Contract:
   remote catalog, keeping local names, options, defaults and comments, all in ONE catalog
   transaction (inside a transaction block: part of the block's), and lists what it changed.  A
   table whose remote relation is gone is listed and left as it is.
-- Remote reads run in the connections' remote transactions, ended as a statement's are; a
-  server that cannot be reached fails the command with its ERROR and changes nothing.
+- Remote reads run in the connections' remote transactions, ended as a statement's are.  A
+  server that cannot be reached (or fails the catalog query) is a WARNING for ``\drift``,
+  whose other servers' tables are still listed, and fails ``\refresh`` with its ERROR,
+  changing nothing.  In a failed transaction block both are refused, as any command is.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -25,12 +27,13 @@ from fdwsh.catalog import drift, objects
 from fdwsh.catalog.context import DdlContext
 from fdwsh.catalog.import_defs import RemoteAttribute, group_by_relation
 from fdwsh.catalog.model import ForeignTable, load_table
-from fdwsh.errors import UndefinedObject
+from fdwsh.errors import FdwshError, Notice, UndefinedObject
 from fdwsh.meta.describe_cmds import describe_env
 from fdwsh.meta.describe_common import select_tables
 from fdwsh.meta.patterns import name_filter
 from fdwsh.meta.registry import MetaCall, meta_command
 from fdwsh.output.result import Column, Result
+from fdwsh.txn import InFailedTransaction, TxnState
 
 GROUP = "Foreign Tables"
 COLUMNS = [Column("Schema", "name"), Column("Table", "name"), Column("Server", "name"),
@@ -71,28 +74,51 @@ def remote_statement(call: MetaCall) -> Iterator[Any]:
     cache.end_of_statement(ok=True)
 
 
-def read_remote(cache: Any, tables: list[ForeignTable]) -> Remote:
-    """The remote catalog rows of every table's relation, one query per server and schema."""
+def read_remote(cache: Any, tables: list[ForeignTable],
+                skip: Callable[[FdwshError], None] | None = None) -> tuple[Remote, set[int]]:
+    """The remote catalog rows of every table's relation, one query per server and schema.
+    With ``skip``, a server that fails is reported to it and left out (its id returned);
+    without, its error is raised."""
     from fdwsh.exec.import_schema import remote_attributes
 
     wanted: dict[tuple[int, str], set[str]] = {}
     for t in tables:
         wanted.setdefault((t.server_id, t.remote_schema), set()).add(t.remote_name)
     found: Remote = {}
+    failed: set[int] = set()
     for (server_id, schema), names in wanted.items():
-        attrs = remote_attributes(cache.get(server_id), schema, names=sorted(names),
-                                  partitions=True)
+        if server_id in failed:
+            continue
+        try:
+            attrs = remote_attributes(cache.get(server_id), schema, names=sorted(names),
+                                      partitions=True)
+        except FdwshError as err:
+            if skip is None:
+                raise
+            skip(err)
+            failed.add(server_id)
+            continue
         for relname, columns in group_by_relation(attrs).items():
             found[(server_id, schema, relname)] = columns
-    return found
+    return found, failed
 
 
-def _compared(call: MetaCall) -> list[tuple[ForeignTable, list[RemoteAttribute] | None]]:
-    """The selected tables, each with its remote relation's catalog rows (None: gone)."""
+def _compared(call: MetaCall, skip: Callable[[FdwshError], None] | None = None
+              ) -> list[tuple[ForeignTable, list[RemoteAttribute] | None]]:
+    """The selected tables, each with its remote relation's catalog rows (None: gone); the
+    tables of servers ``skip`` was told about are left out."""
+    if call.session.txn.state is TxnState.FAILED:
+        raise InFailedTransaction()
     tables = selected_tables(call)
     with remote_statement(call) as cache:
-        remote = read_remote(cache, tables)
-    return [(t, remote.get((t.server_id, t.remote_schema, t.remote_name))) for t in tables]
+        remote, failed = read_remote(cache, tables, skip)
+    return [(t, remote.get((t.server_id, t.remote_schema, t.remote_name))) for t in tables
+            if t.server_id not in failed]
+
+
+def _warn(call: MetaCall) -> Callable[[FdwshError], None]:
+    """Report a server's failure as a WARNING (its tables are then not listed)."""
+    return lambda err: call.session.notice(Notice(err.message, "WARNING", err.detail, err.hint))
 
 
 def _listing(found: list[drift.Difference], title: str) -> Result:
@@ -103,7 +129,8 @@ def _listing(found: list[drift.Difference], title: str) -> Result:
               help="compare foreign tables with their remote tables\n"
                    "(\\drift SERVER name: the tables of one server)", group=GROUP)
 def cmd_drift(call: MetaCall) -> Result:
-    found = [d for t, columns in _compared(call) for d in drift.differences(t, columns)]
+    found = [d for t, columns in _compared(call, _warn(call))
+             for d in drift.differences(t, columns)]
     return _listing(found, "Drift of foreign tables")
 
 
