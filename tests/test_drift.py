@@ -182,10 +182,15 @@ def test_failures_change_nothing(remote: Cluster, tmp_path: Path) -> None:
     assert (no_server.returncode, no_server.stdout) == (
         1, 'ERROR:  server "nosuch" does not exist\n')
     b.fdwsh("-c", f"ALTER SERVER s OPTIONS (SET port '{free_port()}')")
+    refresh_fails(b, 'ERROR:  could not connect to server "s"\nDETAIL:  ')
+
+
+def refresh_fails(b: QueryBed, error: str) -> None:
+    r"""``\refresh`` fails (exit status 1) with ``error`` and leaves the catalog file as it was."""
     before = dump(b.catalog)
-    down = b.fdwsh("-c", r"\refresh")
-    assert down.returncode == 1
-    assert down.stdout.startswith('ERROR:  could not connect to server "s"\nDETAIL:  ')
+    run = b.fdwsh("-c", r"\refresh")
+    assert run.returncode == 1
+    assert run.stdout.startswith(error), run.stdout
     assert dump(b.catalog) == before
 
 
@@ -204,11 +209,7 @@ def test_drift_warns_of_a_server_it_cannot_reach_and_lists_the_others(
     assert f"port {port} failed" in warning
     assert listing.endswith(DRIFTED.split("\n", 1)[1]) and "| far " not in listing
     assert b.fdwsh("-c", r"\drift SERVER down").stdout.endswith("(0 rows)\n\n")
-    before = dump(b.catalog)
-    refused = b.fdwsh("-c", r"\refresh")
-    assert refused.returncode == 1
-    assert refused.stdout.startswith('ERROR:  could not connect to server "down"\n')
-    assert dump(b.catalog) == before
+    refresh_fails(b, 'ERROR:  could not connect to server "down"\n')
 
 
 def test_drift_and_refresh_are_refused_in_a_failed_transaction_block(
