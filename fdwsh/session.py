@@ -27,7 +27,7 @@ from fdwsh.output.errors import format_error, format_notice
 from fdwsh.output.print import print_result
 from fdwsh.output.result import Result
 from fdwsh.output.target import OutputTarget
-from fdwsh.remote.twophase import in_doubt_resolved
+from fdwsh.remote.twophase_resolve import in_doubt_resolved
 from fdwsh.remote.xact import RemoteTransactions
 from fdwsh.settings import Settings, Variables
 from fdwsh.txn import CatalogParticipant, SettingsParticipant, Transaction

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from fdwsh.remote.twophase import gid_prefix
 from tests.conftest import run_fdwsh
 from tests.pgcluster import Cluster
 from tests.txn_bed import Shell, TxnBed, make_bed, make_catalog, make_remote, remote_env
@@ -35,9 +36,10 @@ def records(catalog: Path) -> list[tuple[str, int]]:
         return db.execute("SELECT gid, server_id FROM prepared_xact ORDER BY server_id").fetchall()
 
 
-def crash_after_prepare(catalog: Path, *args: str, script: str = WRITE_BOTH) -> str:
-    """Run ``script`` in an fdwsh that ends between the two phases; its output."""
-    env = {**remote_env(), "FDWSH_TWOPHASE_FAULT": "exit-after-prepare"}
+def crash_after_prepare(catalog: Path, *args: str, script: str = WRITE_BOTH,
+                        fault: str = "exit-after-prepare") -> str:
+    """Run ``script`` in an fdwsh that ends at ``fault`` (between the phases); its output."""
+    env = {**remote_env(), "FDWSH_TWOPHASE_FAULT": fault}
     result = run_fdwsh("-X", *args, catalog=catalog, env=env, input=script)
     assert result.returncode == 70, result.stdout
     return result.stdout
@@ -61,6 +63,37 @@ def test_a_crash_between_the_phases_is_finished_by_the_next_start(bed: TxnBed) -
     assert lines[4] == "     1"
     assert bed.rows(a) == ["1|a"] and bed.rows(b) == ["1|b"]
     assert bed.prepared(a) == [] and bed.prepared(b) == [] and records(bed.catalog) == []
+
+
+def test_a_crash_in_phase_one_is_rolled_back_by_resolve(bed: TxnBed, shell: Shell) -> None:
+    a, b = bed.dbs
+    crash_after_prepare(bed.catalog, "-v", "TWO_PHASE_COMMIT=on", fault="exit-in-phase-one")
+    (gid,) = bed.prepared(a)  # prepared on sa, never decided
+    assert bed.prepared(b) == [] and records(bed.catalog) == []
+    listing = shell.run("\\dtwophase").splitlines()
+    assert listing[3].startswith(f" {gid} | sa     | ") and listing[3].endswith("| roll back")
+    assert listing[4] == "(1 row)"
+    resolved = shell.run("\\resolve").splitlines()
+    assert resolved[3] == f" {gid} | sa     | rolled back"
+    assert bed.prepared(a) == [] and bed.rows(a) == [] and bed.rows(b) == []
+
+
+def test_a_prepared_transaction_of_a_running_session_is_left_alone(bed: TxnBed, shell: Shell
+                                                                   ) -> None:
+    a = bed.dbs[0]
+    sa = server_id(bed.catalog, "sa")
+    gid = f"{gid_prefix(shell.session.store)}1_00000000_{sa}_1"  # pid 1 runs: it may commit
+    bed.remote(a, f"BEGIN; INSERT INTO acct VALUES (5, 'x'); PREPARE TRANSACTION '{gid}';")
+    try:
+        assert shell.run("\\resolve").splitlines()[3] == f" {gid} | sa     | left alone"
+        assert bed.prepared(a) == [gid]
+    finally:
+        bed.remote(a, f"ROLLBACK PREPARED '{gid}'")
+
+
+def server_id(catalog: Path, name: str) -> int:
+    with sqlite3.connect(catalog) as db:
+        return int(db.execute("SELECT id FROM server WHERE name = ?", (name,)).fetchone()[0])
 
 
 def test_the_server_option_asks_for_two_phase_commit(bed: TxnBed, tmp_path: Path) -> None:
@@ -198,7 +231,9 @@ def test_a_server_down_at_the_next_start_is_resolved_later(
                                 'server "sc"')
         assert hint == "HINT:  It is committed by \\resolve, or when fdwsh next opens this catalog."
         assert bed.rows(bed.dbs[0]) == ["1|a"]
-        listing = out.splitlines()[3:]
+        assert out.splitlines()[3] == ('WARNING:  could not list the prepared transactions '
+                                       'of server "sc": could not connect to server "sc"')
+        listing = out.splitlines()[4:]
         assert listing[0].strip() == "Two-phase commits in doubt" and "| sc " in listing[3]
         cluster.start()
         resolved = sh.run("\\resolve").splitlines()

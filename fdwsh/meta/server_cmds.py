@@ -21,7 +21,6 @@ import time
 from typing import Any
 
 from fdwsh.catalog import objects
-from fdwsh.catalog.store import load_options
 from fdwsh.errors import FdwshError
 from fdwsh.meta.patterns import name_filter
 from fdwsh.meta.registry import MetaCall, MetaStatus, meta_command
@@ -47,40 +46,33 @@ def error_text(err: FdwshError) -> str:
     return format_error(err).rstrip("\n").replace("\t", " ")
 
 
-def _mapping(db: Any, server: Any, user: str) -> Any:
-    """GetUserMapping(): the user's own mapping, else PUBLIC's (error: none)."""
-    from fdwsh.remote import errors as rerr
-
-    found = (objects.get_user_mapping(db, server["id"], user)
-             or objects.get_user_mapping(db, server["id"], "public"))
-    if found is None:
-        raise rerr.user_mapping_not_found(user)
-    return found
+def _mapping_user(db: Any, server: Any, user: str) -> str | None:
+    """Whose mapping a query would use: the user's own, else PUBLIC's (None: neither)."""
+    for name in (user, "public"):
+        if objects.get_user_mapping(db, server["id"], name) is not None:
+            return name
+    return None
 
 
-def check_server(db: Any, server: Any, user: str) -> list[str | None]:
-    """Connect to one server as a query would, time it, close; the row ``\\ping`` shows."""
-    from fdwsh.remote.link import RemoteConnection
-    from fdwsh.remote.params import build_conninfo
+def check_server(store: Any, server: Any, user: str) -> list[str | None]:
+    """Connect to one server exactly as a query would (a connection cache of its own, so the
+    session's connections are not touched), time it, close; the row ``\\ping`` shows."""
+    from fdwsh.remote.connection import ConnectionCache
 
-    mapping_user = None
+    mapping_user = _mapping_user(store.db, server, user)
+    cache = ConnectionCache(store, user)
     try:
-        mapping = _mapping(db, server, user)
-        mapping_user = mapping["user_name"]
-        conninfo = build_conninfo(load_options(server["options"]),
-                                  load_options(mapping["options"]))
         started = time.perf_counter()
-        conn = RemoteConnection.open(server["name"], conninfo)
+        conn = cache.get(server["id"])
         connected = time.perf_counter()
-        try:
-            conn.execute("SELECT 1")
-            done = time.perf_counter()
-            conn.end_statement(True)
-            version = conn.parameter("server_version")
-        finally:
-            conn.close()
+        conn.execute("SELECT 1")
+        done = time.perf_counter()
+        version = conn.parameter("server_version")
+        cache.end_of_statement(True)
     except FdwshError as err:
         return [server["name"], mapping_user, "failed", None, None, None, error_text(err)]
+    finally:
+        cache.close_all()
     return [server["name"], mapping_user, "ok", version, _milliseconds(connected - started),
             _milliseconds(done - connected), None]
 
@@ -90,10 +82,10 @@ def check_server(db: Any, server: Any, user: str) -> list[str | None]:
 def cmd_ping(call: MetaCall) -> Result | MetaStatus:
     r"""``\ping``: check every matching server (see the module docstring)."""
     flt = name_filter(call.args.next())
-    db = call.session.store.db
-    servers = [s for s in db.execute("SELECT * FROM server ORDER BY name")
+    store = call.session.store
+    servers = [s for s in store.db.execute("SELECT * FROM server ORDER BY name")
                if flt.name_matches(s["name"])]
-    rows = [check_server(db, s, call.session.user) for s in servers]
+    rows = [check_server(store, s, call.session.user) for s in servers]
     result = Result(columns=PING_COLUMNS, rows=rows, title="Check of foreign servers")
     if any(row[2] != "ok" for row in rows):
         call.session.print_result(result)

@@ -41,7 +41,7 @@ from fdwsh.remote.wire import ST, TX, BAD, Results, Step, Wire, command_tag
 if TYPE_CHECKING:
     from fdwsh.remote.fetch import RemoteResult
 
-BEGIN_SQL = "START TRANSACTION ISOLATION LEVEL REPEATABLE READ"
+BEGIN_SQL = "START TRANSACTION ISOLATION LEVEL {}"
 SCAN_GUARD = "SAVEPOINT fdwsh_scan"
 RELEASE_GUARD = "RELEASE SAVEPOINT fdwsh_scan"
 UNDO_GUARD = "ROLLBACK TO SAVEPOINT fdwsh_scan"
@@ -73,6 +73,9 @@ class RemoteConnection(Wire):
         #: The open remote transaction changed data (set by whatever writes: DML, COPY,
         #: TRUNCATE); a commit of several such transactions needs two-phase commit to be atomic.
         self.modified = False
+        #: The level of the implicit transactions: REPEATABLE READ, or SERIALIZABLE when the
+        #: local one is (set by the transaction layer before each statement's first use).
+        self.implicit_isolation = "repeatable read"
         #: ``SAVEPOINT fdwsh_scan`` is open around the last stream (see the module docstring);
         #: ``_guarding``: the pipeline being sent starts a stream.
         self._scan_guard = False
@@ -193,10 +196,9 @@ class RemoteConnection(Wire):
             self.rollback()
 
     def _start_transaction(self, isolation: str) -> None:
-        level = ISOLATION_LEVELS[isolation.lower()]
+        sql = BEGIN_SQL.format(ISOLATION_LEVELS[isolation.lower()])
         try:
-            self._with_reconnect(
-                lambda: self._command(f"START TRANSACTION ISOLATION LEVEL {level}"))
+            self._with_reconnect(lambda: self._command(sql))
         finally:  # even when interrupted: a transaction the server opened is ours to end
             if not self.closed and self.transaction_status in (TX.INTRANS, TX.INERROR):
                 self.xact_depth, self.implicit = 1, False
@@ -267,19 +269,6 @@ class RemoteConnection(Wire):
             self._pg.send_query(sql.encode())
             self.collect(sql)
 
-    # -- COPY (see fdwsh.remote.copy) --------------------------------------------------------
-
-    def open_transaction(self) -> None:
-        """Open the implicit remote transaction now when none is open: a COPY cannot share the
-        pipeline that opens it with a statement's first command."""
-        self._end_scan_guard()
-        if self.xact_depth and self._abandoned and self.transaction_status == TX.INERROR:
-            self._end_transaction("ABORT TRANSACTION")
-        self._abandoned = False
-        if self.xact_depth == 0:
-            self._start_transaction("repeatable read")
-            self.implicit = True
-
     # -- the wire ----------------------------------------------------------------------------
 
     def note_abandoned(self) -> None:
@@ -319,7 +308,7 @@ class RemoteConnection(Wire):
         return groups[len(extra):]
 
     def _begin_pipeline(self, steps: Sequence[Step]) -> list[Results]:
-        begin = _simple_step(BEGIN_SQL)
+        begin = _simple_step(BEGIN_SQL.format(ISOLATION_LEVELS[self.implicit_isolation]))
         try:
             with self.guard(steps[0][0]):
                 try:

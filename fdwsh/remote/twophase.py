@@ -6,25 +6,30 @@ Protocol, for the written connections of one transaction:
 
 1. Up front, every server must accept prepared transactions (``max_prepared_transactions > 0``),
    else the COMMIT fails with a HINT before anything is prepared, and everything rolls back.
-2. Phase one: ``PREPARE TRANSACTION 'fdwsh_<id>_<server>_<mapping>'`` on each.  A failure rolls
-   back everything (``ROLLBACK PREPARED`` for those already prepared).
+2. Phase one: ``PREPARE TRANSACTION 'fdwsh_<origin>_<pid>_<random>_<server>_<mapping>'`` on
+   each (``origin``: this host and catalog file; ``pid``: this process).  A failure rolls back
+   everything (``ROLLBACK PREPARED`` for those already prepared).
 3. The in-doubt set is written to the catalog's ``prepared_xact`` table, committed with the
    catalog's own commit (the block's SQLite transaction, or one of its own): that commit is the
    decision.
 4. Phase two: ``COMMIT PREPARED`` on each, and each done server's row is deleted.  A server that
    cannot be reached keeps its row and the commit warns; the next fdwsh session that opens the
-   catalog, or ``\\resolve``, commits what is left (:func:`resolve`).
+   catalog, or ``\\resolve``, commits what is left (fdwsh.remote.twophase_resolve).  A
+   prepared transaction of this origin that the catalog does not record was never decided (the
+   process died in phase one, or a server could not be told to roll back): once its process is
+   gone, ``\\resolve`` rolls it back.
 
-The test hook ``FDWSH_TWOPHASE_FAULT=exit-after-prepare`` ends the process (exit status 70)
-between steps 3 and 4, as a crash there would: it is how the tests reach the in-doubt state.
+The test hook ``FDWSH_TWOPHASE_FAULT`` ends the process (exit status 70) as a crash would:
+``exit-after-prepare`` between steps 3 and 4 (the in-doubt state), ``exit-in-phase-one`` after
+the first PREPARE (an undecided prepared transaction).
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 import secrets
-import sqlite3
-from collections.abc import Callable, Iterator
+import socket
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING
@@ -36,7 +41,7 @@ from fdwsh.errors import FdwshError, Notice
 
 if TYPE_CHECKING:
     from fdwsh.catalog.store import CatalogStore
-    from fdwsh.remote.connection import CacheEntry, ConnectionCache
+    from fdwsh.remote.connection import CacheEntry
 
 FAULT_VARIABLE = "FDWSH_TWOPHASE_FAULT"
 UNDEFINED_OBJECT = "42704"  # COMMIT PREPARED of a gid the server no longer has
@@ -47,6 +52,12 @@ class InDoubt:
     """The prepared transactions of one commit: (gid, cache entry) pairs."""
 
     prepared: list[tuple[str, CacheEntry]] = field(default_factory=list)
+
+
+def gid_prefix(store: CatalogStore) -> str:
+    """``fdwsh_<origin>_``: what every gid of this host and catalog file starts with."""
+    where = f"{socket.gethostname()}:{os.path.realpath(store.path)}"
+    return f"fdwsh_{hashlib.sha1(where.encode()).hexdigest()[:8]}_"
 
 
 def server_wants_two_phase(store: CatalogStore, server_id: int) -> bool:
@@ -60,18 +71,25 @@ def prepare(written: list[CacheEntry], store: CatalogStore) -> InDoubt:
     """Steps 1–3 of the module docstring; on failure the prepared ones are rolled back."""
     for entry in written:
         _check_supported(entry)
-    base = f"fdwsh_{secrets.token_hex(8)}"
+    base = f"{gid_prefix(store)}{os.getpid()}_{secrets.token_hex(4)}"
     in_doubt = InDoubt()
     try:
         for entry in written:
             gid = f"{base}_{entry.server_id}_{entry.mapping_id}"
             entry.conn.prepare(gid)
             in_doubt.prepared.append((gid, entry))
+            _fault("exit-in-phase-one")
         _record(store, in_doubt)
     except BaseException:
         abandon(in_doubt)
         raise
     return in_doubt
+
+
+def _fault(point: str) -> None:
+    """The test hook (module docstring): end the process here when asked to."""
+    if os.environ.get(FAULT_VARIABLE) == point:
+        os._exit(70)
 
 
 def _check_supported(entry: CacheEntry) -> None:
@@ -100,7 +118,7 @@ def abandon(in_doubt: InDoubt) -> None:
     """ROLLBACK PREPARED what was prepared (phase one failed or the commit fell through).
 
     Never raises: a server that cannot be told keeps its prepared transaction, which the
-    catalog does not record, so :func:`leftovers` lists it as not recorded.
+    catalog does not record: ``\\dtwophase`` lists it and ``\\resolve`` rolls it back.
     """
     for gid, entry in in_doubt.prepared:
         try:
@@ -112,77 +130,23 @@ def abandon(in_doubt: InDoubt) -> None:
 
 def finish(in_doubt: InDoubt, store: CatalogStore, notices: list[Notice]) -> None:
     """Step 4: COMMIT PREPARED each; a server that fails keeps its row, with a warning."""
-    if os.environ.get(FAULT_VARIABLE) == "exit-after-prepare":
-        os._exit(70)
+    _fault("exit-after-prepare")
     for gid, entry in in_doubt.prepared:
         try:
             entry.conn.finish_prepared(gid)
         except FdwshError as err:
             if err.sqlstate != UNDEFINED_OBJECT:
-                notices.append(_in_doubt_warning(gid, entry.conn.server_name, err.message))
+                notices.append(in_doubt_warning(gid, entry.conn.server_name, err.message))
                 continue
-        _forget(store, gid, entry.server_id)
+        forget(store, gid, entry.server_id)
 
 
-def _in_doubt_warning(gid: str, server: str, why: str) -> Notice:
+def in_doubt_warning(gid: str, server: str, why: str) -> Notice:
     return Notice(f'prepared transaction "{gid}" on server "{server}" is not committed yet: '
                   f"{why.splitlines()[0]}", "WARNING",
                   hint="It is committed by \\resolve, or when fdwsh next opens this catalog.")
 
 
-def _forget(store: CatalogStore, gid: str, server_id: int) -> None:
+def forget(store: CatalogStore, gid: str, server_id: int) -> None:
     with store.transaction() as db:
         db.execute("DELETE FROM prepared_xact WHERE gid = ? AND server_id = ?", (gid, server_id))
-
-
-# -- leftovers of earlier sessions ----------------------------------------------------------------
-
-@dataclass(frozen=True, slots=True)
-class Leftover:
-    """One recorded prepared transaction whose second phase did not finish."""
-
-    gid: str
-    server_id: int
-    server: str
-    created_at: str
-
-
-def leftovers(store: CatalogStore) -> list[Leftover]:
-    """The recorded in-doubt transactions, oldest first."""
-    try:
-        rows = store.db.execute(
-            "SELECT p.gid, p.server_id, COALESCE(s.name, '?') AS server, p.created_at "
-            "FROM prepared_xact p LEFT JOIN server s ON s.id = p.server_id "
-            "ORDER BY p.created_at, p.gid, p.server_id").fetchall()
-    except sqlite3.OperationalError:  # a catalog older than the table (read-only, say)
-        return []
-    return [Leftover(r["gid"], r["server_id"], r["server"], r["created_at"]) for r in rows]
-
-
-def resolve(store: CatalogStore, cache: ConnectionCache) -> Iterator[tuple[Leftover, str]]:
-    """COMMIT PREPARED every leftover; yields each with what happened (``committed``,
-    ``already finished`` or the error's message, the row kept)."""
-    for item in leftovers(store):
-        try:
-            cache.get(item.server_id, touch=False).finish_prepared(item.gid)
-            outcome = "committed"
-        except FdwshError as err:
-            if err.sqlstate != UNDEFINED_OBJECT:
-                yield item, err.message
-                continue
-            outcome = "already finished"
-        _forget(store, item.gid, item.server_id)
-        yield item, outcome
-
-
-def in_doubt_resolved(store: CatalogStore, cache: Callable[[], ConnectionCache]
-                      ) -> Iterator[Notice]:
-    """At a session's start: :func:`resolve` what is left (connecting only then), as notices."""
-    if not leftovers(store):
-        return
-    for item, outcome in resolve(store, cache()):
-        if outcome == "committed":
-            yield Notice(f'committed prepared transaction "{item.gid}" on server '
-                         f'"{item.server}", left in doubt by an earlier session', "NOTICE")
-        elif outcome != "already finished":
-            yield _in_doubt_warning(item.gid, item.server, outcome)

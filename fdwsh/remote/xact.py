@@ -49,8 +49,10 @@ class RemoteTransactions(Participant):
     # -- touching ----------------------------------------------------------------------------
 
     def touch(self, conn: RemoteConnection) -> None:
-        """Bring a connection handed out inside the block to the block's depth."""
+        """Bring a connection handed out inside the block to the block's depth (outside one:
+        give its implicit transactions the statement's isolation rule)."""
         if self.level == 0:
+            conn.implicit_isolation = self._remote_isolation()
             return
         if conn.xact_depth == 0:
             conn.begin(self._remote_isolation())
@@ -130,15 +132,17 @@ class RemoteTransactions(Participant):
             return []
         notices: list[Notice] = []
         written = [e for e in cache.in_transaction() if e.conn.implicit and e.conn.modified]
-        in_doubt = None
-        if ok and self.level == 0 and len(written) > 1 and self._wants_two_phase(written):
-            try:
-                in_doubt = twophase.prepare(written, self._store())
-            except BaseException:
-                cache.end_of_statement(ok=False)
-                raise
-        cache.end_of_statement(ok)
-        if in_doubt is not None:
+        if not (ok and self.level == 0 and len(written) > 1 and self._wants_two_phase(written)):
+            cache.end_of_statement(ok)
+            return notices
+        try:
+            in_doubt = twophase.prepare(written, self._store())
+        except BaseException:
+            cache.end_of_statement(ok=False)
+            raise
+        try:  # decided: the read-only ones commit, and phase two runs whatever they do
+            cache.end_of_statement(ok)
+        finally:
             twophase.finish(in_doubt, self._store(), notices)
         return notices
 

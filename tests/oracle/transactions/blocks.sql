@@ -76,10 +76,14 @@ SET TRANSACTION ISOLATION LEVEL SERIALIZABLE;
 SELECT iso FROM xa;
 COMMIT;
 SET default_transaction_isolation = 'serializable';
+SELECT iso FROM xa;
 BEGIN;
 SELECT iso FROM xa;
 ABORT;
+SET default_transaction_isolation = 'repeatable read';
+SELECT iso FROM xa;
 RESET default_transaction_isolation;
+SELECT iso FROM xa;
 -- psql's AUTOCOMMIT and ON_ERROR_ROLLBACK
 \set ON_ERROR_ROLLBACK on
 BEGIN;
