@@ -170,3 +170,31 @@ def test_dconn_lists_the_connection_a_query_opened(own: Cluster, tmp_path: Path)
         assert out.getvalue().endswith("(0 rows)\n\n")
     finally:
         s.close()
+
+
+BLOCK = """\
+BEGIN;
+SELECT * FROM ft;
+{listing}
+ALTER SERVER ok OPTIONS (ADD fetch_size '10');
+{listing}
+ROLLBACK;
+{listing}
+"""
+
+
+def test_dconn_in_a_transaction_block_agrees_with_postgres_fdw_get_connections(
+        pg: Cluster, own: Cluster, oracle_db: str, tmp_path: Path) -> None:
+    """Inside a block the connection is in its remote transaction; a changed server makes it
+    invalid until the block ends, which closes it — as postgres_fdw_get_connections() says."""
+    ddl = servers(own) + "CREATE FOREIGN TABLE ft (a int) SERVER ok OPTIONS (table_name 't');\n"
+    oracle = pg.psql(ddl + BLOCK.format(
+        listing="SELECT server_name, valid FROM postgres_fdw_get_connections();"),
+        oracle_db, "-q", "-At").stdout.splitlines()
+    assert oracle == ["1", "ok|t", "ok|f"]
+    fdwsh(tmp_path, "-q", "-f", "-", input=ddl)
+    out = fdwsh(tmp_path, "-q", "-At", "-f", "-", input=BLOCK.format(listing="\\dconn")
+                ).stdout.splitlines()
+    rows = [line.split("|") for line in out[1:]]
+    assert [f"{r[0]}|{r[2]}" for r in rows] == oracle[1:]
+    assert [r[4] for r in rows] == ["in transaction", "in transaction"]
