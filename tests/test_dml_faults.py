@@ -1,15 +1,20 @@
 """DML failure paths, verified on the remote side: a statement that fails — in analysis, on the
-remote, or because its remote backend is killed between two batches — leaves the remote table
-exactly as it was, and the session goes on.  Also what each path sends (direct modification as
-one statement, key sets as one array), read from the remote's pg_stat_statements-free evidence:
-the rows themselves and EXPLAIN VERBOSE."""
+remote, because its remote backend is killed between two batches, or because Ctrl-C interrupts
+it — leaves the remote table exactly as it was, and the session goes on.  Also what each path
+sends (direct modification as one statement, key sets as one array), as EXPLAIN VERBOSE shows."""
 
 from __future__ import annotations
 
+import signal
+import subprocess
+import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from tests.conftest import ROOT, fdwsh_env
 
 from tests.dml_bed import DmlBed
 from tests.pgcluster import Cluster
@@ -117,3 +122,36 @@ def test_statements_that_need_located_rows_say_so_in_explain(bed: DmlBed) -> Non
     assert "Remote SQL: DELETE FROM public.t AS fdwsh_target WHERE fdwsh_target.ctid = " \
            "ANY(CAST($1 AS tid[]))" in out, out
     assert "->  Foreign Scan on public.ft" in out
+
+
+SLOW_MIDWAY = """
+CREATE FUNCTION slow() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF NEW.id = 25000 THEN PERFORM pg_sleep(30); END IF;
+  RETURN NEW;
+END$$;
+CREATE TRIGGER slow BEFORE UPDATE ON many FOR EACH ROW EXECUTE FUNCTION slow();
+"""
+
+
+def test_ctrl_c_in_the_middle_of_a_located_update_changes_nothing(bed: DmlBed) -> None:
+    before = _many(bed)
+    bed.remote(SLOW_MIDWAY)
+    env = {**fdwsh_env(), "PYTHONPATH": str(ROOT)}
+    proc = subprocess.Popen([sys.executable, "-m", "fdwsh", "-X", "-U", "postgres", "--catalog",
+                             str(bed.catalog), "-c",
+                             "UPDATE many SET v = v + (random() * 0)::int + 1"],
+                            env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    deadline = time.monotonic() + 20
+    while bed.remote("SELECT count(*) FROM pg_stat_activity WHERE wait_event = 'PgSleep'"
+                     " AND query LIKE 'UPDATE%'") != "1\n":  # in the row of the third batch
+        assert time.monotonic() < deadline, "the third batch never started"
+        time.sleep(0.2)
+    started = time.monotonic()
+    proc.send_signal(signal.SIGINT)
+    out, _ = proc.communicate(timeout=20)
+    assert time.monotonic() - started < 10
+    assert "ERROR:  canceling statement due to user request" in out, out
+    assert _many(bed) == before
+    assert bed.remote("SELECT count(*) FROM pg_stat_activity WHERE query LIKE 'UPDATE%'"
+                      " AND datname = current_database()") == "0\n"
