@@ -219,3 +219,14 @@ def test_drift_and_refresh_are_refused_in_a_failed_transaction_block(
     aborted = ("ERROR:  current transaction is aborted, commands ignored until end of "
                "transaction block\n")
     assert out.stdout.count(aborted) == 2, out.stdout
+
+
+def test_a_refreshed_generated_column_is_declared_as_a_fresh_import_declares_it(
+        remote: Cluster, tmp_path: Path, oracle_db: str) -> None:
+    b = bed(remote, tmp_path, oracle_db)
+    b.remote("ALTER TABLE steady ADD COLUMN g bigint GENERATED ALWAYS AS (a + 1) STORED")
+    assert "| g      | remote column not declared |" in b.fdwsh("-c", r"\refresh steady").stdout
+    oracle = b.psql("-q", input=catalog_ddl(remote) + "IMPORT FOREIGN SCHEMA public LIMIT TO "
+                    "(steady) FROM SERVER s INTO public;\n\\d+ steady\n").stdout
+    assert "generated always as ((a + 1)) stored" in oracle
+    assert b.fdwsh("-c", r"\d+ steady").stdout == oracle
