@@ -44,6 +44,9 @@ CREATE FOREIGN TABLE odd (c1 int OPTIONS (column_name 'C 1'), c2 text) SERVER sr
 CREATE FOREIGN TABLE strict (id int, v int) SERVER src;
 CREATE FOREIGN TABLE big (id int, payload text) SERVER src;
 CREATE FOREIGN TABLE gone (id int) SERVER src;
+CREATE FOREIGN TABLE defaulted (id int, name text DEFAULT 'un' || 'named',
+    price numeric(6,2) DEFAULT 2.5 * 2.001, born date DEFAULT date '2020-01-01' + 1)
+    SERVER src OPTIONS (table_name 'items');
 CREATE FOREIGN TABLE other_items (id int, name text, price numeric(6,2), born date)
     SERVER other OPTIONS (table_name 'items2', truncatable 'true');
 CREATE FOREIGN TABLE other_tagged (id int, label varchar(5), flag boolean) SERVER other

@@ -227,3 +227,21 @@ def test_interactive_copy_prompts_like_psql(bed: CopyBed) -> None:
         child.close(force=True)
     assert bed.rows("SELECT id FROM items") == "7\n"
 
+
+
+def test_binary_copy_round_trips_through_a_file(bed: CopyBed, tmp_path: Path) -> None:
+    bed.remote("INSERT INTO items VALUES (1, 'a', 1.5, '2024-01-01'), (2, NULL, NULL, NULL)")
+    data = tmp_path / "items.bin"
+    script = (f"\\copy (SELECT * FROM items ORDER BY id) to '{data}' (format binary)\n"
+              "TRUNCATE items;\n"
+              f"\\copy items from '{data}' (format binary)\n"
+              f"\\copy items (id) from '{data}' (format binary)\n")
+    out = bed.fdwsh("-f", "-", input=script).stdout
+    assert out == ("COPY 2\nTRUNCATE TABLE\nCOPY 2\nfdwsh:<stdin>:4: ERROR:  COPY FROM in "
+                   "binary format must read every column of the foreign table, in order\n")
+    assert bed.rows(ROWS_SQL) == "1|a|1.50|2024-01-01\n2|||\n"
+    with data.open("rb") as stdin:
+        piped = subprocess.run(bed.fdwsh_command("-c", "COPY items FROM STDIN (FORMAT binary)"),
+                               stdin=stdin, capture_output=True, text=True, env=bed.fdwsh_env())
+    assert (piped.stdout, piped.stderr) == ("COPY 2\n", "")
+    assert bed.rows("SELECT count(*) FROM items") == "4\n"

@@ -17,6 +17,7 @@ Contract:
 
 from __future__ import annotations
 
+import io
 import os
 import stat
 import sys
@@ -94,6 +95,17 @@ class CopyChannel:
             if not line:
                 return
             yield line
+
+    def binary_chunks(self, size: int = 128 * 1024) -> Iterator[bytes] | None:
+        """The raw bytes of a ``\\copy`` stream (or of standard input under ``-c``) in chunks;
+        None when the data would be the script's own lines."""
+        redirect = self._redirect
+        stream = redirect.stream if redirect is not None else None
+        if stream is None and getattr(self._session.source, "lines", None) is None:
+            stream = getattr(sys.stdin, "buffer", None)
+        if stream is None or isinstance(stream, io.TextIOBase):
+            return None
+        return iter(lambda: stream.read(size), b"")
 
     def input_size(self) -> int | None:
         """The size of what COPY FROM reads, when it is a regular file (else None)."""

@@ -15,7 +15,8 @@ Contract:
   ``extra data after last expected column`` / ``missing data for column "c"`` (CONTEXT: the
   line).  The remote COPY is then ended with an error: nothing of it is committed.
 - Every declared column is sent (postgres_fdw inserts all of them): one left out of the column
-  list gets NULL.  Its DEFAULT, when it has one, is not evaluated yet (an error says so).
+  list gets its DEFAULT, evaluated locally for each row (:mod:`fdwsh.exec.copy_defaults`),
+  else NULL.
 - Local NOT NULL is not checked (PostgreSQL does not check constraints of foreign tables); the
   remote table's own constraints apply and its errors come back as postgres_fdw reports them.
 - ``WHERE`` is not supported yet (refused before any data is read).
@@ -58,7 +59,7 @@ def copy_from(stmt: ast.CopyStmt, ctx: Any) -> Result:
     check_forced("FORCE_NULL", opts.force_null, names, table)
     lines = ctx.copy.data_lines()
     try:
-        count = _run(table, columns, opts, lines, ctx)
+        count = _run(stmt, table, columns, opts, lines, ctx)
     finally:
         for _ in lines:  # psql reads the data to its end whatever happened
             pass
@@ -81,23 +82,22 @@ def target_columns(stmt: ast.CopyStmt, table: ForeignTable) -> list[ForeignColum
     return chosen
 
 
-def _run(table: ForeignTable, columns: list[ForeignColumn], opts: CopyOptions,
-         lines: Iterator[str], ctx: Any) -> int:
+def _run(stmt: ast.CopyStmt, table: ForeignTable, columns: list[ForeignColumn],
+         opts: CopyOptions, lines: Iterator[str], ctx: Any) -> int:
     if opts.freeze:
         raise FdwshError("cannot perform COPY FREEZE because the table was not created or "
                          "truncated in the current subtransaction", sqlstate="55000")
     if opts.binary:
-        raise FeatureNotSupported("COPY FROM STDIN in binary format is not supported by fdwsh")
-    for column in table.columns:
-        if column not in columns and column.default is not None:
-            raise FeatureNotSupported(
-                f'COPY without column "{column.name}", which has a DEFAULT, is not supported '
-                "by fdwsh yet", hint="Name the column in the COPY column list.")
+        from fdwsh.exec.copy_binary import copy_from_binary
+
+        return copy_from_binary(table, columns, ctx)
+    from fdwsh.exec.copy_defaults import default_makers
     from fdwsh.exec.copy_progress import progress
     from fdwsh.remote.copy import copy_in
 
     reader = RecordReader(table.name, columns, opts, ctx.gucs,
                           lambda: bool(ctx.copy.end_marker_seen))
+    defaults = default_makers(stmt, [c for c in table.columns if c not in columns], ctx)
     conn = ctx.remote().get(table.server)  # connected first, as BeginForeignInsert does
     with progress(ctx.copy) as advance:
         rows = reader.rows(lines, advance)
@@ -106,7 +106,7 @@ def _run(table: ForeignTable, columns: list[ForeignColumn], opts: CopyOptions,
             return 0
         try:
             tag = copy_in(conn, remote_copy_sql(table),
-                          _chunks(itertools.chain([first], rows), columns, table))
+                          _chunks(itertools.chain([first], rows), columns, table, defaults))
         except FdwshError as err:
             err.context = reader.local_context(err.context)
             raise
@@ -114,20 +114,22 @@ def _run(table: ForeignTable, columns: list[ForeignColumn], opts: CopyOptions,
     return int(tag.split()[-1]) if tag.startswith("COPY ") else reader.count
 
 
-def remote_copy_sql(table: ForeignTable) -> str:
+def remote_copy_sql(table: ForeignTable, options: tuple[ast.DefElem, ...] | None = None
+                    ) -> str:
     """``COPY schema.table (every remote column) FROM STDIN``, deparsed from its AST."""
     relation = ast.RangeVar(schemaname=table.remote_schema, relname=table.remote_name,
                             inh=True, relpersistence="p")
     attlist = tuple(ast.String(sval=c.remote_name) for c in table.columns)
     return str(RawStream()(ast.CopyStmt(relation=relation, attlist=attlist, is_from=True,
-                                        is_program=False)))
+                                        is_program=False, options=options)))
 
 
 def _chunks(rows: Iterable[tuple[str | None, list[str | None]]],
-            columns: Sequence[ForeignColumn], table: ForeignTable) -> Iterator[bytes]:
-    """The remote COPY data: every declared column of each row, in chunks of about
-    :data:`CHUNK_BYTES`."""
-    order = [columns.index(c) if c in columns else None for c in table.columns]
+            columns: Sequence[ForeignColumn], table: ForeignTable,
+            defaults: dict[str, Callable[[], str | None]]) -> Iterator[bytes]:
+    """The remote COPY data: every declared column of each row (a column left out: its
+    DEFAULT, else NULL), in chunks of about :data:`CHUNK_BYTES`."""
+    order = [columns.index(c) if c in columns else defaults.get(c.name) for c in table.columns]
     identity = order == list(range(len(columns)))
     buffer: list[str] = []
     size = 0
@@ -135,8 +137,7 @@ def _chunks(rows: Iterable[tuple[str | None, list[str | None]]],
         if identity and raw is not None:
             line = raw + "\n"
         else:
-            line = remote_line(row if identity else [None if i is None else row[i]
-                                                     for i in order])
+            line = remote_line(row if identity else [_pick(row, i) for i in order])
         buffer.append(line)
         size += len(line)
         if size >= CHUNK_BYTES:
@@ -145,6 +146,13 @@ def _chunks(rows: Iterable[tuple[str | None, list[str | None]]],
             size = 0
     if buffer:
         yield "".join(buffer).encode()
+
+
+def _pick(row: list[str | None], source: int | Callable[[], str | None] | None) -> str | None:
+    """A remote column's value: the row's field, a default's value, or NULL."""
+    if source is None:
+        return None
+    return row[source] if isinstance(source, int) else source()
 
 
 def _display(text: str) -> str:

@@ -47,3 +47,11 @@ COPY items (id) FROM STDIN (ENCODING 'UTF8');
 13
 \.
 SELECT count(*) FROM items;
+-- columns left out get the foreign table's DEFAULT (evaluated locally), else NULL
+COPY defaulted (id) FROM STDIN;
+20
+\.
+COPY defaulted (born, id) FROM STDIN;
+1999-01-01	21
+\.
+SELECT * FROM items WHERE id >= 20 ORDER BY id;
