@@ -269,6 +269,19 @@ class RemoteConnection(Wire):
             self._pg.send_query(sql.encode())
             self.collect(sql)
 
+    # -- COPY (see fdwsh.remote.copy) --------------------------------------------------------
+
+    def open_transaction(self) -> None:
+        """Open the implicit remote transaction now when none is open: a COPY cannot share the
+        pipeline that opens it with a statement's first command."""
+        self._end_scan_guard()
+        if self.xact_depth and self._abandoned and self.transaction_status == TX.INERROR:
+            self._end_transaction("ABORT TRANSACTION")
+        self._abandoned = False
+        if self.xact_depth == 0:
+            self._start_transaction("repeatable read")
+            self.implicit = True
+
     # -- the wire ----------------------------------------------------------------------------
 
     def note_abandoned(self) -> None:

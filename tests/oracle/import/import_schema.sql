@@ -27,6 +27,14 @@ CREATE SCHEMA gens;
 IMPORT FOREIGN SCHEMA "Imp ""S"" 1" LIMIT TO (gen) FROM SERVER "Rem; ""S""" INTO gens
     OPTIONS (import_default 'on');
 \d gens.gen
+-- collations: built-in ones are found, a remote schema's own one is not
+CREATE SCHEMA colls;
+IMPORT FOREIGN SCHEMA colls LIMIT TO (builtin) FROM SERVER "Rem; ""S""" INTO colls;
+\d colls.builtin
+IMPORT FOREIGN SCHEMA colls LIMIT TO (own) FROM SERVER "Rem; ""S""" INTO colls;
+IMPORT FOREIGN SCHEMA colls LIMIT TO (own) FROM SERVER "Rem; ""S""" INTO colls
+    OPTIONS (import_collate 'false');
+\d colls.own
 -- the last of a repeated option counts
 IMPORT FOREIGN SCHEMA "Imp ""S"" 1" LIMIT TO (parted) FROM SERVER "Rem; ""S""" INTO parts
     OPTIONS (import_default 'true', import_default 'off', import_not_null 'on');

@@ -52,3 +52,8 @@ CREATE SCHEMA clash;
 CREATE TABLE clash.aaa (a int);
 CREATE TABLE clash."T; x" (b int);
 CREATE SCHEMA empty;
+-- collations: the built-in ones exist on the local side too, a schema's own does not
+CREATE SCHEMA colls;
+CREATE TABLE colls.builtin (a text COLLATE "C.utf8", b text COLLATE "de-x-icu", c text COLLATE "POSIX");
+CREATE COLLATION colls.mine (provider = icu, locale = 'fr');
+CREATE TABLE colls.own (a text COLLATE colls.mine);
