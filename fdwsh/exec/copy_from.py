@@ -19,7 +19,7 @@ Contract:
   else NULL.
 - Local NOT NULL is not checked (PostgreSQL does not check constraints of foreign tables); the
   remote table's own constraints apply and its errors come back as postgres_fdw reports them.
-- ``WHERE`` is not supported yet (refused before any data is read).
+- ``WHERE`` keeps the rows its condition is true for (:mod:`fdwsh.exec.copy_where`).
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ from pglast import ast
 from pglast.stream import RawStream
 
 from fdwsh.catalog.model import ForeignColumn, ForeignTable
-from fdwsh.errors import FdwshError, FeatureNotSupported
+from fdwsh.errors import FdwshError
 from fdwsh.exec.copy import check_forced
 from fdwsh.exec.copy_format import csv_fields, remote_line, text_fields
 from fdwsh.exec.copy_options import CopyOptions, parse_copy_options
@@ -45,13 +45,15 @@ CHUNK_BYTES = 128 * 1024
 MAX_DISPLAY = 100
 
 Convert = Callable[[str], str]
+Keep = Callable[[list[str | None]], bool]
 
 
 def copy_from(stmt: ast.CopyStmt, ctx: Any) -> Result:
     """Execute ``COPY ft [(cols)] FROM STDIN [WITH (…)]``."""
     table: ForeignTable = find_table(ctx, stmt.relation)
-    if stmt.whereClause is not None:
-        raise FeatureNotSupported("COPY FROM with a WHERE clause is not supported by fdwsh yet")
+    from fdwsh.exec.copy_where import where_filter
+
+    keep = where_filter(stmt, ctx)
     opts = parse_copy_options(stmt)
     columns = target_columns(stmt, table)
     names = [c.name for c in columns]
@@ -59,7 +61,7 @@ def copy_from(stmt: ast.CopyStmt, ctx: Any) -> Result:
     check_forced("FORCE_NULL", opts.force_null, names, table)
     lines = ctx.copy.data_lines()
     try:
-        count = _run(stmt, table, columns, opts, lines, ctx)
+        count = _run(stmt, table, columns, opts, lines, ctx, keep)
     finally:
         for _ in lines:  # psql reads the data to its end whatever happened
             pass
@@ -83,7 +85,7 @@ def target_columns(stmt: ast.CopyStmt, table: ForeignTable) -> list[ForeignColum
 
 
 def _run(stmt: ast.CopyStmt, table: ForeignTable, columns: list[ForeignColumn],
-         opts: CopyOptions, lines: Iterator[str], ctx: Any) -> int:
+         opts: CopyOptions, lines: Iterator[str], ctx: Any, keep: Keep | None) -> int:
     if opts.freeze:
         raise FdwshError("cannot perform COPY FREEZE because the table was not created or "
                          "truncated in the current subtransaction", sqlstate="55000")
@@ -106,7 +108,8 @@ def _run(stmt: ast.CopyStmt, table: ForeignTable, columns: list[ForeignColumn],
             return 0
         try:
             tag = copy_in(conn, remote_copy_sql(table),
-                          _chunks(itertools.chain([first], rows), columns, table, defaults))
+                          _chunks(itertools.chain([first], rows), columns, table, defaults,
+                                  keep))
         except FdwshError as err:
             err.context = reader.local_context(err.context)
             raise
@@ -126,18 +129,19 @@ def remote_copy_sql(table: ForeignTable, options: tuple[ast.DefElem, ...] | None
 
 def _chunks(rows: Iterable[tuple[str | None, list[str | None]]],
             columns: Sequence[ForeignColumn], table: ForeignTable,
-            defaults: dict[str, Callable[[], str | None]]) -> Iterator[bytes]:
+            defaults: dict[str, Callable[[], str | None]], keep: Keep | None
+            ) -> Iterator[bytes]:
     """The remote COPY data: every declared column of each row (a column left out: its
-    DEFAULT, else NULL), in chunks of about :data:`CHUNK_BYTES`."""
+    DEFAULT, else NULL) where ``keep`` holds, in chunks of about :data:`CHUNK_BYTES`."""
     order = [columns.index(c) if c in columns else defaults.get(c.name) for c in table.columns]
     identity = order == list(range(len(columns)))
     buffer: list[str] = []
     size = 0
     for raw, row in rows:
-        if identity and raw is not None:
-            line = raw + "\n"
-        else:
-            line = remote_line(row if identity else [_pick(row, i) for i in order])
+        full = row if identity else [_pick(row, i) for i in order]
+        if keep is not None and not keep(full):
+            continue
+        line = raw + "\n" if identity and raw is not None else remote_line(full)
         buffer.append(line)
         size += len(line)
         if size >= CHUNK_BYTES:

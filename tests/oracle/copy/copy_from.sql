@@ -55,3 +55,15 @@ COPY defaulted (born, id) FROM STDIN;
 1999-01-01	21
 \.
 SELECT * FROM items WHERE id >= 20 ORDER BY id;
+-- WHERE keeps the rows its condition is true for (defaults filled in first)
+COPY defaulted (id, price) FROM STDIN WHERE id > 30 AND (price IS NULL OR price < 10);
+30	1
+31	2
+32	30
+33	\N
+\.
+COPY items FROM STDIN WHERE items.name LIKE 'k%';
+40	keep	1	2024-01-01
+41	drop	1	2024-01-01
+\.
+SELECT * FROM items WHERE id >= 30 ORDER BY id;
