@@ -10,8 +10,8 @@ Contract:
   superuser or have privileges of the pg_write_server_files role to COPY to a file``.
 - ``COPY ft TO STDOUT`` is PostgreSQL's ``cannot copy from foreign table "ft"`` (HINT: the
   ``COPY (SELECT ...) TO`` variant), as for every target.
-- ``COPY (query) TO STDOUT`` runs the query as a statement of its own would run (pushed to its
-  server, or through fdwsh's executor) and writes its rows as they stream, in text or CSV
+- ``COPY (query) TO STDOUT`` runs the query (a SELECT, or INSERT/UPDATE/DELETE … RETURNING) as
+  a statement of its own would run (pushed to its server, or through fdwsh's executor) and writes its rows as they stream, in text or CSV
   format (memory stays bounded however many rows there are).  BINARY is produced by the
   remote server: the query must be pushed whole.
 - ``COPY ft FROM STDIN``: :mod:`fdwsh.exec.copy_from`.
@@ -95,9 +95,8 @@ def _write_rows(query: ast.Node, opts: CopyOptions, ctx: Any) -> int:
     """Run the query and write its rows in text or CSV format; the number of rows."""
     from fdwsh.sql import route
 
-    if not isinstance(query, ast.SelectStmt):
-        raise FeatureNotSupported(f"COPY ({route.statement_name(query)} ...) TO is not "
-                                  "supported by fdwsh yet")
+    if not isinstance(query, ast.SelectStmt) and getattr(query, "returningClause", None) is None:
+        raise FeatureNotSupported("COPY query must have a RETURNING clause")
     result = route.execute(query, ctx)
     names = [c.name for c in result.columns or ()]
     check_forced("FORCE_QUOTE", opts.force_quote, names)

@@ -1,0 +1,6 @@
+-- COPY (INSERT/UPDATE/DELETE ... RETURNING) TO STDOUT writes the returned rows
+COPY (INSERT INTO items (id, name) VALUES (77, 'a'), (78, 'b') RETURNING id, name) TO STDOUT (FORMAT csv, HEADER);
+COPY (DELETE FROM items WHERE id = 77) TO STDOUT;
+COPY (UPDATE items SET name = 'u' WHERE id = 78 RETURNING *) TO STDOUT;
+COPY (DELETE FROM items WHERE id = 78 RETURNING id) TO STDOUT;
+SELECT count(*) FROM items;
