@@ -230,3 +230,18 @@ def test_a_refreshed_generated_column_is_declared_as_a_fresh_import_declares_it(
                     "(steady) FROM SERVER s INTO public;\n\\d+ steady\n").stdout
     assert "generated always as ((a + 1)) stored" in oracle
     assert b.fdwsh("-c", r"\d+ steady").stdout == oracle
+
+
+def test_a_changed_collation_is_drift_and_refresh_takes_the_remote_one(
+        remote: Cluster, tmp_path: Path) -> None:
+    b = bed(remote, tmp_path)
+    b.remote('ALTER TABLE "Odd ""T""" ALTER v TYPE varchar(5) COLLATE "C"')
+    assert b.fdwsh("-c", r"\drift odd").stdout == (
+        "                         Drift of foreign tables\n"
+        " Schema | Table | Server | Column |    Difference     |  Local  | Remote \n"
+        "--------+-------+--------+--------+-------------------+---------+--------\n"
+        " public | odd   | s      | v      | collation differs | default | C\n"
+        "(1 row)\n\n")
+    b.fdwsh("-c", r"\refresh odd")
+    assert "| character varying(5) | C         |" in b.fdwsh("-c", r"\d odd").stdout
+    assert b.fdwsh("-c", r"\drift").stdout == EMPTY

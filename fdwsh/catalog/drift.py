@@ -6,11 +6,12 @@ Contract:
   with the remote catalog's rows for its relation (``None``: the relation is gone), matching
   columns by remote name (the ``column_name`` option, else the local name).  It reports, in
   column order: a missing remote relation; local columns the remote lacks; types that differ
-  (format_type text on both sides, so typmods count); NOT NULL that differs; remote columns no
-  local column reads (named by their remote name).  No rows: the table is true to the remote.
+  (format_type text on both sides, so typmods count); NOT NULL and collations that differ;
+  remote columns no local column reads (named by their remote name).  No rows: the table is
+  true to the remote.
 - :func:`refresh_table` rewrites a table's columns from the remote rows as IMPORT FOREIGN SCHEMA
   would declare them, keeping what is local: matched columns keep their name, position, options,
-  default, collation and comment and take the remote type and NOT NULL; columns gone remotely
+  default and comment and take the remote type, NOT NULL and collation; columns gone remotely
   are dropped; new remote columns are appended as IMPORT declares them (``column_name`` option,
   the remote collation, NOT NULL).  Table options, comment, owner and id stay.  Column statistics
   of the table are removed (ANALYZE again), as PostgreSQL drops them when a column's type
@@ -36,6 +37,7 @@ MISSING_REMOTE_COLUMN = "column missing on remote"
 MISSING_LOCAL_COLUMN = "remote column not declared"
 TYPE_CHANGED = "type differs"
 NOT_NULL_CHANGED = "NOT NULL differs"
+COLLATION_CHANGED = "collation differs"
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +59,16 @@ def _nullability(not_null: bool) -> str:
     return "not null" if not_null else "nullable"
 
 
+def local_collation(attr: RemoteAttribute) -> str | None:
+    """The remote column's collation as the local column would name it (None: the type's
+    default), as IMPORT's ``COLLATE schema.name`` resolves."""
+    if attr.collation is None or attr.collation == "default":
+        return None
+    if attr.collation_schema == "pg_catalog":
+        return attr.collation
+    return f"{attr.collation_schema}.{attr.collation}"
+
+
 def differences(table: ForeignTable, remote: Sequence[RemoteAttribute] | None
                 ) -> list[Difference]:
     """What differs between ``table`` and its remote relation (module docstring)."""
@@ -74,6 +86,10 @@ def differences(table: ForeignTable, remote: Sequence[RemoteAttribute] | None
         if attr.not_null != col.not_null:
             found.append(Difference(table, col.name, NOT_NULL_CHANGED,
                                     _nullability(col.not_null), _nullability(attr.not_null)))
+        if local_collation(attr) != col.collation:
+            found.append(Difference(table, col.name, COLLATION_CHANGED,
+                                    col.collation or "default",
+                                    local_collation(attr) or "default"))
     declared = {col.remote_name for col in table.columns}
     found += [Difference(table, attr.attname, MISSING_LOCAL_COLUMN, None, attr.type)
               for attr in remote if attr.attname not in declared]
@@ -122,7 +138,7 @@ def refresh_table(ctx: DdlContext, table: ForeignTable, remote: Sequence[RemoteA
                    " default_expr, collation, options, comment, generated)"
                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                    (table.id, attnum, col.name, new.type.format(), int(new.not_null),
-                    row["default_expr"], row["collation"], row["options"], row["comment"],
+                    row["default_expr"], new.collation, row["options"], row["comment"],
                     row["generated"]))
     for attnum, new in enumerate(added, start=attnum + 1):
         ddl_table.insert_column(db, table.id, attnum, new, [("column_name", new.name)])

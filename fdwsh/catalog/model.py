@@ -28,6 +28,8 @@ class ForeignColumn:
     default: str | None
     remote_name: str
     generated: bool = False
+    #: The column's own collation (None: its type's default), as ``\d`` shows it.
+    collation: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,7 +78,7 @@ def load_table(db: sqlite3.Connection, row: sqlite3.Row) -> ForeignTable:
         ForeignColumn(c["name"], c["type"], bool(c["not_null"]),
                       None if c["generated"] else c["default_expr"],
                       dict(load_options(c["options"])).get("column_name", c["name"]),
-                      bool(c["generated"]))
+                      bool(c["generated"]), c["collation"])
         for c in objects.table_columns(db, row["id"])
     )
     return ForeignTable(
