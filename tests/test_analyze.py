@@ -20,6 +20,7 @@ import pytest
 
 from tests.pgcluster import Cluster, free_port
 from tests.remote_bed import QueryBed
+from tests.remote_helpers import remote_database
 
 ORACLE = Path(__file__).parent / "oracle" / "analyze"
 ANALYZE_DB = "analyze_remote"
@@ -28,11 +29,8 @@ ANALYZE_DB = "analyze_remote"
 @pytest.fixture(scope="module")
 def analyze_remote(pg: Cluster) -> Cluster:
     """The remote database of ``remote.sql`` (created afresh for this module)."""
-    pg.psql(f'DROP DATABASE IF EXISTS "{ANALYZE_DB}" WITH (FORCE)', check=True)
-    pg.create_database(ANALYZE_DB)
-    pg.psql((ORACLE / "remote.sql").read_text(), ANALYZE_DB, "-q", "-v", "ON_ERROR_STOP=1",
-            check=True)
-    return pg
+    return remote_database(pg, ANALYZE_DB, "\\set ON_ERROR_STOP 1\n"
+                           + (ORACLE / "remote.sql").read_text())
 
 
 def script(cluster: Cluster, name: str = "analyze.sql") -> str:

@@ -37,6 +37,10 @@ SELECTIVE_JOIN = "SELECT s.id, b.x FROM small s JOIN big b ON s.big_id = b.id " 
     "WHERE b.x < 100 ORDER BY 1"
 THREE_TABLES = "SELECT b.x, m.id FROM mid m, small s, big b " \
     "WHERE m.small_id = s.id AND s.big_id = b.id AND b.x < 100 ORDER BY 2"
+#: n and s have no condition between them: their cross product (29 × 39 rows) is larger than
+#: b, so the hash table of the join with b is built on b.
+CROSS_THEN_HASH = "SELECT s.id, n.id, b.x FROM small s, nullable n, big b WHERE s.id < 40 " \
+    "AND n.id < 30 AND b.x < 60 AND b.id = s.big_id ORDER BY 1, 2, 3"
 QUERIES = [
     SELECTIVE_JOIN,
     THREE_TABLES,
@@ -51,6 +55,7 @@ QUERIES = [
     "AND n.small_id IS NULL",
     "SELECT s.id, n.id, b.x FROM small s, nullable n, big b WHERE b.x < 3 AND s.id = 1 "
     "AND n.id < 3 ORDER BY 1, 2, 3",
+    CROSS_THEN_HASH,
 ]
 
 
@@ -118,6 +123,14 @@ def test_a_from_list_starts_from_its_most_selective_table(bed: QueryBed,  # noqa
     assert re.fullmatch(r"  Join Order: b \(rows=\d+\), s \(rows=\d+, hash table on b\), "
                         r"m \(rows=\d+, hash table on b, s\)", order), order
     assert "Foreign Scan on public.mid m (actual rows=97 loops=1)" in after
+
+
+def test_a_hash_join_builds_on_its_smaller_input(bed: QueryBed,  # noqa: F811
+                                                 catalog: Path) -> None:
+    fdwsh(bed, "ANALYZE")
+    order = next(line for line in plan(bed, CROSS_THEN_HASH).splitlines() if "Join Order" in line)
+    assert re.fullmatch(r"  Join Order: n \(rows=\d+\), s \(rows=\d+\), "
+                        r"b \(rows=\d+, hash table on b\)", order), order
 
 
 def test_from_order_stays_without_statistics_or_with_lateral_items(
