@@ -14,6 +14,7 @@ after success, an error in the middle of the copy, or Ctrl-C.
 from __future__ import annotations
 
 import re
+import subprocess
 import sys
 import time
 from collections.abc import Iterator
@@ -56,6 +57,9 @@ CREATE FOREIGN TABLE b.bad (k int, label int) SERVER sb
     OPTIONS (schema_name 'public', table_name 'big_b');
 CREATE FOREIGN TABLE b.c (k int, pad text) SERVER sb
     OPTIONS (schema_name 'public', table_name 'big_c');
+CREATE SERVER down FOREIGN DATA WRAPPER postgres_fdw OPTIONS (host '{host}', port '1', dbname '{db}');
+CREATE USER MAPPING FOR CURRENT_USER SERVER down OPTIONS (user 'postgres');
+CREATE FOREIGN TABLE b.gone (k int) SERVER down OPTIONS (table_name 'big_b');
 """
 #: Both inputs of the joins below are above it; dynamic filtering off unless a test says.
 LOW = "\\set SHIP_THRESHOLD 1000\n\\set DYNAMIC_FILTER_LIMIT 0\n"
@@ -302,3 +306,37 @@ def test_ctrl_c_during_the_copy_cancels_it_and_leaves_nothing_behind(
     assert not copying(ship_db)
     assert re.search(r"\b0\n\(1 row\)\n", run(shell, COUNT_TEMP))
     assert re.search(r"\b7\n\(1 row\)\n", run(shell, "SELECT count(DISTINCT label) FROM b.b;"))
+
+
+def test_a_server_that_is_down_fails_the_statement_before_anything_is_created(
+        ship_db: QueryBed, catalog: Path) -> None:
+    out = fdwsh(ship_db, catalog, f"{LOW}SELECT count(*) FROM a JOIN b.gone g ON g.k = a.k;\n"
+                                  f"{COUNT_TEMP}\n")
+    first, _, rest = out.partition("\n")
+    assert first == 'fdwsh:<stdin>:3: ERROR:  could not connect to server "down"'
+    assert rest.endswith(NO_TEMP)
+
+
+def test_the_target_server_lost_in_the_middle_of_the_copy(
+        ship_db: QueryBed, catalog: Path, tmp_path: Path) -> None:
+    script = tmp_path / "lost.sql"
+    script.write_text(f"{LOW}SELECT count(*) FROM c_on_a x JOIN b.c y ON y.k = x.k;\n"
+                      f"{COUNT_TEMP}\n")
+    proc = subprocess.Popen(ship_db.fdwsh_command("-X", "-f", str(script), catalog=catalog),
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                            env=ship_db.fdwsh_env())
+    deadline = time.monotonic() + 20
+    while not copying(ship_db):
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    ship_db.cluster.psql("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query "
+                         "LIKE 'COPY pg_temp.fdwsh_ship%'", "postgres", check=True)
+    out, _ = proc.communicate(timeout=60)
+    first, _, rest = out.partition("\n")
+    # libpq's words for a lost connection (or the server's last ones, when they arrive
+    # first), as postgres_fdw reports them; the next statement reconnects
+    assert first in (f"fdwsh:{script}:3: ERROR:  server closed the connection unexpectedly",
+                     f"fdwsh:{script}:3: ERROR:  FATAL:  terminating connection due to "
+                     "administrator command"), out
+    assert "CONTEXT:  remote SQL command: COPY pg_temp.fdwsh_ship_" in rest
+    assert rest.endswith(NO_TEMP) and not copying(ship_db)
