@@ -7,6 +7,7 @@ TRUNCATE per server.  The remote tables are read directly after each statement.
 from __future__ import annotations
 
 import re
+import signal
 import subprocess
 import time
 from pathlib import Path
@@ -245,3 +246,22 @@ def test_binary_copy_round_trips_through_a_file(bed: CopyBed, tmp_path: Path) ->
                                stdin=stdin, capture_output=True, text=True, env=bed.fdwsh_env())
     assert (piped.stdout, piped.stderr) == ("COPY 2\n", "")
     assert bed.rows("SELECT count(*) FROM items") == "4\n"
+
+
+def test_ctrl_c_in_the_middle_of_a_copy_ends_it_and_keeps_nothing(bed: CopyBed) -> None:
+    proc = subprocess.Popen(bed.fdwsh_command("-f", "-"), stdin=subprocess.PIPE,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                            env=bed.fdwsh_env())
+    assert proc.stdin is not None
+    proc.stdin.write("COPY items (id, name) FROM STDIN;\n")
+    proc.stdin.write("".join(f"{i}\trow {i}\n" for i in range(200_000)))
+    proc.stdin.flush()
+    deadline = time.monotonic() + 30
+    while not _copy_backend(bed) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGINT)
+    time.sleep(1)
+    out, _ = proc.communicate("SELECT 'after';\n", timeout=60)
+    assert "ERROR:  COPY from stdin failed: canceled by user\n" in out, out
+    assert "after" in out  # the session goes on
+    assert bed.rows("SELECT count(*) FROM items") == "0\n"

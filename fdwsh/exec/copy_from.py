@@ -40,6 +40,7 @@ from fdwsh.exec.truncate import find_table
 from fdwsh.output.result import Result
 
 BAD_COPY_FILE_FORMAT = "22P04"
+QUERY_CANCELED = "57014"
 CHUNK_BYTES = 128 * 1024
 #: PostgreSQL's MAX_COPY_DATA_DISPLAY: longer lines and values are cut in CONTEXT lines.
 MAX_DISPLAY = 100
@@ -62,10 +63,20 @@ def copy_from(stmt: ast.CopyStmt, ctx: Any) -> Result:
     lines = ctx.copy.data_lines()
     try:
         count = _run(stmt, table, columns, opts, lines, ctx, keep)
-    finally:
-        for _ in lines:  # psql reads the data to its end whatever happened
-            pass
+    except BaseException as exc:
+        canceled = isinstance(exc, KeyboardInterrupt) or (
+            isinstance(exc, FdwshError) and exc.sqlstate == QUERY_CANCELED)
+        if not canceled:  # psql stops reading at Ctrl-C only
+            _drain(lines)
+        raise
+    _drain(lines)
     return Result.command(f"COPY {count}")
+
+
+def _drain(lines: Iterator[str]) -> None:
+    """Read the data to its end (psql does, whatever happened)."""
+    for _ in lines:
+        pass
 
 
 def target_columns(stmt: ast.CopyStmt, table: ForeignTable) -> list[ForeignColumn]:

@@ -9,7 +9,8 @@ Contract:
 - :func:`copy_in` sends each chunk as it comes (libpq's send buffer flushed after each, so
   memory stays at one chunk).  When producing the chunks fails — a value that does not fit its
   column, Ctrl-C — the COPY is ended with an error (the server aborts it: nothing of it is
-  kept), its results are read, and the exception goes on.  A lost connection raises
+  kept), its results are read, and the exception goes on; after Ctrl-C the server's own
+  error for it is raised (``COPY from stdin failed: canceled by user``), as psql reports it.  A lost connection raises
   postgres_fdw's error for it (SQLSTATE 08006) and the connection stays closed.
 - :func:`copy_out` hands the server's COPY data to a sink as it comes; when the sink fails
   (or Ctrl-C) the command is cancelled and the rest of its data dropped.
@@ -23,6 +24,7 @@ from typing import TYPE_CHECKING
 
 import psycopg
 
+from fdwsh.errors import FdwshError
 from fdwsh.remote import errors as rerr
 from fdwsh.remote.libpq import wait_socket
 from fdwsh.remote.wire import BAD, DRAIN_TIMEOUT, ST, command_tag
@@ -53,20 +55,23 @@ def _put(conn: RemoteConnection, data: bytes) -> None:
     conn.flush()
 
 
-def _abort(conn: RemoteConnection, reason: bytes) -> None:
-    """End a COPY FROM STDIN with an error and read the server's answer to it."""
+def _abort(conn: RemoteConnection, reason: bytes, sql: str) -> FdwshError | None:
+    """End a COPY FROM STDIN with an error; the server's answer to it (None: none came)."""
     if conn.closed:
-        return
+        return None
     pg = conn.wire
+    error = None
     try:
         while pg.put_copy_end(reason) == 0:
             conn.flush()
         conn.flush()
         deadline = time.monotonic() + DRAIN_TIMEOUT
-        while conn.next_result(deadline) is not None:
-            pass
+        while (result := conn.next_result(deadline)) is not None:
+            if result.status == ST.FATAL_ERROR and error is None:
+                error = conn.result_error(result, sql)
     except (psycopg.Error, TimeoutError, KeyboardInterrupt):
         conn.lost(None, None)  # gives the connection up; the cache replaces it
+    return error
 
 
 def copy_in(conn: RemoteConnection, sql: str, chunks: Iterable[bytes]) -> str:
@@ -80,9 +85,9 @@ def copy_in(conn: RemoteConnection, sql: str, chunks: Iterable[bytes]) -> str:
     except BaseException as exc:
         if isinstance(exc, psycopg.OperationalError) or conn.wire.status == BAD:
             raise conn.lost(None, sql) from None
-        _abort(conn, b"COPY aborted by fdwsh")
-        if isinstance(exc, KeyboardInterrupt):
-            raise rerr.query_canceled() from None
+        if isinstance(exc, KeyboardInterrupt):  # psql ends the COPY "canceled by user"
+            raise _abort(conn, b"canceled by user", sql) or rerr.query_canceled() from None
+        _abort(conn, b"COPY aborted by fdwsh", sql)
         raise
     with conn.guard(sql):
         pg = conn.wire
