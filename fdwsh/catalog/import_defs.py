@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pglast import ast
 from pglast.parser import ParseError, parse_sql
 
-from fdwsh.catalog import ddl_table
+from fdwsh.catalog import ddl_table, objects
 from fdwsh.catalog.ddl_table import GENERATED_STORED
 from fdwsh.catalog.context import DdlContext
 from fdwsh.catalog.options import parse_boolean_option
@@ -143,12 +143,12 @@ def keep_generated_texts(ctx: DdlContext, schema: str, relname: str,
     """A generated column keeps the remote's own text of its expression: PostgreSQL deparses
     the imported expression to that very text, which fdwsh cannot derive in general."""
     db = ctx.store.db
-    table = db.execute("SELECT t.id FROM foreign_table t JOIN schema n ON n.id = t.schema_id"
-                       " WHERE n.name = ? AND t.name = ?", (schema, relname)).fetchone()
+    table = objects.get_table(db, objects.get_schema(db, schema)["id"], relname)
     for col in columns:
         if col.shown_default is not None:
             db.execute("UPDATE foreign_column SET default_expr = ? WHERE table_id = ? AND"
-                       " name = ? AND generated <> ''", (col.shown_default, table[0], col.attname))
+                       " name = ? AND generated <> ''", (col.shown_default, table["id"],
+                                                         col.attname))
 
 
 def create_tables(ctx: DdlContext, stmt: ast.ImportForeignSchemaStmt, commands: Iterable[str],
