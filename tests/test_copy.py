@@ -265,3 +265,16 @@ def test_ctrl_c_in_the_middle_of_a_copy_ends_it_and_keeps_nothing(bed: CopyBed) 
     assert "ERROR:  COPY from stdin failed: canceled by user\n" in out, out
     assert "after" in out  # the session goes on
     assert bed.rows("SELECT count(*) FROM items") == "0\n"
+
+
+def test_progress_bar_is_drawn_on_a_terminal_and_cleared(bed: CopyBed, tmp_path: Path) -> None:
+    data = tmp_path / "in.tsv"
+    data.write_text("".join(f"{i}\n" for i in range(600_000)))
+    command = bed.fdwsh_command("-c", f"\\copy items (id) from '{data}'")
+    child = pexpect.spawn(command[0], command[1:], env={**bed.fdwsh_env(), "TERM": "xterm"},
+                          encoding="utf-8", timeout=120, dimensions=(24, 100))
+    child.expect(pexpect.EOF)
+    child.close()
+    assert "━" in child.before and "COPY" in child.before  # rich's bar, then the tag
+    assert child.before.rstrip().endswith("COPY 600000")
+    assert bed.rows("SELECT count(*) FROM items") == "600000\n"
