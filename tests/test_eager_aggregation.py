@@ -105,8 +105,9 @@ def test_filters_go_into_the_partial_aggregates(query_bed: QueryBed) -> None:  #
     f"SELECT c.region_id, sum(o.amount), row_number() OVER () {JOIN} GROUP BY 1",
     f"SELECT c.region_id, sum(o.amount) {JOIN} GROUP BY ROLLUP (c.region_id)",
     f"SELECT c.region_id, sum(o.amount), (SELECT 1) {JOIN} GROUP BY 1",
-    # the filtered partner is small: dynamic filtering sends its keys instead
-    f"SELECT c.region_id, sum(o.amount) {JOIN} WHERE c.email IS NULL GROUP BY 1",
+    # a filtered partner among three tables: dynamic filtering sends its keys instead
+    f"SELECT r.name, sum(o.amount) {JOIN} JOIN s2.regions r ON r.id = c.region_id "
+    "WHERE c.email IS NULL GROUP BY 1",
     # a remote text column declared integer: postgres_fdw's conversion error must come
     "SELECT u.id, sum(m.val) FROM ft_mismatch m JOIN s2.ft_types u ON u.id = m.id GROUP BY 1",
 ])
@@ -115,10 +116,31 @@ def test_not_used_where_the_result_could_differ(query_bed: QueryBed, sql: str
     assert eager_note(query_bed, sql) is None
 
 
+def test_a_filtered_partners_keys_filter_the_partial_query(query_bed: QueryBed
+                                                           ) -> None:  # noqa: F811
+    """The partner goes first; its distinct keys restrict the partial aggregation (EXPLAIN
+    ANALYZE counts them and shows the query sent with them)."""
+    sql = f"SELECT c.region_id, sum(o.amount) {JOIN} WHERE c.email IS NULL GROUP BY 1"
+    text = plan(query_bed, sql)
+    assert "    Dynamic Filter: o.customer_id = ANY (keys of c.id)\n" in text
+    assert remote_sqls(text)[0] == "SELECT id, region_id FROM public.customers AS c WHERE " \
+                                   "c.email IS NULL"
+    (analyzed,) = fdwsh_batch(query_bed, [
+        "EXPLAIN (ANALYZE, VERBOSE, COSTS OFF, TIMING OFF, SUMMARY OFF) " + sql])
+    keys = remote_rows(query_bed, "SELECT count(*) FROM public.customers WHERE email IS NULL")
+    assert f"    Dynamic Filter: o.customer_id = ANY (keys of c.id) ({keys.strip()} keys)" \
+        in analyzed
+    sent = remote_sqls(analyzed)[1]
+    assert "WHERE o.customer_id = ANY(CAST('{" in sent and "}' AS integer[]))" in sent
+    groups = remote_rows(query_bed, f"SELECT count(*) FROM ({sent}) p")
+    assert f"  ->  Foreign Scan (actual rows={groups.strip()} loops=1)" in analyzed
+
+
 def test_a_filtered_partner_is_aggregated_against_when_dynamic_filtering_is_off(
         query_bed: QueryBed) -> None:  # noqa: F811
     sql = f"SELECT c.region_id, sum(o.amount) {JOIN} WHERE c.email IS NULL GROUP BY 1"
-    assert eager_note(query_bed, sql, "DYNAMIC_FILTER_LIMIT=0") is not None
+    text = plan(query_bed, sql, "DYNAMIC_FILTER_LIMIT=0")
+    assert PARTIAL.search(text) is not None and "Dynamic Filter" not in text
 
 
 def test_eager_aggregation_can_be_switched_off(query_bed: QueryBed) -> None:  # noqa: F811

@@ -101,12 +101,11 @@ def _eager_aggregation(analyzer: Analyzer, stmt: ast.SelectStmt, relations: list
     from fdwsh.exec.partial_agg import remote_column_types
     from fdwsh.plan.eager_agg import plan_eager
 
-    plan = plan_eager(stmt, relations, _key_limit(ctx) == 0, remote_column_types(ctx))
-    if plan is None:
+    note = plan_eager(stmt, relations, _key_limit(ctx) == 0, remote_column_types(ctx))
+    if note is None:
         return None
-    analyzer.rewritten = (stmt, plan.stmt)
-    analyzer.notes.append(plan.note)
-    return plan.stmt
+    analyzer.notes.append(note)
+    return note.rewritten
 
 
 def _key_limit(ctx: Any) -> int:

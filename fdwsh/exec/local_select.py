@@ -115,9 +115,8 @@ class Analyzer:
     relations: dict[int, Any] = field(default_factory=dict)
     #: The WITH clauses in scope (fdwsh.exec.ctes.CteScope), innermost last.
     ctes: list[Any] = field(default_factory=list)
-    #: The top level as parsed and as it runs, where a planner rule rewrote it (eager
-    #: aggregation, fdwsh.plan.eager_agg), and what EXPLAIN says of such rewrites.
-    rewritten: tuple[ast.SelectStmt, ast.SelectStmt] | None = None
+    #: Levels eager aggregation rewrote (fdwsh.plan.eager_agg.EagerAggregation: what runs
+    #: instead of them, and what EXPLAIN says of it).
     notes: list[Any] = field(default_factory=list)
 
     #: The sub-SELECTs being analysed, innermost last (see _subquery).
@@ -172,8 +171,9 @@ class Analyzer:
     def run(self, stmt: ast.SelectStmt, resolve_unknowns: bool = True) -> LocalRelation:
         """The query level's result: fetched whole from one server when one can run it
         (:mod:`fdwsh.exec.remote_fragment`), else evaluated here."""
-        if self.rewritten is not None and stmt is self.rewritten[0]:
-            stmt = self.rewritten[1]
+        if self.notes:
+            from fdwsh.exec.partial_agg import level_to_run
+            stmt = level_to_run(self, stmt)
         if self.relations:
             from fdwsh.exec.remote_fragment import run_remotely
             remote = run_remotely(self, stmt, resolve_unknowns)

@@ -22,9 +22,10 @@ It applies to a query level (the top one) where it gives PostgreSQL's result exa
   become the partial GROUP BY, and WHERE / ON conditions on ``T`` alone go inside it;
 - outer joins are left alone (a partial row would not null-extend like the rows it stands for).
 
-Where another table of the level has a condition of its own, dynamic filtering (its keys sent
-to ``T``'s server) usually cuts the rows more, so eager aggregation is not used unless
-``DYNAMIC_FILTER_LIMIT`` is 0; ``\\set EAGER_AGGREGATION off`` disables it.  EXPLAIN names it
+Where the other table of the level has a condition of its own, its join keys also filter the
+partial query (dynamic filtering, fdwsh.plan.eager_keys; two tables only, else eager
+aggregation is not used there, unless ``DYNAMIC_FILTER_LIMIT`` is 0);
+``\\set EAGER_AGGREGATION off`` disables it.  EXPLAIN names it
 (``Eager Aggregation:``) above the partial query's Foreign Scan, whose Remote SQL has the
 GROUP BY.
 """
@@ -38,6 +39,7 @@ from typing import Any
 from pglast import ast
 from pglast.enums import BoolExprType, JoinType, SetOperation
 
+from fdwsh.plan.eager_keys import PartnerKeys, partner_first, partner_link
 from fdwsh.plan.eager_rewrite import Partial, rewrite
 from fdwsh.plan.shippable import unshippable_reasons
 from fdwsh.sql import oids as T
@@ -58,32 +60,41 @@ class _NotEager(Exception):
 
 @dataclass(slots=True)
 class EagerAggregation:
-    """A table aggregated per key before the join (EXPLAIN shows it)."""
+    """A table aggregated per key before the join: the level as parsed and as it runs, its
+    partial query, and what EXPLAIN shows of it."""
 
     ref: RelationRef
     keys: list[str]
     calls: list[str]
+    original: ast.SelectStmt
+    rewritten: ast.SelectStmt
+    partial: ast.SelectStmt
+    #: The partner whose join keys filter the partial query (fdwsh.plan.eager_keys), and
+    #: how many it sent (None: not run yet; -1: more than DYNAMIC_FILTER_LIMIT, not sent).
+    link: PartnerKeys | None = None
+    sent_keys: int | None = None
 
     def explain_lines(self) -> list[str]:
         table = self.ref.table
         name = f"{table.schema}.{table.name}"
         alias = self.ref.alias
-        return [f"  Eager Aggregation: {name} {alias} grouped by "
-                f"{', '.join(f'{alias}.{k}' for k in self.keys)} on server \"{table.server}\""
-                f" before the join: {', '.join(self.calls)}"]
-
-
-@dataclass(slots=True)
-class EagerPlan:
-    stmt: ast.SelectStmt
-    note: EagerAggregation
+        lines = [f"  Eager Aggregation: {name} {alias} grouped by "
+                 f"{', '.join(f'{alias}.{k}' for k in self.keys)} on server "
+                 f"\"{table.server}\" before the join: {', '.join(self.calls)}"]
+        if self.link is not None:
+            line = (f"    Dynamic Filter: {alias}.{self.link.column} = ANY (keys of "
+                    f"{self.link.partner.alias}.{self.link.partner_column})")
+            if self.sent_keys is not None:
+                line += " (not used)" if self.sent_keys < 0 else f" ({self.sent_keys} keys)"
+            lines.append(line)
+        return lines
 
 
 def plan_eager(stmt: ast.SelectStmt, relations: list[RelationRef], partner_filters_ok: bool,
-               remote_types: TypeOf) -> EagerPlan | None:
-    """The rewritten level and its EXPLAIN note, or None where eager aggregation does not
-    apply (see the module docstring); ``partner_filters_ok``: used even where another table
-    has conditions of its own; ``remote_types`` tells the remote types of columns (those
+               remote_types: TypeOf) -> EagerAggregation | None:
+    """The rewritten level, or None where eager aggregation does not apply (see the module
+    docstring); ``partner_filters_ok``: used even where another table has conditions of its
+    own (else such a partner's keys filter the partial query); ``remote_types`` tells the remote types of columns (those
     aggregated must be the declared ones, fdwsh.exec.partial_agg)."""
     try:
         return _plan(stmt, relations, partner_filters_ok, remote_types)
@@ -92,7 +103,7 @@ def plan_eager(stmt: ast.SelectStmt, relations: list[RelationRef], partner_filte
 
 
 def _plan(stmt: ast.SelectStmt, relations: list[RelationRef], partner_filters_ok: bool,
-          remote_types: TypeOf) -> EagerPlan | None:
+          remote_types: TypeOf) -> EagerAggregation | None:
     _check_level(stmt)
     by_node = {id(r.node): r for r in relations}
     conditions: list[ast.Node] = []
@@ -114,8 +125,11 @@ def _plan(stmt: ast.SelectStmt, relations: list[RelationRef], partner_filters_ok
             moved.append(condition)
         elif owners and id(target) not in owners:
             partner_filtered = True
+    link = None
     if partner_filtered and not partner_filters_ok:
-        return None
+        link = partner_link(target, refs, conditions, scope.owner, _declared)
+        if link is None:
+            return None
     if any(unshippable_reasons(c) for c in moved):
         return None
     partials = [_partial(call, target, scope) for call in calls]
@@ -128,10 +142,12 @@ def _plan(stmt: ast.SelectStmt, relations: list[RelationRef], partner_filters_ok
     from fdwsh.sql.typecheck import figure_colname
 
     taken = {c.name for r in refs for c in r.table.columns}
-    new = rewrite(stmt, target.node, target.alias, keys, partials, moved, taken,
-                  figure_colname)
-    note = EagerAggregation(target, keys, [_written(p.call, target.alias) for p in partials])
-    return EagerPlan(new, note)
+    new, partial = rewrite(stmt, target.node, target.alias, keys, partials, moved, taken,
+                           figure_colname)
+    if link is not None:
+        new = partner_first(new)
+    return EagerAggregation(target, keys, [_written(p.call, target.alias) for p in partials],
+                            stmt, new, partial, link)
 
 
 def _check_level(stmt: ast.SelectStmt) -> None:

@@ -152,10 +152,12 @@ def and_of(conditions: list[ast.Node]) -> ast.Node | None:
 
 def rewrite(stmt: ast.SelectStmt, table: ast.RangeVar, alias: str, keys: list[str],
             partials: list[Partial], moved: list[ast.Node], taken: set[str],
-            figure_colname: Callable[[ast.Node], str]) -> ast.SelectStmt:
+            figure_colname: Callable[[ast.Node], str]
+            ) -> tuple[ast.SelectStmt, ast.SelectStmt]:
     """``stmt`` with ``table`` replaced by its partial aggregation grouped by ``keys``
     (``moved``: the conditions on it alone, which go inside) and every aggregate call of
-    ``partials`` by its combination (unnamed outputs keep the name the call gave them)."""
+    ``partials`` by its combination (unnamed outputs keep the name the call gave them); and
+    the partial query."""
     columns = _Columns(set(taken))
     combined: dict[int, ast.Node] = {id(p.call): _split(p, alias, columns) for p in partials}
     targets = [ast.ResTarget(val=_col(alias, key), location=-1) for key in keys]
@@ -170,7 +172,7 @@ def rewrite(stmt: ast.SelectStmt, table: ast.RangeVar, alias: str, keys: list[st
     out = replace(stmt, combined)
     out.targetList = tuple(_named(old, new, figure_colname)
                            for old, new in zip(stmt.targetList, out.targetList))
-    return out
+    return out, inner
 
 
 def _named(old: ast.ResTarget, new: ast.ResTarget, figure_colname: Callable[[ast.Node], str]

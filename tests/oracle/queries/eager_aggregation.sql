@@ -23,8 +23,14 @@ SELECT c.region_id, count(*), sum(o.amount) FROM orders o JOIN s2.customers c ON
 SELECT c.region_id, count(*), sum(o.qty) FROM orders o, s2.customers c WHERE o.customer_id = c.id AND o.qty > c.region_id GROUP BY c.region_id ORDER BY 1;
 -- three tables: the second server's two tables join there
 SELECT r.name, count(*), sum(o.amount), avg(o.qty) FROM orders o JOIN s2.customers c ON c.id = o.customer_id JOIN s2.regions r ON r.id = c.region_id GROUP BY r.name ORDER BY 1;
--- a filtered partner table: dynamic filtering first, eager aggregation when it is off
+-- a filtered partner table: its keys filter the partial query (without it when dynamic
+-- filtering is off); keys that match nothing, no keys at all, a join on a NULL-able column
 SELECT c.region_id, count(*), sum(o.amount) FROM orders o JOIN s2.customers c ON c.id = o.customer_id WHERE c.email IS NULL GROUP BY c.region_id ORDER BY 1;
+SELECT c.name, count(*), avg(o.qty) FROM orders o, s2.customers c WHERE c.id = o.customer_id AND c.id > 55 GROUP BY c.name ORDER BY 1;
+SELECT c.region_id, count(*), sum(o.amount) FROM orders o JOIN s2.customers c ON c.id = o.customer_id WHERE c.id < 0 GROUP BY c.region_id;
+SELECT count(*), sum(o.amount) FROM orders o JOIN s2.customers c ON c.id = o.customer_id WHERE c.id < 0;
+SELECT r.name, count(*), sum(o.amount) FROM orders o JOIN s2.regions r ON r.id = o.qty WHERE r.name <> 'North' GROUP BY r.name ORDER BY 1;
+SELECT c.region_id, count(*), max(o.amount) FROM s2.customers c JOIN orders o ON o.customer_id = c.region_id WHERE c.email IS NOT NULL GROUP BY c.region_id ORDER BY 1;
 \set DYNAMIC_FILTER_LIMIT 0
 SELECT c.region_id, count(*), sum(o.amount) FROM orders o JOIN s2.customers c ON c.id = o.customer_id WHERE c.email IS NULL GROUP BY c.region_id ORDER BY 1;
 \unset DYNAMIC_FILTER_LIMIT
