@@ -123,6 +123,7 @@ def test_a_from_list_starts_from_its_most_selective_table(bed: QueryBed,  # noqa
     assert re.fullmatch(r"  Join Order: b \(rows=\d+\), s \(rows=\d+, hash table on b\), "
                         r"m \(rows=\d+, hash table on b, s\)", order), order
     assert "Foreign Scan on public.mid m (actual rows=97 loops=1)" in after
+    assert order in plan(bed, THREE_TABLES, "COSTS OFF").splitlines()  # without running it
 
 
 def test_a_hash_join_builds_on_its_smaller_input(bed: QueryBed,  # noqa: F811

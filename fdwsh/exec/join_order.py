@@ -18,7 +18,7 @@ Rows keep the FROM list's layout (each item's columns in its own slots): a parti
 NULLs in the slots of the items not joined yet, so conditions and keys compiled for that layout
 work unchanged.  WHERE is still tested on every row the product gives (by the caller).  Lists
 with a LATERAL item, or items other than foreign-table scans, keep FROM order.  EXPLAIN
-ANALYZE shows a chosen order as ``Join Order:``.
+shows a chosen order as ``Join Order:``.
 """
 
 from __future__ import annotations
@@ -55,14 +55,29 @@ class Step:
 
 @dataclass(slots=True)
 class JoinOrder:
-    """The chosen order (EXPLAIN's note): ``Join Order: a (rows=…), b (rows=…, hash table
-    on a), …``."""
+    """A FROM list's join order, chosen when first needed (by its execution, or by EXPLAIN
+    after the level's analysis set its WHERE); EXPLAIN's note ``Join Order: a (rows=…),
+    b (rows=…, hash table on a), …`` where it differs from FROM order."""
 
-    steps: list[Step]
+    an: Analyzer
+    nodes: list[Node]
+    #: The level's WHERE condition, set once the level is analysed.
+    where: list[ir.Expr | None]
+    _steps: list[Step] | None = None
+    _planned: bool = False
+
+    def steps(self) -> list[Step] | None:
+        """The chosen steps (None: FROM order stands)."""
+        if not self._planned:
+            self._steps, self._planned = _choose(self.an, self.nodes, self.where[0]), True
+        return self._steps
 
     def explain_lines(self) -> list[str]:
+        steps = self.steps()
+        if steps is None:
+            return []
         parts, joined = [], []
-        for i, step in enumerate(self.steps):
+        for i, step in enumerate(steps):
             alias = step.node.remote.alias
             detail = f"rows={step.rows:.0f}"
             if i and step.cond is not None:
@@ -72,24 +87,29 @@ class JoinOrder:
         return ["  Join Order: " + ", ".join(parts)]
 
 
-def ordered_cross(an: Analyzer, nodes: list[Node], where: ir.Expr | None
-                  ) -> Iterator[Row] | None:
+def register(an: Analyzer, nodes: list[Node], where: list[ir.Expr | None]) -> None:
+    """Note a FROM list whose order the estimates may choose (EXPLAIN shows the choice)."""
+    if len(nodes) > 1 and not any(n.lateral or not isinstance(n.remote, ForeignScan)
+                                  for n in nodes):
+        an.notes.append(JoinOrder(an, nodes, where))
+
+
+def ordered_cross(an: Analyzer, nodes: list[Node]) -> Iterator[Row] | None:
     """The list's rows joined in the order the estimates choose; None where FROM order
     stands (see the module docstring) or is what they choose."""
-    if len(nodes) < 2 or any(n.lateral or not isinstance(n.remote, ForeignScan) for n in nodes):
-        return None
+    order = next((n for n in an.notes if isinstance(n, JoinOrder) and n.nodes is nodes), None)
+    steps = order.steps() if order is not None else None
+    return None if steps is None else _run(an, steps, sum(n.width for n in nodes))
+
+
+def _choose(an: Analyzer, nodes: list[Node], where: ir.Expr | None) -> list[Step] | None:
     services = an.ps.services
     if all(cost.table_stats(n.remote.table, services) is None for n in nodes):
         return None
     steps = plan_steps(nodes, where, services)
     if [s.node for s in steps] == nodes and all(s.build_new for s in steps[1:]):
         return None  # FROM order, as the default executes it
-    note = JoinOrder(steps)
-    notes = getattr(an, "notes", None)
-    if notes is not None and not any(isinstance(n, JoinOrder) and n.steps[0].node is
-                                     steps[0].node for n in notes):
-        notes.append(note)
-    return _run(an, steps, sum(n.width for n in nodes))
+    return steps
 
 
 def build_on_left(left: Node, right: Node, services: Any) -> bool:

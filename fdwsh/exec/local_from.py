@@ -30,7 +30,7 @@ from pglast import ast
 from pglast.enums import JoinType
 
 from fdwsh.errors import FdwshError
-from fdwsh.exec import joins
+from fdwsh.exec import join_order, joins
 from fdwsh.exec.eval import compile_expr
 from fdwsh.exec.from_foreign import ForeignScan
 from fdwsh.exec.from_names import (
@@ -167,6 +167,7 @@ def build_from(an: Analyzer, items: Any) -> FromSource:
     if not nodes:
         return FromSource([()], None, _no_star)
     where: list[ir.Expr | None] = [None]
+    join_order.register(an, nodes, where)
     rows = _LazyRows(lambda: _cross(an, nodes, where[0]), scope.plan_errors, scope.correlated)
     scan = nodes[0].remote if len(nodes) == 1 else None
     if isinstance(scan, ForeignScan):  # one table: a single pass reads its rows as they arrive
@@ -393,9 +394,7 @@ def _cross(an: Analyzer, nodes: list[Node], where: ir.Expr | None) -> Iterator[R
     item runs once per row of the items before it).  WHERE itself is still tested on every
     row the product gives.  With ANALYZE statistics the order and the build sides come from
     the estimates (:mod:`fdwsh.exec.join_order`)."""
-    from fdwsh.exec.join_order import ordered_cross
-
-    ordered = ordered_cross(an, nodes, where)
+    ordered = join_order.ordered_cross(an, nodes)
     if ordered is not None:
         return ordered
     rows: Iterable[Row] = [()]
