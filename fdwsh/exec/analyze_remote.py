@@ -6,7 +6,9 @@ from the remote catalog where the remote has them, else computed from a sample.
 2. ``SELECT reltuples FROM pg_catalog.pg_class WHERE oid = <remote table>::regclass``;
 3. when the remote table was analyzed (reltuples ≥ 0) and ``pg_catalog.pg_stats`` shows a row
    for every wanted column (it shows only columns the remote user may read), those rows are
-   taken as they are: the remote computed them from its own sample of the same data;
+   taken as they are: the remote computed them from its own sample of the same data (VERBOSE
+   then reports reltuples rows and min(reltuples, 30000) in sample: the size of the sample
+   the remote's ANALYZE read, as postgres_fdw 15 reports reading the table whole);
 4. otherwise a sample, by the ``analyze_sampling`` option of the table, else of the server
    (postgres_fdw 16's semantics, offered for PostgreSQL 15 too): ``off`` fetches every row
    (postgres_fdw 15's way), ``random`` adds ``WHERE pg_catalog.random() < fraction``,
