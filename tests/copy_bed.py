@@ -44,6 +44,7 @@ CREATE FOREIGN TABLE odd (c1 int OPTIONS (column_name 'C 1'), c2 text) SERVER sr
 CREATE FOREIGN TABLE strict (id int, v int) SERVER src;
 CREATE FOREIGN TABLE big (id int, payload text) SERVER src;
 CREATE FOREIGN TABLE gone (id int) SERVER src;
+CREATE FOREIGN TABLE loose (z text) SERVER src OPTIONS (table_name 'frozen');
 CREATE FOREIGN TABLE defaulted (id int, name text DEFAULT 'un' || 'named',
     price numeric(6,2) DEFAULT 2.5 * 2.001, born date DEFAULT date '2020-01-01' + 1)
     SERVER src OPTIONS (table_name 'items');

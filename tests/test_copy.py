@@ -278,3 +278,14 @@ def test_progress_bar_is_drawn_on_a_terminal_and_cleared(bed: CopyBed, tmp_path:
     assert "━" in child.before and "COPY" in child.before  # rich's bar, then the tag
     assert child.before.rstrip().endswith("COPY 600000")
     assert bed.rows("SELECT count(*) FROM items") == "600000\n"
+
+
+def test_a_value_the_remote_column_refuses_names_the_local_line(bed: CopyBed) -> None:
+    """Declared text, remote int: the remote server's error, CONTEXT as postgres_fdw gives it
+    (the remote SQL, then the local line; postgres_fdw adds its INSERT's parameter line)."""
+    script = "COPY loose FROM STDIN;\n1\nx\n3\n\\.\n"
+    out = bed.fdwsh("-f", "-", input=script).stdout
+    assert out == ('fdwsh:<stdin>:5: ERROR:  invalid input syntax for type integer: "x"\n'
+                   "CONTEXT:  remote SQL command: COPY public.frozen (z) FROM STDIN\n"
+                   'COPY loose, line 2: "x"\n')
+    assert bed.rows("SELECT count(*) FROM frozen") == "0\n"

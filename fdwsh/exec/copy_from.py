@@ -25,6 +25,7 @@ Contract:
 from __future__ import annotations
 
 import itertools
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
@@ -44,6 +45,7 @@ QUERY_CANCELED = "57014"
 CHUNK_BYTES = 128 * 1024
 #: PostgreSQL's MAX_COPY_DATA_DISPLAY: longer lines and values are cut in CONTEXT lines.
 MAX_DISPLAY = 100
+SENT_WINDOW = 10_000
 
 Convert = Callable[[str], str]
 Keep = Callable[[list[str | None]], bool]
@@ -120,7 +122,7 @@ def _run(stmt: ast.CopyStmt, table: ForeignTable, columns: list[ForeignColumn],
         try:
             tag = copy_in(conn, remote_copy_sql(table),
                           _chunks(itertools.chain([first], rows), columns, table, defaults,
-                                  keep))
+                                  keep, reader.note_sent))
         except FdwshError as err:
             err.context = reader.local_context(err.context)
             raise
@@ -140,8 +142,8 @@ def remote_copy_sql(table: ForeignTable, options: tuple[ast.DefElem, ...] | None
 
 def _chunks(rows: Iterable[tuple[str | None, list[str | None]]],
             columns: Sequence[ForeignColumn], table: ForeignTable,
-            defaults: dict[str, Callable[[], str | None]], keep: Keep | None
-            ) -> Iterator[bytes]:
+            defaults: dict[str, Callable[[], str | None]], keep: Keep | None,
+            note_sent: Callable[[], None]) -> Iterator[bytes]:
     """The remote COPY data: every declared column of each row (a column left out: its
     DEFAULT, else NULL) where ``keep`` holds, in chunks of about :data:`CHUNK_BYTES`."""
     order = [columns.index(c) if c in columns else defaults.get(c.name) for c in table.columns]
@@ -152,6 +154,7 @@ def _chunks(rows: Iterable[tuple[str | None, list[str | None]]],
         full = row if identity else [_pick(row, i) for i in order]
         if keep is not None and not keep(full):
             continue
+        note_sent()
         line = raw + "\n" if identity and raw is not None else remote_line(full)
         buffer.append(line)
         size += len(line)
@@ -196,6 +199,11 @@ class RecordReader:
         #: a CSV record of several lines): for the remote server's errors (:meth:`local_context`).
         self.line_shifts: list[tuple[int, int]] = []
         self.first_line = (0, "")
+        #: (line number, line) of the last rows sent, the remote's row n being sent row n: a
+        #: remote error names its line with them (older rows: their number only).
+        self.sent_lines: deque[tuple[int, str]] = deque(maxlen=SENT_WINDOW)
+        self.sent = 0
+        self.current = (0, "")
         names = [c.name for c in columns]
         self.force_not_null = [n in opts.force_not_null for n in names]
         self.force_null = [n in opts.force_null for n in names]
@@ -212,8 +220,9 @@ class RecordReader:
                 self._check_header(record)
                 continue
             row = self._row(record)
+            self.current = (self.lineno, record[0])
             if not self.count:
-                self.first_line = (self.lineno, record[0])
+                self.first_line = self.current
             yield (record[0] if reusable and row == record[1] else None), row
             self.count += 1
 
@@ -240,10 +249,15 @@ class RecordReader:
                 self.line_shifts.append((self.count + 1, first))
             yield line, fields
 
+    def note_sent(self) -> None:
+        """The current row goes to the remote server."""
+        self.sent_lines.append(self.current)
+        self.sent += 1
+
     def local_context(self, remote: str | None) -> str | None:
         """A remote error's CONTEXT as postgres_fdw shows it for COPY: ``remote SQL command:
-        …`` first, then the COPY line, named by the local table and the local line number
-        (the remote server's text of the line is all fdwsh still has of it)."""
+        …`` first, then the COPY line, named by the local table, line number and text (for a
+        row older than the last :data:`SENT_WINDOW` sent, the remote's text of it)."""
         import bisect
         import re
 
@@ -255,6 +269,11 @@ class RecordReader:
             lineno, line = self.first_line
             return f'{remote}\nCOPY {self.relname}, line {lineno}: "{_display(line)}"'
         row = int(match.group(1))
+        offset = row - (self.sent - len(self.sent_lines)) - 1
+        if 0 <= offset < len(self.sent_lines):
+            lineno, line = self.sent_lines[offset]
+            copy_line = f'COPY {self.relname}, line {lineno}: "{_display(line)}"'
+            return "\n".join([*lines[1:], copy_line])
         at = bisect.bisect_right(self.line_shifts, (row, 1 << 62)) - 1
         base_row, base_line = self.line_shifts[at] if at >= 0 else (0, int(self.opts.header))
         lineno = base_line + row - base_row
