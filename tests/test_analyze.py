@@ -211,3 +211,22 @@ def test_describe_plus_shows_rows_and_time_once_analyzed(bed: QueryBed, catalog:
     assert after == before.replace(
         "Server: s\n", f"Server: s\nStatistics: 35000 rows, analyzed {analyzed_at}\n")
     assert "Statistics" not in fdwsh(bed, "\\d fresh")
+
+
+def test_columns_the_remote_user_may_not_read(bed: QueryBed, catalog: Path) -> None:
+    """pg_stats shows the remote user only the columns it may read: those are taken from
+    there; asking for another makes ANALYZE read the table, which the remote refuses."""
+    fdwsh(bed, f"CREATE SERVER limited FOREIGN DATA WRAPPER postgres_fdw OPTIONS (host "
+               f"'{bed.cluster.host}', port '{bed.cluster.port}', dbname '{ANALYZE_DB}');"
+               "CREATE USER MAPPING FOR CURRENT_USER SERVER limited OPTIONS (user 'analyst');"
+               "CREATE FOREIGN TABLE lim (id int, tier int) SERVER limited "
+               "OPTIONS (table_name 'analyzed')")
+    assert fdwsh(bed, "ANALYZE VERBOSE lim (id)") == (
+        'INFO:  analyzing "public.lim"\n'
+        'INFO:  "lim": table contains 40000 rows, 30000 rows in sample\nANALYZE\n')
+    assert set(stored(catalog, "lim")[1]) == {"id"}
+    before = stored(catalog, "lim")
+    out = fdwsh(bed, "ANALYZE lim")
+    assert out.startswith("ERROR:  permission denied for table analyzed\n"
+                          "CONTEXT:  remote SQL command: SELECT id, tier FROM public.analyzed"), out
+    assert stored(catalog, "lim") == before

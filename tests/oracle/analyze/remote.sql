@@ -29,3 +29,6 @@ INSERT INTO mid SELECT i, i % 3000 + 1 FROM generate_series(1, 20000) i;
 CREATE TABLE nullable (id int, small_id int) WITH (autovacuum_enabled = false);
 INSERT INTO nullable SELECT i, CASE WHEN i % 3 = 0 THEN NULL ELSE i % 40 END
     FROM generate_series(1, 400) i;
+-- a role that may read only the id column of "analyzed"
+DO $$BEGIN CREATE ROLE analyst LOGIN; EXCEPTION WHEN duplicate_object THEN NULL; END$$;
+GRANT SELECT (id) ON analyzed TO analyst;
