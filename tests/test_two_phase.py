@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from fdwsh.errors import FdwshError
 from fdwsh.remote.twophase import gid_prefix
 from tests.conftest import run_fdwsh
 from tests.pgcluster import Cluster
@@ -246,3 +247,52 @@ def test_a_server_down_at_the_next_start_is_resolved_later(
             "ERROR:  \\resolve cannot run inside a transaction block\n")
     finally:
         sh.close()
+
+
+# -- a single statement outside a block ----------------------------------------------------------
+
+def write_in_statement(sh: Shell, server: str, sql: str) -> None:
+    """What a writer does inside one autocommit statement: run SQL in the server's implicit
+    remote transaction and mark it modified (no fdwsh statement writes on two servers yet)."""
+    conn = sh.session.remote().get(server)
+    conn.execute(sql)
+    conn.modified = True
+
+
+def test_an_autocommit_statement_writing_two_servers_commits_both(bed: TxnBed, shell: Shell
+                                                                   ) -> None:
+    a, b = bed.dbs
+    shell.session.variables.set("TWO_PHASE_COMMIT", "on")
+    write_in_statement(shell, "sa", "INSERT INTO public.acct VALUES (1, 'a')")
+    write_in_statement(shell, "sb", "INSERT INTO public.acct VALUES (1, 'b')")
+    assert bed.rows(a) == []
+    shell.session._end_remote_statement(ok=True)
+    assert bed.rows(a) == ["1|a"] and bed.rows(b) == ["1|b"]
+    assert bed.prepared(a) == [] and bed.prepared(b) == [] and records(bed.catalog) == []
+
+
+def test_an_autocommit_statement_fails_up_front_on_a_server_that_cannot_prepare(
+        bed: TxnBed, no_prepare: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    bed.reset()
+    monkeypatch.setenv("PGUSER", "postgres")
+    sh = Shell(no_prepare, TWO_PHASE_COMMIT="on")
+    try:
+        write_in_statement(sh, "sa", "INSERT INTO public.acct VALUES (1, 'a')")
+        write_in_statement(sh, "sc", "INSERT INTO public.acct VALUES (1, 'c')")
+        with pytest.raises(FdwshError) as info:
+            sh.session._end_remote_statement(ok=True)
+        assert info.value.message == 'prepared transactions are disabled on server "sc"'
+        assert bed.rows(bed.dbs[0]) == [] and bed.prepared(bed.dbs[0]) == []
+        assert sh.run("SELECT count(*) FROM tc WHERE id = 1;").splitlines()[2].strip() == "0"
+    finally:
+        sh.close()
+
+
+def test_single_transaction_commits_through_two_phase(bed: TxnBed) -> None:
+    bed.reset()
+    crash_after_prepare(bed.catalog, "-1", "-v", "TWO_PHASE_COMMIT=on",
+                        script="INSERT INTO ta VALUES (1, 'a');\nINSERT INTO tb VALUES (1, 'b');\n")
+    assert len(bed.prepared(bed.dbs[0])) == 1 and len(bed.prepared(bed.dbs[1])) == 1
+    run_fdwsh("-X", "-c", "SELECT 1", catalog=bed.catalog, env=remote_env())  # the next start
+    assert bed.rows(bed.dbs[0]) == ["1|a"] and bed.rows(bed.dbs[1]) == ["1|b"]
+    assert bed.prepared(bed.dbs[0]) == []
