@@ -33,8 +33,8 @@ from pglast.stream import RawStream
 from fdwsh.errors import FdwshError, FeatureNotSupported
 from fdwsh.exec.dml_returning import Returning, command_result, prepare_returning
 from fdwsh.exec.dml_target import (Row, Target, TargetColumn, analyzer_for, assigned,
-                                   check_updatable, literal_value, remote_text, resolve_target,
-                                   send)
+                                   check_updatable, check_with, literal_value, remote_text,
+                                   resolve_target, send)
 from fdwsh.output.result import Result
 from fdwsh.sql.pstate import ParseState, error
 
@@ -98,8 +98,7 @@ def execute_plan(plan: InsertPlan, ctx: Any, stmt: ast.InsertStmt) -> Result:
 
 def plan_insert(stmt: ast.InsertStmt, ctx: Any) -> InsertPlan:
     """Analyse the statement (every error PostgreSQL's parser raises comes from here)."""
-    if stmt.withClause is not None:
-        raise FeatureNotSupported("WITH in INSERT on a foreign table is not supported")
+    stmt = _with_in_source(stmt)
     if stmt.override:
         raise FeatureNotSupported("OVERRIDING in INSERT on a foreign table is not supported")
     target = resolve_target(stmt, ctx)
@@ -113,6 +112,23 @@ def plan_insert(stmt: ast.InsertStmt, ctx: Any) -> InsertPlan:
     plan.on_conflict = _on_conflict(stmt)
     plan.returning = prepare_returning(stmt.returningClause, target, ctx)
     return plan
+
+
+def _with_in_source(stmt: ast.InsertStmt) -> ast.InsertStmt:
+    """``WITH … INSERT … SELECT`` as ``INSERT … WITH … SELECT``: the WITH only feeds the source
+    (both spellings mean the same; the second is what runs remotely or here)."""
+    if stmt.withClause is None:
+        return stmt
+    check_with(stmt.withClause)
+    moved = copy.copy(stmt)
+    moved.withClause = None
+    if stmt.selectStmt is not None:
+        if stmt.selectStmt.withClause is not None:
+            raise FeatureNotSupported("WITH on both an INSERT and its SELECT is not supported "
+                                      "with foreign tables")
+        moved.selectStmt = copy.copy(stmt.selectStmt)
+        moved.selectStmt.withClause = stmt.withClause
+    return moved
 
 
 def _listed_columns(stmt: ast.InsertStmt, target: Target) -> list[int]:
@@ -282,7 +298,7 @@ def _may_ship(stmt: ast.InsertStmt) -> bool:
     columns it leaves out are added to its own select list."""
     select = stmt.selectStmt
     return (isinstance(select, ast.SelectStmt) and select.op == 0 and not select.valuesLists
-            and not select.distinctClause and select.withClause is None
+            and not select.distinctClause
             and not select.lockingClause and select.fromClause is not None)
 
 

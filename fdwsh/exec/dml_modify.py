@@ -28,11 +28,10 @@ from pglast.enums import A_Expr_Kind
 from pglast.stream import RawStream
 from pglast.visitors import Ancestor, Visitor
 
-from fdwsh.errors import FeatureNotSupported
 from fdwsh.exec.dml_returning import Returning, command_result, prepare_returning
 from fdwsh.exec.dml_target import (CTID, Target, analyzer_for, array_cast, array_literal,
-                                   assigned, check_updatable, literal_value, remote_text,
-                                   resolve_target, send)
+                                   assigned, check_updatable, check_with, literal_value,
+                                   remote_text, resolve_target, send)
 from fdwsh.output.result import Result
 from fdwsh.sql import ir
 from fdwsh.sql.pstate import error
@@ -97,9 +96,7 @@ def execute_plan(plan: ModifyPlan, ctx: Any) -> Result:
 def plan_modify(stmt: ast.Node, ctx: Any, operation: str) -> ModifyPlan:
     """Analyse the statement (PostgreSQL's parse-analysis errors come from here) and choose how
     it runs."""
-    if stmt.withClause is not None:
-        raise FeatureNotSupported(f"WITH in {operation.upper()} on a foreign table is not "
-                                  "supported")
+    check_with(stmt.withClause)
     target = resolve_target(stmt, ctx)
     sets = _set_columns(stmt, target) if operation == "update" else []
     plan = ModifyPlan(operation, target, sets, None)
@@ -159,7 +156,8 @@ def _locate_select(stmt: ast.Node, plan: ModifyPlan) -> ast.SelectStmt:
     targets += plan.joined
     others = stmt.fromClause if plan.operation == "update" else stmt.usingClause
     return ast.SelectStmt(targetList=tuple(targets), fromClause=(stmt.relation, *(others or ())),
-                          whereClause=stmt.whereClause, limitOption=0, op=0)
+                          whereClause=stmt.whereClause, withClause=stmt.withClause,
+                          limitOption=0, op=0)
 
 
 def _analyse_locate(stmt: ast.Node, plan: ModifyPlan, ctx: Any, run: bool
@@ -246,7 +244,9 @@ def _direct(stmt: ast.Node, plan: ModifyPlan, ctx: Any) -> tuple[ast.Node | None
     from fdwsh.sql.bind import BoundQuery, bind_relations
 
     target = plan.target
-    rewritten, params = prefetch_keys(stmt, target, ctx)
+    # a sub-select may name the statement's WITH queries: those stay with the statement
+    rewritten, params = prefetch_keys(stmt, target, ctx) if stmt.withClause is None \
+        else (stmt, [])
     bound = bind_relations(rewritten, ctx.lookup())
     others = [r for r in bound.relations if r.node is not rewritten.relation]
     if any(r.table.server_id != target.table.server_id for r in others):

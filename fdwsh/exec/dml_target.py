@@ -128,6 +128,15 @@ def analyzer_for(part: ast.SelectStmt, target: Target, ctx: Any) -> Any:
 _VERBS = {"insert": "inserts", "update": "updates", "delete": "deletes"}
 
 
+def check_with(clause: ast.WithClause | None) -> None:
+    """A WITH of an INSERT/UPDATE/DELETE may hold queries only (fdwsh runs one change at a
+    time)."""
+    for cte in clause.ctes if clause is not None else ():
+        if not isinstance(cte.ctequery, ast.SelectStmt):
+            raise FeatureNotSupported("data-modifying statements in WITH are not supported "
+                                      "with foreign tables", position=cte.location + 1)
+
+
 def check_updatable(target: Target, operation: str) -> None:
     """postgres_fdw's ``updatable`` option (table, else server; default true)."""
     value = target.table.option("updatable")

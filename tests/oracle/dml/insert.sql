@@ -15,6 +15,8 @@ INSERT INTO fn VALUES (NULL, 'locally NOT NULL, remotely not');
 INSERT INTO fn (v) VALUES ('v only');
 INSERT INTO ft1 (c1, c2, c3) VALUES (50, 5, 'renamed') RETURNING c1, c3;
 INSERT INTO ft1 SELECT c1 + 100, c2, c3 FROM ft1 WHERE c1 < 3;
+WITH src AS (SELECT g FROM generate_series(700, 702) g) INSERT INTO ft (id, a) SELECT g, 'w' FROM src;
+WITH src AS (SELECT id FROM cust WHERE tier = 1) INSERT INTO ft (id, a) SELECT id + 800, 'w' FROM src RETURNING id;
 SELECT * FROM ft ORDER BY id;
 SELECT * FROM fn ORDER BY v;
 SELECT * FROM ft1 ORDER BY c1;
