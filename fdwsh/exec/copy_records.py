@@ -1,0 +1,198 @@
+"""COPY FROM's records: data lines split into fields (text or CSV, a CSV record possibly over
+several lines), header lines skipped or matched, and each row's values checked by the declared
+types' input functions — with PostgreSQL's errors and CONTEXT lines (``COPY ft, line 42,
+column c: "x"``; ``COPY ft, line 3: "…"`` for the line as a whole).  It also remembers where
+the rows it hands out came from, so that a remote server's error about its row n can name the
+local line (:meth:`RecordReader.local_context`).
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections import deque
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any
+
+from fdwsh.catalog.model import ForeignColumn
+from fdwsh.errors import FdwshError
+from fdwsh.exec.copy_format import csv_fields, text_fields
+from fdwsh.exec.copy_options import CopyOptions
+
+BAD_COPY_FILE_FORMAT = "22P04"
+#: PostgreSQL's MAX_COPY_DATA_DISPLAY: longer lines and values are cut in CONTEXT lines.
+MAX_DISPLAY = 100
+SENT_WINDOW = 10_000
+
+
+def _display(text: str) -> str:
+    """limit_printout_length(): at most MAX_DISPLAY bytes, then ``...``."""
+    data = text.encode()
+    if len(data) <= MAX_DISPLAY:
+        return text
+    return data[:MAX_DISPLAY].decode("utf-8", "ignore") + "..."
+
+
+class RecordReader:
+    """Turns data lines into checked rows of remote text values (see the module docstring)."""
+
+    def __init__(self, relname: str, columns: Sequence[ForeignColumn], opts: CopyOptions,
+                 settings: Any, end_marker_seen: Callable[[], bool]) -> None:
+        from fdwsh.exec.copy_values import input_converter
+
+        self.relname = relname
+        self.columns = columns
+        self.opts = opts
+        self.converters = [input_converter(c.type, settings) for c in columns]
+        self.lineno = 0
+        self.count = 0
+        self.end_marker_seen = end_marker_seen
+        #: (row number, its line number) where a row's line is not row + header lines (after
+        #: a CSV record of several lines): for the remote server's errors (:meth:`local_context`).
+        self.line_shifts: list[tuple[int, int]] = []
+        self.first_line = (0, "")
+        #: (line number, line) of the last rows sent, the remote's row n being sent row n: a
+        #: remote error names its line with them (older rows: their number only).
+        self.sent_lines: deque[tuple[int, str]] = deque(maxlen=SENT_WINDOW)
+        self.sent = 0
+        self.current = (0, "")
+        names = [c.name for c in columns]
+        self.force_not_null = [n in opts.force_not_null for n in names]
+        self.force_null = [n in opts.force_null for n in names]
+
+    def rows(self, lines: Iterator[str], advance: Callable[[int], None]
+             ) -> Iterator[tuple[str | None, list[str | None]]]:
+        """The checked rows of ``lines`` (the header line skipped, or matched), each with its
+        line when that line is already what the remote reads (default text format, every
+        value unchanged by its input function): it is then sent as it came."""
+        opts = self.opts
+        reusable = opts.format == "text" and opts.delimiter == "\t" and opts.null == "\\N"
+        for record in self._records(lines, advance):
+            if self.lineno == 1 and opts.header:
+                self._check_header(record)
+                continue
+            row = self._row(record)
+            self.current = (self.lineno, record[0])
+            if not self.count:
+                self.first_line = self.current
+            yield (record[0] if reusable and row == record[1] else None), row
+            self.count += 1
+
+    def _records(self, lines: Iterator[str], advance: Callable[[int], None]
+                 ) -> Iterator[tuple[str, list[str | None]]]:
+        """(line text, raw fields) of each record; a CSV record may span several lines."""
+        split = self._split
+        for line in lines:
+            advance(len(line) + 1)
+            self.lineno += 1
+            fields = split(line)
+            first = self.lineno
+            while fields is None:  # a quoted CSV field continues on the next line
+                more = next(lines, None)
+                if more is None:
+                    ending = "\\.\n" if self.end_marker_seen() else ""
+                    raise self._line_error("unterminated CSV quoted field",
+                                           f"{line}\n{ending}")
+                advance(len(more) + 1)
+                line = f"{line}\n{more}"
+                fields = split(line)
+            if self.lineno != first:  # the CSV record's continuation lines are not counted
+                self.lineno = first
+                self.line_shifts.append((self.count + 1, first))
+            yield line, fields
+
+    def note_sent(self) -> None:
+        """The current row goes to the remote server."""
+        self.sent_lines.append(self.current)
+        self.sent += 1
+
+    def local_context(self, remote: str | None) -> str | None:
+        """A remote error's CONTEXT as postgres_fdw shows it for COPY: ``remote SQL command:
+        …`` first, then the COPY line, named by the local table, line number and text (for a
+        row older than the last :data:`SENT_WINDOW` sent, the remote's text of it)."""
+        lines = (remote or "").split("\n")
+        match = re.match(r"COPY .+?, line (\d+)(.*)$", lines[0]) if lines else None
+        if match is None and self.count:
+            return remote
+        if match is None:  # the remote COPY failed to start: at the first row, locally
+            lineno, line = self.first_line
+            return f'{remote}\nCOPY {self.relname}, line {lineno}: "{_display(line)}"'
+        row = int(match.group(1))
+        offset = row - (self.sent - len(self.sent_lines)) - 1
+        if 0 <= offset < len(self.sent_lines):
+            lineno, line = self.sent_lines[offset]
+            copy_line = f'COPY {self.relname}, line {lineno}: "{_display(line)}"'
+            return "\n".join([*lines[1:], copy_line])
+        at = bisect.bisect_right(self.line_shifts, (row, 1 << 62)) - 1
+        base_row, base_line = self.line_shifts[at] if at >= 0 else (0, int(self.opts.header))
+        lineno = base_line + row - base_row
+        copy_line = f"COPY {self.relname}, line {lineno}{match.group(2)}"
+        return "\n".join([*lines[1:], copy_line])
+
+    def _split(self, line: str) -> list[str | None] | None:
+        return csv_fields(line, self.opts) if self.opts.csv else text_fields(line, self.opts)
+
+    def _line_error(self, message: str, line: str, sqlstate: str = BAD_COPY_FILE_FORMAT
+                    ) -> FdwshError:
+        return FdwshError(message, sqlstate=sqlstate,
+                          context=f'COPY {self.relname}, line {self.lineno}: "{_display(line)}"')
+
+    def _row(self, record: tuple[str, list[str | None]]) -> list[str | None]:
+        line, fields = record
+        if len(fields) > len(self.columns):
+            raise self._line_error("extra data after last expected column", line)
+        if self.opts.csv:
+            fields = self._forced(fields)
+        if len(fields) == len(self.columns):
+            try:
+                return [None if v is None else f(v) for f, v in zip(self.converters, fields)]
+            except FdwshError:
+                pass
+        raise self._first_failure(line, fields)
+
+    def _forced(self, fields: list[str | None]) -> list[str | None]:
+        """FORCE_NOT_NULL / FORCE_NULL (NextCopyFrom)."""
+        null = self.opts.null
+        out: list[str | None] = []
+        for value, not_null, force_null in zip(fields, self.force_not_null, self.force_null):
+            if value is None and not_null:
+                value = null
+            elif value is not None and force_null and value == null:
+                value = None
+            out.append(value)
+        return out
+
+    def _first_failure(self, line: str, fields: list[str | None]) -> FdwshError:
+        """The error PostgreSQL's NextCopyFrom raises first for this row: column by column,
+        a missing field or a value its type's input function refuses."""
+        for number, (column, convert) in enumerate(zip(self.columns, self.converters)):
+            if number >= len(fields):
+                return self._line_error(f'missing data for column "{column.name}"', line)
+            value = fields[number]
+            if value is None:
+                continue
+            try:
+                convert(value)
+            except FdwshError as err:
+                where = f"COPY {self.relname}, line {self.lineno}, column {column.name}"
+                err.context = f'{where}: "{_display(value)}"'
+                return err
+        return FdwshError("internal error: a COPY row failed without a cause")
+
+    def _check_header(self, record: tuple[str, list[str | None]]) -> None:
+        """HEADER MATCH: the header's names must be the columns' (CopyFromTextLikeOneRow)."""
+        if not self.opts.header_match:
+            return
+        line, fields = record
+        if len(fields) != len(self.columns):
+            raise self._line_error(f"wrong number of fields in header line: got "
+                                   f"{len(fields)}, expected {len(self.columns)}", line)
+        for number, (name, column) in enumerate(zip(fields, self.columns), 1):
+            if name is None:
+                raise self._line_error(
+                    f'column name mismatch in header line field {number}: got null value '
+                    f'("{self.opts.null}"), expected "{column.name}"', line)
+            if name != column.name:
+                raise self._line_error(
+                    f'column name mismatch in header line field {number}: got "{name}", '
+                    f'expected "{column.name}"', line)
