@@ -296,3 +296,32 @@ def test_single_transaction_commits_through_two_phase(bed: TxnBed) -> None:
     run_fdwsh("-X", "-c", "SELECT 1", catalog=bed.catalog, env=remote_env())  # the next start
     assert bed.rows(bed.dbs[0]) == ["1|a"] and bed.rows(bed.dbs[1]) == ["1|b"]
     assert bed.prepared(bed.dbs[0]) == []
+
+
+def test_a_server_stopped_between_the_phases_warns_and_keeps_the_record(
+        bed: TxnBed, stoppable: tuple[Cluster, Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    """The fault point stops the second server for real (pg_ctl stop) once both are prepared
+    and the decision is recorded: phase two commits sa, warns about sc, keeps its record."""
+    from fdwsh.remote import twophase
+
+    bed.reset()
+    cluster, catalog = stoppable
+    monkeypatch.setenv("PGUSER", "postgres")
+    monkeypatch.setattr(twophase, "_fault", lambda point: point == "exit-after-prepare"
+                        and cluster.stop())
+    sh = Shell(catalog, TWO_PHASE_COMMIT="on")
+    try:
+        out = sh.run("BEGIN;", "INSERT INTO ta VALUES (1, 'a');", "INSERT INTO tc VALUES (1, 'c');",
+                     "COMMIT;").splitlines()
+        assert out[:3] == ["BEGIN", "INSERT 0 1", "INSERT 0 1"] and out[-1] == "COMMIT"
+        assert out[3].startswith("WARNING:  prepared transaction ")
+        assert 'on server "sc" is not committed yet: ' in out[3]
+        assert bed.rows(bed.dbs[0]) == ["1|a"] and bed.prepared(bed.dbs[0]) == []
+        assert [server for _, server in records(catalog)] == [server_id(catalog, "sc")]
+        monkeypatch.undo()
+        monkeypatch.setenv("PGUSER", "postgres")
+        cluster.start()
+        assert sh.run("\\resolve").splitlines()[3].endswith("| sc     | committed")
+        assert cluster.psql("SELECT v FROM acct", "later", "-At").stdout == "c\n"
+    finally:
+        sh.close()
