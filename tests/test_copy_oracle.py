@@ -24,9 +24,10 @@ from tests.remote_bed import normalise_remote_sql
 
 SCRIPT_DIR = Path(__file__).parent / "oracle" / "copy"
 SCRIPTS = sorted(p.name for p in SCRIPT_DIR.glob("*.sql"))
-DATA_FILES = {
+DATA_FILES: dict[str, str | bytes] = {
     "items.tsv": "1\tone\t1.5\t2024-01-01\n2\t\\N\t\\N\t\\N\n",
     "items.csv": 'id,name\n3,"three, csv"\n',
+    "latin1.tsv": b"4\tok\n5\tcaf\xe9\n",
 }
 
 
@@ -44,8 +45,8 @@ def _run(bed: CopyBed, script: str, work: Path, program: str) -> tuple[str, str]
     folder = work / program
     folder.mkdir()
     shutil.copy(SCRIPT_DIR / script, folder / script)
-    for name, text in DATA_FILES.items():
-        (folder / name).write_text(text)
+    for name, data in DATA_FILES.items():
+        (folder / name).write_bytes(data if isinstance(data, bytes) else data.encode())
     bed.reset()
     seed = _seed(SCRIPT_DIR / script)
     if seed:

@@ -54,9 +54,10 @@ class CopyChannel:
 
     # -- COPY FROM STDIN ------------------------------------------------------------------------
 
-    def data_lines(self) -> Iterator[str]:
-        """The data lines (without their newline) up to ``\\.`` or the end of the input."""
-        for line in self._raw_lines():
+    def data_lines(self, encoding: str | None = None) -> Iterator[str]:
+        """The data lines (without their newline) up to ``\\.`` or the end of the input; bytes
+        are decoded from ``encoding`` (:mod:`fdwsh.exec.copy_encoding`)."""
+        for line in self._raw_lines(encoding):
             text = line[:-1] if line.endswith("\n") else line
             if text.endswith("\r"):
                 text = text[:-1]
@@ -65,10 +66,10 @@ class CopyChannel:
                 return
             yield text
 
-    def _raw_lines(self) -> Iterator[str]:
+    def _raw_lines(self, encoding: str | None) -> Iterator[str]:
         redirect = self._redirect
         if redirect is not None and redirect.stream is not None:
-            yield from _text_lines(redirect.stream)
+            yield from _text_lines(redirect.stream, encoding)
             return
         session = self._session
         source = session.source
@@ -147,7 +148,10 @@ class CopyChannel:
         return self.out is not self._session.out
 
 
-def _text_lines(stream: IO[Any]) -> Iterator[str]:
-    """Lines of a text or binary stream, as text (UTF-8; a stray byte never stops COPY)."""
+def _text_lines(stream: IO[Any], encoding: str | None) -> Iterator[str]:
+    """Lines of a text or binary stream, as text."""
+    from fdwsh.exec.copy_encoding import decoder
+
+    decode = decoder(encoding)
     for line in stream:
-        yield line.decode("utf-8", "replace") if isinstance(line, bytes) else line
+        yield decode(line) if isinstance(line, bytes) else line

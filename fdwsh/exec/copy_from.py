@@ -57,7 +57,7 @@ def copy_from(stmt: ast.CopyStmt, ctx: Any) -> Result:
     names = [c.name for c in columns]
     check_forced("FORCE_NOT_NULL", opts.force_not_null, names, table)
     check_forced("FORCE_NULL", opts.force_null, names, table)
-    lines = ctx.copy.data_lines()
+    lines = ctx.copy.data_lines(opts.encoding)
     try:
         count = _run(stmt, table, columns, opts, lines, ctx, keep)
     except BaseException as exc:

@@ -5,8 +5,9 @@ and the old ``CSV HEADER``.  Each option is read in order (a repeated one is ``c
 redundant options`` at its position); the combination rules and their messages follow the
 loop, in PostgreSQL's order, so the first message a statement gets is PostgreSQL's.
 
-``ENCODING`` is checked to be an encoding name; fdwsh reads its input as UTF-8 text, so the
-name changes nothing else.  ``FREEZE`` is accepted and refused at run time, as PostgreSQL does
+``ENCODING`` is checked to be an encoding name; data read as bytes (``\\copy`` files and
+programs) is decoded from it (:mod:`fdwsh.exec.copy_encoding`); the script's own lines are
+already text.  ``FREEZE`` is accepted and refused at run time, as PostgreSQL does
 for a foreign table (which no transaction of ours created).
 """
 

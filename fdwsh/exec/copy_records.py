@@ -8,7 +8,6 @@ local line (:meth:`RecordReader.local_context`).
 
 from __future__ import annotations
 
-import bisect
 import re
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
@@ -47,9 +46,6 @@ class RecordReader:
         self.lineno = 0
         self.count = 0
         self.end_marker_seen = end_marker_seen
-        #: (row number, its line number) where a row's line is not row + header lines (after
-        #: a CSV record of several lines): for the remote server's errors (:meth:`local_context`).
-        self.line_shifts: list[tuple[int, int]] = []
         self.first_line = (0, "")
         #: (line number, line) of the last rows sent, the remote's row n being sent row n: a
         #: remote error names its line with them (older rows: their number only).
@@ -80,13 +76,13 @@ class RecordReader:
 
     def _records(self, lines: Iterator[str], advance: Callable[[int], None]
                  ) -> Iterator[tuple[str, list[str | None]]]:
-        """(line text, raw fields) of each record; a CSV record may span several lines."""
+        """(line text, raw fields) of each record; a CSV record may span several lines, and
+        counts as one line (as PostgreSQL 15 numbers them)."""
         split = self._split
-        for line in lines:
+        for line in _numbered_errors(lines, self):
             advance(len(line) + 1)
             self.lineno += 1
             fields = split(line)
-            first = self.lineno
             while fields is None:  # a quoted CSV field continues on the next line
                 more = next(lines, None)
                 if more is None:
@@ -96,9 +92,6 @@ class RecordReader:
                 advance(len(more) + 1)
                 line = f"{line}\n{more}"
                 fields = split(line)
-            if self.lineno != first:  # the CSV record's continuation lines are not counted
-                self.lineno = first
-                self.line_shifts.append((self.count + 1, first))
             yield line, fields
 
     def note_sent(self) -> None:
@@ -123,9 +116,7 @@ class RecordReader:
             lineno, line = self.sent_lines[offset]
             copy_line = f'COPY {self.relname}, line {lineno}: "{_display(line)}"'
             return "\n".join([*lines[1:], copy_line])
-        at = bisect.bisect_right(self.line_shifts, (row, 1 << 62)) - 1
-        base_row, base_line = self.line_shifts[at] if at >= 0 else (0, int(self.opts.header))
-        lineno = base_line + row - base_row
+        lineno = row + int(self.opts.header)  # older: as many lines as rows (no WHERE)
         copy_line = f"COPY {self.relname}, line {lineno}{match.group(2)}"
         return "\n".join([*lines[1:], copy_line])
 
@@ -196,3 +187,16 @@ class RecordReader:
                 raise self._line_error(
                     f'column name mismatch in header line field {number}: got "{name}", '
                     f'expected "{column.name}"', line)
+
+
+def _numbered_errors(lines: Iterator[str], reader: RecordReader) -> Iterator[str]:
+    """``lines``; an error reading the next one (an invalid byte) gets ``COPY ft, line N``."""
+    while True:
+        try:
+            line = next(lines)
+        except StopIteration:
+            return
+        except FdwshError as err:
+            err.context = f"COPY {reader.relname}, line {reader.lineno + 1}"
+            raise
+        yield line

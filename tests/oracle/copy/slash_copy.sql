@@ -16,6 +16,9 @@
 \copy items (id, name) from program 'printf "30\tprog\n"'
 \copy items from program 'exit 3'
 \copy (SELECT 1) to program 'cat > /dev/null; exit 4'
+\copy items (id, name) from 'latin1.tsv'
+\copy items (id, name) from 'latin1.tsv' (encoding 'latin1')
+\copy items (id, name) from 'latin1.tsv' with (format csv, delimiter E'\t', encoding 'WIN1252')
 SELECT id, name FROM items ORDER BY id;
 \copy items from 'nonexistent.tsv'
 \copy items from .
