@@ -73,9 +73,15 @@ class JoinOrder:
         return self._steps
 
     def explain_lines(self) -> list[str]:
+        line = self._line()
+        if line is None or self._shown_before(line):
+            return []
+        return [line]
+
+    def _line(self) -> str | None:
         steps = self.steps()
         if steps is None:
-            return []
+            return None
         parts, joined = [], []
         for i, step in enumerate(steps):
             alias = step.node.remote.alias
@@ -84,7 +90,12 @@ class JoinOrder:
                 detail += ", hash table on " + (alias if step.build_new else ", ".join(joined))
             parts.append(f"{alias} ({detail})")
             joined.append(alias)
-        return ["  Join Order: " + ", ".join(parts)]
+        return "  Join Order: " + ", ".join(parts)
+
+    def _shown_before(self, line: str) -> bool:
+        """Whether an earlier note says the same (a level analysed twice shows one)."""
+        earlier = self.an.notes[:self.an.notes.index(self)]
+        return any(isinstance(n, JoinOrder) and n._line() == line for n in earlier)
 
 
 def register(an: Analyzer, nodes: list[Node], where: list[ir.Expr | None]) -> None:

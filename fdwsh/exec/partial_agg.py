@@ -47,6 +47,8 @@ def level_to_run(an: Any, stmt: ast.SelectStmt) -> ast.SelectStmt:
     """The query level to run for ``stmt``: the rewritten one for a level eager aggregation
     rewrote, and its partial query with the partner's join keys where they filter it."""
     for note in an.notes:
+        if not isinstance(note, EagerAggregation):
+            continue  # another planner's EXPLAIN note (a join order)
         if stmt is note.original:
             return note.rewritten
         if stmt is note.partial and note.link is not None and not an.explain_only:
