@@ -142,3 +142,15 @@ def test_from_order_stays_without_statistics_or_with_lateral_items(
     fdwsh(bed, "ANALYZE")
     assert fdwsh(bed, query) == truth
     assert "Join Order" not in plan(bed, query)
+
+
+def test_each_query_level_shows_its_own_join_order(bed: QueryBed,  # noqa: F811
+                                                   catalog: Path) -> None:
+    query = "SELECT s.id FROM small s, big b WHERE s.big_id = b.id AND b.x < 50 AND s.id IN " \
+        "(SELECT s2.id FROM small s2, big b2 WHERE s2.big_id = b2.id AND b2.x < 500) ORDER BY 1"
+    truth = bed.cluster.psql(query, bed.remote_db, "-At").stdout
+    fdwsh(bed, "ANALYZE")
+    assert fdwsh(bed, query) == truth
+    orders = [line for line in plan(bed, query, "COSTS OFF").splitlines() if "Join Order" in line]
+    assert len(orders) == 2, orders
+    assert {line.split(" (")[0] for line in orders} == {"  Join Order: b", "  Join Order: b2"}
