@@ -20,14 +20,13 @@ It applies to a query level (the top one) where it gives PostgreSQL's result exa
 - no sub-query, window, star, GROUPING SETS, locking or WITH at the level; every other mention
   of a ``T`` column is a plain column reference: those columns (the join keys among them)
   become the partial GROUP BY, and WHERE / ON conditions on ``T`` alone go inside it;
-- outer joins are left alone (a partial row would not null-extend like the rows it stands for).
+- outer joins are left alone (a partial row would not null-extend like the rows it stands for);
+- the remote columns aggregated have the declared type and typmod (fdwsh.exec.partial_agg).
 
-Where the other table of the level has a condition of its own, its join keys also filter the
-partial query (dynamic filtering, fdwsh.plan.eager_keys; two tables only, else eager
-aggregation is not used there, unless ``DYNAMIC_FILTER_LIMIT`` is 0);
-``\\set EAGER_AGGREGATION off`` disables it.  EXPLAIN names it
-(``Eager Aggregation:``) above the partial query's Foreign Scan, whose Remote SQL has the
-GROUP BY.
+A filtered partner's join keys also filter the partial query (fdwsh.plan.eager_keys; two
+tables only, else not used there unless ``DYNAMIC_FILTER_LIMIT`` is 0).  ``\\set
+EAGER_AGGREGATION off`` disables it.  EXPLAIN shows ``Eager Aggregation:`` above the partial
+query's Foreign Scan, whose Remote SQL has the GROUP BY.
 """
 
 from __future__ import annotations
