@@ -30,6 +30,8 @@ CREATE TABLE many (id int PRIMARY KEY, v int CHECK (v < 1000000));
 INSERT INTO many SELECT g, g FROM generate_series(1, 30000) g;
 CREATE TABLE mm (id int, val text);
 INSERT INTO mm VALUES (1, '12'), (2, 'abc');
+CREATE TABLE arr (id int, xs int[], ts text[], d date, j jsonb);
+INSERT INTO arr VALUES (1, '{1,2}', '{"a b",NULL}', '2024-02-29', '{"k": [1]}'), (2, NULL, '{}', NULL, 'null');
 """
 REMOTE_B = """
 CREATE TABLE cust (id int PRIMARY KEY, tier int);
@@ -52,6 +54,8 @@ CREATE FOREIGN TABLE many (id int, v int) SERVER s;
 CREATE FOREIGN TABLE ro (id int, a text) SERVER s OPTIONS (table_name 't', updatable 'false');
 CREATE FOREIGN TABLE nope (id int) SERVER s OPTIONS (table_name 'no_such_table');
 CREATE FOREIGN TABLE cust (id int, tier int) SERVER s2;
+CREATE FOREIGN TABLE farr (id int, xs int[], ts text[], d date, j jsonb) SERVER s
+    OPTIONS (table_name 'arr');
 CREATE FOREIGN TABLE ftm (id int, val int) SERVER s OPTIONS (table_name 'mm');
 """
 

@@ -31,6 +31,7 @@ from pglast.enums import OnConflictAction
 from pglast.stream import RawStream
 
 from fdwsh.errors import FdwshError, FeatureNotSupported
+from fdwsh.exec.dml_literals import literal_sink, rewrite_literals
 from fdwsh.exec.dml_returning import Returning, command_result, prepare_returning
 from fdwsh.exec.dml_target import (Row, Target, TargetColumn, analyzer_for, assigned,
                                    check_updatable, check_with, literal_value, remote_text,
@@ -322,7 +323,11 @@ class _ShippedSource:
             return None
         if unshippable_reasons(select):
             return None
-        listed = _source_width(stmt, listed) or _check_types(stmt, target, list(listed), ctx)
+        typed = literal_sink(ctx)  # date/time literals must then be typed (dml_literals)
+        width = _source_width(stmt, listed) if typed is None else None
+        listed = width or _check_types(stmt, target, list(listed), ctx, typed)
+        if typed:
+            rewrite_literals(select, target, typed)
         missing = [c for i, c in enumerate(target.columns) if i not in listed]
         defaults = [default_node(c) if c.column.default else None for c in missing]
         if any(d is not None and unshippable_reasons(d) for d in defaults):
@@ -348,11 +353,11 @@ def _source_width(stmt: ast.InsertStmt, listed: list[int]) -> list[int] | None:
     return listed[:len(targets)]
 
 
-def _check_types(stmt: ast.InsertStmt, target: Target, listed: list[int], ctx: Any
-                 ) -> list[int]:
+def _check_types(stmt: ast.InsertStmt, target: Target, listed: list[int], ctx: Any,
+                 typed: dict[int, Any] | None = None) -> list[int]:
     """Analyse the source over no rows: its column count and types against the target's;
     the columns it gives values for."""
-    analyzer = analyzer_for(stmt.selectStmt, target, ctx)
+    analyzer = analyzer_for(stmt.selectStmt, target, ctx, typed)
     analyzer.explain_only = True
     rel = analyzer.run(stmt.selectStmt, resolve_unknowns=False)
     exprs, locations = _source_columns(analyzer, rel, stmt.selectStmt)

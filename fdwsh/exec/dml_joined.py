@@ -84,11 +84,10 @@ def _column(target: Any, name: str, new: dict[str, ast.Node]) -> ast.ResTarget:
 
 
 def _new_value(target: Any, name: str, new: dict[str, ast.Node]) -> ast.Node:
-    from pglast import parse_sql
+    from fdwsh.exec.dml_target import type_name
 
-    column = target.table.column(name)
-    cast = parse_sql(f"SELECT NULL::{column.type}")[0].stmt.targetList[0].val
-    return ast.TypeCast(arg=copy.deepcopy(new[name]), typeName=cast.typeName)
+    return ast.TypeCast(arg=copy.deepcopy(new[name]),
+                        typeName=type_name(target.table.column(name).type))
 
 
 def _substituted(val: ast.Node, target: Any, new: dict[str, ast.Node]) -> ast.Node:

@@ -28,10 +28,11 @@ from pglast.enums import A_Expr_Kind
 from pglast.stream import RawStream
 from pglast.visitors import Ancestor, Visitor
 
+from fdwsh.exec.dml_literals import literal_sink, rewrite_literals
 from fdwsh.exec.dml_returning import Returning, command_result, prepare_returning
 from fdwsh.exec.dml_target import (CTID, Target, analyzer_for, array_cast, array_literal,
                                    assigned, check_updatable, check_with, literal_value,
-                                   remote_text, resolve_target, send)
+                                   remote_text, resolve_target, send, type_name)
 from fdwsh.output.result import Result
 from fdwsh.sql import ir
 from fdwsh.sql.pstate import error
@@ -100,6 +101,10 @@ def plan_modify(stmt: ast.Node, ctx: Any, operation: str) -> ModifyPlan:
     target = resolve_target(stmt, ctx)
     sets = _set_columns(stmt, target) if operation == "update" else []
     plan = ModifyPlan(operation, target, sets, None)
+    typed = literal_sink(ctx)
+    if typed is not None:  # the statement may go whole: its date/time literals as the remote reads them
+        _analyse_locate(stmt, plan, ctx, run=False, typed=typed)
+        rewrite_literals(stmt, target, typed)
     others = (stmt.fromClause if operation == "update" else stmt.usingClause) or ()
     if others and stmt.returningClause is not None and stmt.returningClause.exprs:
         from fdwsh.exec.dml_joined import joined_targets
@@ -160,15 +165,15 @@ def _locate_select(stmt: ast.Node, plan: ModifyPlan) -> ast.SelectStmt:
                           limitOption=0, op=0)
 
 
-def _analyse_locate(stmt: ast.Node, plan: ModifyPlan, ctx: Any, run: bool
-                    ) -> tuple[Any, list[Any]]:
+def _analyse_locate(stmt: ast.Node, plan: ModifyPlan, ctx: Any, run: bool,
+                    typed: dict[int, Any] | None = None) -> tuple[Any, list[Any]]:
     """Type the located rows' SELECT (and its SET values against the columns); without
     ``run`` (a direct modification) only for its errors."""
     from fdwsh.exec.eval import compile_expr
     from fdwsh.exec.fold import fold_constants
 
     select = _locate_select(stmt, plan)
-    analyzer = analyzer_for(select, plan.target, _Locating(ctx, plan.target))
+    analyzer = analyzer_for(select, plan.target, _Locating(ctx, plan.target), typed)
     analyzer.explain_only = not run
     rel = analyzer.run(select, resolve_unknowns=False)
     plan.returning_settings = analyzer.ctx.settings
@@ -207,26 +212,27 @@ def by_ctid(plan: ModifyPlan) -> ast.Node:
     target = plan.target
     alias = "fdwsh_target"
     ctid = ast.ColumnRef(fields=(ast.String(sval=alias), ast.String(sval=CTID)))
-    located = ast.A_Expr(kind=A_Expr_Kind.AEXPR_OP_ANY, name=(ast.String(sval="="),), lexpr=ctid,
-                         rexpr=array_cast(1, "tid"))
+    located = ast.A_Expr(kind=A_Expr_Kind.AEXPR_OP_ANY, name=(ast.String(sval="="),),
+                         lexpr=ctid, rexpr=array_cast(1, "tid"))
     returning = plan.returning.remote_clause(alias) if plan.returning else None
     if plan.operation == "delete":
         return ast.DeleteStmt(relation=target.remote_relation(alias), whereClause=located,
                               returningClause=returning)
+    # new values travel as text arrays (an array column's values too: a two-dimensional
+    # array would not unnest to them) and are read by each column's type
     names = ["fdwsh_ctid"] + [f"fdwsh_{i}" for i in range(len(plan.sets))]
-    casts = [array_cast(1, "tid")] + [array_cast(n + 2, target.table.columns[i].type)
-                                      for n, i in enumerate(plan.sets)]
+    casts = [array_cast(1, "tid")] + [array_cast(n + 2, "text") for n in range(len(plan.sets))]
     source = ast.RangeFunction(
         lateral=False, ordinality=False, is_rowsfrom=False,
         functions=((ast.FuncCall(funcname=(ast.String(sval="unnest"),), args=tuple(casts),
                                  funcformat=0), None),),
         alias=ast.Alias(aliasname="fdwsh_new", colnames=tuple(ast.String(sval=n) for n in names)))
-    sets = tuple(ast.ResTarget(name=target.table.columns[i].remote_name,
-                               val=ast.ColumnRef(fields=(ast.String(sval="fdwsh_new"),
-                                                         ast.String(sval=names[n + 1]))))
-                 for n, i in enumerate(plan.sets))
-    joined = ast.A_Expr(kind=A_Expr_Kind.AEXPR_OP, name=(ast.String(sval="="),), lexpr=copy.deepcopy(ctid),
-                        rexpr=ast.ColumnRef(fields=(ast.String(sval="fdwsh_new"),
+    sets = tuple(ast.ResTarget(name=target.table.columns[i].remote_name, val=ast.TypeCast(
+        arg=ast.ColumnRef(fields=(ast.String(sval="fdwsh_new"), ast.String(sval=names[n + 1]))),
+        typeName=type_name(target.table.columns[i].type)))
+        for n, i in enumerate(plan.sets))
+    joined = ast.A_Expr(kind=A_Expr_Kind.AEXPR_OP, name=(ast.String(sval="="),),
+                        lexpr=copy.deepcopy(ctid), rexpr=ast.ColumnRef(fields=(ast.String(sval="fdwsh_new"),
                                                     ast.String(sval="fdwsh_ctid"))))
     where = ast.BoolExpr(boolop=0, args=(joined, located))
     return ast.UpdateStmt(relation=target.remote_relation(alias), targetList=sets,

@@ -118,11 +118,15 @@ def send(conn: Any, sql: str, params: list[Any], returning: Any) -> int:
     return int(conn.execute(sql, params).split()[-1])
 
 
-def analyzer_for(part: ast.SelectStmt, target: Target, ctx: Any) -> Any:
-    """fdwsh's query analyser for a part of the statement (its literals' locations known)."""
+def analyzer_for(part: ast.SelectStmt, target: Target, ctx: Any,
+                 typed_literals: dict[int, Any] | None = None) -> Any:
+    """fdwsh's query analyser for a part of the statement (its literals' locations known;
+    ``typed_literals`` notes the literals it reads as typed values, see dml_literals)."""
     from fdwsh.exec.local_query import local_analyzer
 
-    return local_analyzer(part, ctx, target.const_locations)
+    analyzer = local_analyzer(part, ctx, target.const_locations)
+    analyzer.ps.typed_literals = typed_literals
+    return analyzer
 
 
 _VERBS = {"insert": "inserts", "update": "updates", "delete": "deletes"}
@@ -193,14 +197,19 @@ def remote_reader(column: TargetColumn, alias: str) -> Callable[[str | None], An
     return lambda text: None if text is None else read(text)
 
 
-def array_cast(param: int, type_text: str) -> ast.TypeCast:
-    """``CAST($param AS type[])``: a column of values sent as one array literal."""
+def type_name(type_text: str, array: bool = False) -> ast.TypeName:
+    """A declared type (``numeric(10,2)``, ``integer[]``) as the parser has it [as an array]."""
     from pglast import parse_sql
 
-    cast = parse_sql(f"SELECT NULL::{type_text}")[0].stmt.targetList[0].val
-    name = cast.typeName
-    name.arrayBounds = (ast.Integer(ival=-1),)
-    return ast.TypeCast(arg=ast.ParamRef(number=param), typeName=name)
+    name = parse_sql(f"SELECT NULL::{type_text}")[0].stmt.targetList[0].val.typeName
+    if array:
+        name.arrayBounds = (ast.Integer(ival=-1),)
+    return name  # type: ignore[no-any-return]
+
+
+def array_cast(param: int, type_text: str) -> ast.TypeCast:
+    """``CAST($param AS type[])``: a column of values sent as one array literal."""
+    return ast.TypeCast(arg=ast.ParamRef(number=param), typeName=type_name(type_text, True))
 
 
 def array_literal(values: list[Any], text: Callable[[Any], str | None]) -> str:

@@ -27,3 +27,21 @@ WITH k AS (SELECT 4 AS id) DELETE FROM ft WHERE id = (SELECT id FROM k) RETURNIN
 DELETE FROM ft WHERE false;
 UPDATE ft SET b = 1 WHERE false;
 SELECT * FROM ft ORDER BY id;
+-- arrays, dates and json through every path
+UPDATE farr SET xs = xs || 3, ts = ts || 'c' WHERE id = 1 RETURNING *;
+UPDATE farr SET xs = xs || (random() * 0)::int, ts = ARRAY['x,y', NULL, '"q"'], d = d + 1, j = j || '{"n": 2}' RETURNING *;
+INSERT INTO farr VALUES (3, '{{1,2},{3,4}}', '{"{}"}', '2000-01-01', '[1, "two"]'), (4, '{}', NULL, 'infinity', '{}');
+INSERT INTO farr SELECT id + 10, xs, ts, d, j FROM farr WHERE (random() * 0)::int = 0 AND id < 3;
+DELETE FROM farr WHERE id = 4 RETURNING *;
+SET DateStyle = 'SQL, DMY';
+UPDATE farr SET d = '01/02/2003' WHERE id = 3 RETURNING d;
+UPDATE farr SET d = (random() * 0)::int + '01/03/2003'::date WHERE id = 13 RETURNING d;
+UPDATE farr SET d = d + 1 WHERE d = '01/02/2003' RETURNING id, d;
+INSERT INTO farr (id, d) SELECT 20, '05/04/2003';
+INSERT INTO farr (id, d) SELECT 21, '05/04/2003'::date + g FROM generate_series(1, 1) g;
+DELETE FROM farr WHERE d > '04/04/2003'::date RETURNING id, d;
+SET TimeZone = 'Asia/Tokyo';
+INSERT INTO farr (id, d) SELECT 22, (timestamptz '2003-01-01 03:00+09')::date;
+RESET DateStyle;
+RESET TimeZone;
+SELECT * FROM farr ORDER BY id;
