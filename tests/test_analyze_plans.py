@@ -154,3 +154,19 @@ def test_each_query_level_shows_its_own_join_order(bed: QueryBed,  # noqa: F811
     orders = [line for line in plan(bed, query, "COSTS OFF").splitlines() if "Join Order" in line]
     assert len(orders) == 2, orders
     assert {line.split(" (")[0] for line in orders} == {"  Join Order: b", "  Join Order: b2"}
+
+
+def test_a_scan_s_cost_from_statistics_is_postgres_fdw_s(bed: QueryBed,  # noqa: F811
+                                                         catalog: Path) -> None:
+    """postgres_fdw's estimate without use_remote_estimate, after ANALYZE on both sides."""
+    oracle = bed.psql("-At", input=(
+        "SET client_min_messages = warning;\nCREATE EXTENSION postgres_fdw;\n"
+        + TABLES.split("\n", 1)[1].replace("{host}", bed.cluster.host)
+        .replace("{port}", str(bed.cluster.port)).replace("{db}", bed.remote_db)
+        + "ANALYZE big;\nEXPLAIN SELECT * FROM big;\n")).stdout
+    expected = re.search(r"\(cost=.*\)", oracle).group(0)  # type: ignore[union-attr]
+    fdwsh(bed, "ANALYZE big")
+    line = next(line for line in plan(bed, "SELECT * FROM big b, small s WHERE s.big_id = b.id",
+                                      "VERBOSE").splitlines() if "on public.big" in line)
+    assert line == f"  ->  Foreign Scan on public.big b  {expected}"
+    assert expected == "(cost=100.00..1968.00 rows=50000 width=29)"
