@@ -71,8 +71,12 @@ def copy_from(stmt: ast.CopyStmt, ctx: Any) -> Result:
 
 
 def _drain(lines: Iterator[str]) -> None:
-    """Read the data to its end (psql does, whatever happened)."""
-    for _ in lines:
+    """Read the data to its end (psql does, whatever happened); what cannot be decoded there
+    is dropped unread (the statement has its error already)."""
+    try:
+        for _ in lines:
+            pass
+    except FdwshError:
         pass
 
 
