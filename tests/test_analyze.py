@@ -230,3 +230,13 @@ def test_columns_the_remote_user_may_not_read(bed: QueryBed, catalog: Path) -> N
     assert out.startswith("ERROR:  permission denied for table analyzed\n"
                           "CONTEXT:  remote SQL command: SELECT id, tier FROM public.analyzed"), out
     assert stored(catalog, "lim") == before
+
+
+def test_analyze_in_a_transaction_block_goes_with_the_block(bed: QueryBed, catalog: Path,
+                                                            tmp_path: Path) -> None:
+    (tmp_path / "block.sql").write_text("BEGIN;\nANALYZE odd;\nROLLBACK;\n")
+    assert bed.fdwsh("-f", "block.sql", cwd=tmp_path).stdout == "BEGIN\nANALYZE\nROLLBACK\n"
+    assert stored(catalog, "odd") == ((), {})
+    (tmp_path / "block.sql").write_text("BEGIN;\nANALYZE odd;\nCOMMIT;\n")
+    assert bed.fdwsh("-f", "block.sql", cwd=tmp_path).stdout == "BEGIN\nANALYZE\nCOMMIT\n"
+    assert stored(catalog, "odd")[0][0] == 100
