@@ -281,3 +281,26 @@ def test_a_server_stopped_mid_transaction(own_cluster: tuple[Cluster, Path],
         assert sh.run("SELECT count(*) FROM tc;").splitlines()[2].strip() == "0"
     finally:
         sh.close()
+
+
+# -- every writer joins the block ------------------------------------------------------------
+
+def test_update_delete_copy_and_truncate_commit_and_roll_back_with_the_block(
+        bed: TxnBed, shell: Shell) -> None:
+    a, b = bed.dbs
+    bed.remote(a, "INSERT INTO acct SELECT n, 'a' || n FROM generate_series(1, 5) n")
+    bed.remote(b, "INSERT INTO acct SELECT n, 'b' || n FROM generate_series(1, 5) n")
+    out = shell.run("BEGIN;", "UPDATE ta SET v = 'upd' WHERE id <= 2;",
+                    "DELETE FROM tb WHERE id = 5;", "SAVEPOINT s;", "TRUNCATE tb;",
+                    "UPDATE ta SET v = upper(v) WHERE id > 3 AND random() >= 0;",  # located
+                    "ROLLBACK TO s;", "COPY ta FROM STDIN;", "9\tcopied", "\\.",
+                    "SELECT count(*) FROM tb;")
+    assert out.startswith("BEGIN\nUPDATE 2\nDELETE 1\nSAVEPOINT\nTRUNCATE TABLE\nUPDATE 2\n"
+                          "ROLLBACK\nCOPY 1\n")
+    assert out.splitlines()[-3].strip() == "4"
+    assert bed.rows(a) == [f"{i}|a{i}" for i in range(1, 6)]  # nothing reached the servers
+    assert shell.run("COMMIT;") == "COMMIT\n"
+    assert bed.rows(a) == ["1|upd", "2|upd", "3|a3", "4|a4", "5|a5", "9|copied"]
+    assert bed.rows(b) == [f"{i}|b{i}" for i in range(1, 5)]
+    shell.run("BEGIN;", "TRUNCATE ta, tb;", "ROLLBACK;")
+    assert len(bed.rows(a)) == 6 and len(bed.rows(b)) == 4
