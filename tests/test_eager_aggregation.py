@@ -108,6 +108,13 @@ def test_filters_go_into_the_partial_aggregates(query_bed: QueryBed) -> None:  #
     # a filtered partner among three tables: dynamic filtering sends its keys instead
     f"SELECT r.name, sum(o.amount) {JOIN} JOIN s2.regions r ON r.id = c.region_id "
     "WHERE c.email IS NULL GROUP BY 1",
+    # grouped by values that may be equal but print differently (-0 / 0, 1.0 / 1.00, ...)
+    "SELECT t.c_double, sum(t.c_int4) FROM ft_types t JOIN s2.ft_types u ON u.id = t.id "
+    "GROUP BY 1",
+    "SELECT t.c_num, sum(t.c_int4) FROM ft_types t JOIN s2.ft_types u ON u.id = t.id "
+    "GROUP BY 1",
+    "SELECT u.c_bool, sum(t.c_int4) FROM ft_types t JOIN s2.ft_types u ON u.id = t.id "
+    "AND t.c_interval IS NOT NULL AND t.c_interval < u.c_interval GROUP BY 1",
     # a remote text column declared integer: postgres_fdw's conversion error must come
     "SELECT u.id, sum(m.val) FROM ft_mismatch m JOIN s2.ft_types u ON u.id = m.id GROUP BY 1",
 ])
@@ -141,6 +148,14 @@ def test_a_filtered_partner_is_aggregated_against_when_dynamic_filtering_is_off(
     sql = f"SELECT c.region_id, sum(o.amount) {JOIN} WHERE c.email IS NULL GROUP BY 1"
     text = plan(query_bed, sql, "DYNAMIC_FILTER_LIMIT=0")
     assert PARTIAL.search(text) is not None and "Dynamic Filter" not in text
+
+
+def test_grouped_by_a_fixed_scale_numeric(query_bed: QueryBed) -> None:  # noqa: F811
+    sql = ("SELECT t.c_num2, sum(t.c_int4), count(*) FROM ft_types t JOIN s2.ft_types u "
+           "ON u.id = t.id GROUP BY 1")
+    assert eager_note(query_bed, sql) == (
+        'public.ft_types t grouped by t.id, t.c_num2 on server "loopback" before the join: '
+        "sum(t.c_int4), count(*)")
 
 
 def test_eager_aggregation_can_be_switched_off(query_bed: QueryBed) -> None:  # noqa: F811

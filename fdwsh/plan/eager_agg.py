@@ -21,7 +21,8 @@ It applies to a query level (the top one) where it gives PostgreSQL's result exa
   of a ``T`` column is a plain column reference: those columns (the join keys among them)
   become the partial GROUP BY, and WHERE / ON conditions on ``T`` alone go inside it;
 - outer joins are left alone (a partial row would not null-extend like the rows it stands for);
-- the remote columns aggregated have the declared type and typmod (fdwsh.exec.partial_agg).
+- the remote columns aggregated or grouped have the declared type and typmod
+  (fdwsh.exec.partial_agg), and grouped ones a type whose equal values print alike.
 
 A filtered partner's join keys also filter the partial query (fdwsh.plan.eager_keys; two
 tables only, else not used there unless ``DYNAMIC_FILTER_LIMIT`` is 0).  ``\\set
@@ -49,6 +50,8 @@ _SMALL_INTS = frozenset({T.INT2, T.INT4})
 _ORDERED = frozenset({T.INT2, T.INT4, T.INT8, T.NUMERIC, T.FLOAT4, T.FLOAT8, T.DATE,
                       T.TIME, T.TIMESTAMP, T.TIMESTAMPTZ, T.INTERVAL})
 _KINDS = frozenset({"count", "sum", "avg", "min", "max"})
+_KEY_TYPES = frozenset({T.INT2, T.INT4, T.INT8, T.TEXT, T.VARCHAR, T.BPCHAR, T.BOOL, T.DATE,
+                        T.TIMESTAMP, T.TIMESTAMPTZ, T.TIME, T.UUID})
 #: The remote (type OID, typmod) of named columns of a table (fdwsh.exec.partial_agg).
 TypeOf = Callable[[RelationRef, list[str]], dict[str, tuple[int, int]]]
 
@@ -132,12 +135,13 @@ def _plan(stmt: ast.SelectStmt, relations: list[RelationRef], partner_filters_ok
     if any(unshippable_reasons(c) for c in moved):
         return None
     partials = [_partial(call, target, scope) for call in calls]
-    if not _declared_types_remotely(target, scope.columns_of(target, calls), remote_types):
-        return None
     skip = frozenset(id(c) for c in [*calls, *moved])
     keys = sorted(scope.columns_of(target, stmt, skip), key=_position(target))
-    if not keys:
-        return None  # no join key: a partial row would stand for an empty table
+    if not keys or not all(_groups_exactly(*_declared(target, key)) for key in keys):
+        return None  # no key: a partial row would stand for an empty table
+    read = scope.columns_of(target, calls) | set(keys)
+    if not _declared_types_remotely(target, read, remote_types):
+        return None
     from fdwsh.sql.typecheck import figure_colname
 
     taken = {c.name for r in refs for c in r.table.columns}
@@ -344,6 +348,13 @@ def _declared(ref: RelationRef, name: str) -> tuple[int, int]:
     assert column is not None
     typ = parse_type(column.type)
     return typ.type.oid, typ.typmod
+
+
+def _groups_exactly(oid: int, typmod: int) -> bool:
+    """Whether values a GROUP BY puts together also print alike (not so: -0 and 0, 1.0 and
+    1.00 in an unconstrained numeric, '1 day' and '24 hours'), so that the group's value
+    the remote sends is the one PostgreSQL would show."""
+    return oid in _KEY_TYPES or oid == T.NUMERIC and typmod >= 0
 
 
 def _declared_types_remotely(ref: RelationRef, names: set[str], remote_types: TypeOf) -> bool:

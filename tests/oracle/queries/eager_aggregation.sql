@@ -37,6 +37,7 @@ SELECT c.region_id, count(*), sum(o.amount) FROM orders o JOIN s2.customers c ON
 -- every type the partials combine: numeric with NaN and large scales, bigint extremes,
 -- smallint, floats / timestamps / intervals in min and max
 SELECT u.c_bool, count(*), sum(t.c_num), avg(t.c_num), sum(t.c_num2), avg(t.c_num0), sum(t.c_int8), avg(t.c_int8), sum(t.c_int2), sum(t.c_int4), avg(t.c_int4) FROM ft_types t JOIN s2.ft_types u ON u.id = t.id GROUP BY u.c_bool ORDER BY 1;
+SELECT t.c_num2, count(*), sum(t.c_int4), avg(t.c_int2), max(t.c_int8) FROM ft_types t JOIN s2.ft_types u ON u.id = t.id GROUP BY t.c_num2 ORDER BY 1;
 SELECT u.c_bool IS NULL AS unknown, min(t.c_double), max(t.c_double), min(t.c_real), max(t.c_real), min(t.c_tstz), max(t.c_ts), min(t.c_date), max(t.c_interval), min(t.c_time) FROM ft_types t JOIN s2.ft_types u ON u.id = t.id GROUP BY 1 ORDER BY 1;
 -- where it does not apply, results are the same as ever: DISTINCT, ordered and other
 -- aggregates, float sums, outer joins, aggregates over both tables
