@@ -25,19 +25,6 @@ if TYPE_CHECKING:
     from fdwsh.exec.local_select import LocalRelation
 
 
-class _WithoutTables:
-    """The statement's context with no catalog lookup: a name in the RETURNING list's FROM is
-    the target's rows, never a foreign table to scan."""
-
-    def __init__(self, ctx: Any) -> None:
-        self._ctx = ctx
-
-    def __getattr__(self, name: str) -> Any:
-        if name == "lookup":
-            raise AttributeError(name)
-        return getattr(self._ctx, name)
-
-
 @dataclass(slots=True)
 class Returning:
     """An analysed RETURNING list, waiting for the rows it is evaluated over."""
@@ -84,11 +71,16 @@ def prepare_returning(clause: ast.ReturningClause | None, target: Target, ctx: A
     from fdwsh.exec.local_query import local_analyzer
     from fdwsh.exec.local_select import LocalRelation, OutputColumn
 
-    name = target.node.relname
+    name = "*RETURNING*"  # no table's name: a sub-select naming the target reads the table
     source = ast.RangeVar(relname=name, inh=True, relpersistence="p",
                           alias=ast.Alias(aliasname=target.alias), location=-1)
-    select = ast.SelectStmt(targetList=tuple(items), fromClause=(source,), limitOption=0, op=0)
-    analyzer = local_analyzer(select, _WithoutTables(ctx), target.const_locations)
+    # planned as if the target's rows were a WITH item, so that only the foreign tables the
+    # list's sub-selects read are scans; then the item is the rows the remote returns
+    placeholder = ast.WithClause(ctes=(ast.CommonTableExpr(ctename=name),), recursive=False)
+    select = ast.SelectStmt(targetList=tuple(items), fromClause=(source,), limitOption=0, op=0,
+                            withClause=placeholder)
+    analyzer = local_analyzer(select, ctx, target.const_locations)
+    select.withClause = None
     columns = [OutputColumn(c.name, c.type, c.typmod) for c in target.columns]
     returning = Returning(target, LocalRelation([]), analyzer.ctx.settings)
     entry = CteEntry(name, columns, fetch=lambda: returning.rows)
