@@ -19,6 +19,7 @@ Contract:
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -101,7 +102,7 @@ def _write_rows(query: ast.Node, opts: CopyOptions, ctx: Any) -> int:
     names = [c.name for c in result.columns or ()]
     check_forced("FORCE_QUOTE", opts.force_quote, names)
     write = csv_writer(opts, names) if opts.csv else text_writer(opts)
-    sink = _Sink(ctx.copy)
+    sink = _Sink(ctx.copy, opts.encoding)
     if opts.header:
         sink.write(header_line(opts, names))
     count = 0
@@ -116,16 +117,21 @@ class _Sink:
     """The COPY TO stream; when writing fails (a program that exited: a broken pipe) psql
     says so once and reads the rest of the data without writing it (handleCopyOut)."""
 
-    def __init__(self, channel: Any) -> None:
+    def __init__(self, channel: Any, encoding: str | None) -> None:
+        from fdwsh.exec.copy_encoding import encoder
+
         self.channel = channel
         self.out = channel.out
         self.failed = False
+        #: A byte stream (\\copy's file or program) gets the data in the COPY's ENCODING.
+        self.encode = None if isinstance(self.out, io.TextIOBase) else encoder(encoding)
 
     def write(self, text: str) -> None:
         if self.failed:
             return
+        data = text if self.encode is None else self.encode(text)
         try:
-            self.out.write(text)
+            self.out.write(data)
         except OSError as exc:
             self._fail(exc)
 

@@ -1,6 +1,9 @@
-"""COPY's ENCODING for data read as bytes (a ``\\copy`` file or program, ``pstdin``): the bytes
-are decoded from the named encoding (UTF8 without the option), and a byte sequence that is not
-valid there is PostgreSQL's ``invalid byte sequence for encoding "UTF8": 0xe9 0x0a`` (22021).
+"""COPY's ENCODING for data read or written as bytes (a ``\\copy`` file or program,
+``pstdin``): the bytes are decoded from the named encoding (UTF8 without the option), and a
+byte sequence that is not valid there is PostgreSQL's ``invalid byte sequence for encoding
+"UTF8": 0xe9 0x0a`` (22021); written text is encoded to it, a character it lacks being
+``character with byte sequence 0xe2 0x9c 0x93 in encoding "UTF8" has no equivalent in encoding
+"LATIN1"`` (22P05).
 
 Text that is already decoded (the script's own lines) is taken as it is.
 """
@@ -52,3 +55,20 @@ def decoder(encoding: str | None) -> Callable[[bytes], str]:
                              sqlstate="22021") from None
 
     return decode
+
+
+def encoder(encoding: str | None) -> Callable[[str], bytes]:
+    """text → bytes in ``encoding`` (None: UTF8), raising PostgreSQL's error for a character
+    the encoding has not."""
+    name = _canonical(encoding or "UTF8")
+    codec = CODECS.get(name.lower(), "utf-8")
+
+    def encode(text: str) -> bytes:
+        try:
+            return text.encode(codec)
+        except UnicodeEncodeError as exc:
+            shown = " ".join(f"0x{b:02x}" for b in text[exc.start].encode())
+            raise FdwshError(f'character with byte sequence {shown} in encoding "UTF8" has no '
+                             f'equivalent in encoding "{name}"', sqlstate="22P05") from None
+
+    return encode

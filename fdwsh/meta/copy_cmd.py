@@ -186,14 +186,13 @@ def _open(call: MetaCall, args: CopyArgs) -> tuple[Any, Any]:
         session.out.flush()
         proc = subprocess.Popen(args.file, shell=True,
                                 stdout=subprocess.PIPE if args.from_ else None,
-                                stdin=None if args.from_ else subprocess.PIPE,
-                                text=not args.from_, encoding=None if args.from_ else "utf-8")
+                                stdin=None if args.from_ else subprocess.PIPE)
         stream = proc.stdout if args.from_ else proc.stdin
         return Redirect(stream), proc
     path = canonicalize(args.file)
     if os.path.isdir(path):
         raise IsADirectoryError(path)
-    handle: IO[Any] = open(path, "rb") if args.from_ else open(path, "w", encoding="utf-8")
+    handle: IO[Any] = open(path, "rb" if args.from_ else "wb")  # bytes: COPY's ENCODING
     size = os.fstat(handle.fileno()).st_size if args.from_ else None
     return Redirect(handle, size), handle
 

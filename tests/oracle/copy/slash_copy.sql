@@ -19,6 +19,9 @@
 \copy items (id, name) from 'latin1.tsv'
 \copy items (id, name) from 'latin1.tsv' (encoding 'latin1')
 \copy items (id, name) from 'latin1.tsv' with (format csv, delimiter E'\t', encoding 'WIN1252')
+\copy (SELECT 'café' AS x) to 'latin1_out.txt' (encoding 'latin1')
+\! od -c latin1_out.txt
+\copy (SELECT 'caf✓' AS x) to 'latin1_out.txt' (encoding 'latin1')
 SELECT id, name FROM items ORDER BY id;
 \copy items from 'nonexistent.tsv'
 \copy items from .
