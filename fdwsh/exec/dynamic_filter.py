@@ -19,6 +19,7 @@ round trip.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -57,6 +58,11 @@ class KeyFilters:
 
     def fetch(self, scan: ForeignScan, services: Any) -> list[Row]:
         """The scan's rows, filtered by every link whose build side is (made) known."""
+        return list(self.stream(scan, services))
+
+    def stream(self, scan: ForeignScan, services: Any) -> Iterator[Row]:
+        """:meth:`fetch`'s rows as they arrive (the keys are chosen, and the build sides
+        fetched, at the call)."""
         self.busy = True
         try:
             filters = [(link, keys) for link in self.links
@@ -65,7 +71,7 @@ class KeyFilters:
             self.busy = False
         self.applied = [Applied(link, len(keys)) for link, keys in filters]
         if any(not keys for _, keys in filters):
-            return []  # an equi-join with a side without keys has no rows
+            return iter(())  # an equi-join with a side without keys has no rows
         return _fetch_filtered(scan, services, filters)
 
     def _keys(self, scan: ForeignScan, link: KeyLink, services: Any) -> list[Any] | None:
@@ -77,7 +83,7 @@ class KeyFilters:
             partner = build.keys
             if limit == 0 or (partner is not None and partner.busy):
                 return None
-            if not _smaller(build, scan, limit, services):
+            if not goes_first(build, scan, limit, services):
                 return None
         index = _column_index(build, link.build_column)
         keys = list({row[index] for row in build.rows(services)} - {None})
@@ -94,9 +100,9 @@ def attach(scan: ForeignScan, item: ast.RangeVar, plan: ScanPlan) -> None:
 
 
 def _fetch_filtered(scan: ForeignScan, services: Any,
-                    filters: list[tuple[KeyLink, list[Any]]]) -> list[Row]:
+                    filters: list[tuple[KeyLink, list[Any]]]) -> Iterator[Row]:
     if not filters:
-        return list(scan._fetch(services, scan.sql, ()))
+        return scan._fetch(services, scan.sql, ())
     (first, first_keys), rest = filters[0], filters[1:]
     params_rest = [_array_text(scan, link.probe_column, keys) for link, keys in rest]
     conditions = [_any_condition(scan, link.probe_column, i + 1)
@@ -105,11 +111,15 @@ def _fetch_filtered(scan: ForeignScan, services: Any,
 
     sql = RawStream()(scan.remote_tree(conditions))
     scan.sent_sql = sql
-    rows: list[Row] = []
-    for start in range(0, len(first_keys), CHUNK):
-        chunk = _array_text(scan, first.probe_column, first_keys[start:start + CHUNK])
-        rows.extend(scan._fetch(services, sql, (chunk, *params_rest)))
-    return rows
+    return _chunked(scan, services, sql, first, first_keys, params_rest)
+
+
+def _chunked(scan: ForeignScan, services: Any, sql: str, first: KeyLink, keys: list[Any],
+             params_rest: list[str]) -> Iterator[Row]:
+    """The rows of one query per :data:`CHUNK` keys of the first link."""
+    for start in range(0, len(keys), CHUNK):
+        chunk = _array_text(scan, first.probe_column, keys[start:start + CHUNK])
+        yield from scan._fetch(services, sql, (chunk, *params_rest))
 
 
 def _any_condition(scan: ForeignScan, column: str, number: int) -> ast.Node:
@@ -143,7 +153,7 @@ def _same_type(probe: ForeignScan, pcol: str, build: ForeignScan, bcol: str) -> 
         build.columns[_column_index(build, bcol)].type
 
 
-def _smaller(build: ForeignScan, probe: ForeignScan, limit: int, services: Any) -> bool:
+def goes_first(build: ForeignScan, probe: ForeignScan, limit: int, services: Any) -> bool:
     """Whether ``build`` is estimated small enough, and smaller than ``probe``, to go first
     (estimates of :mod:`fdwsh.plan.cost`: catalog statistics, else the remote's EXPLAIN)."""
     from fdwsh.plan.cost import estimate_rows

@@ -116,11 +116,13 @@ class ForeignScan:
 
     def stream(self, an: Analyzer) -> Iterator[Row]:
         """The rows once, as they arrive, not kept (for a query level that reads this one
-        table in one pass), unless they are kept already or filtered by join keys."""
+        table in one pass), unless they are kept already."""
         if an.explain_only:
             return iter(())
-        if self.fetched is not None or self.keys is not None:
-            return iter(self.rows(an.ps.services))
+        if self.fetched is not None:
+            return iter(self.fetched)
+        if self.keys is not None:
+            return self.keys.stream(self, an.ps.services)
         return self._fetch(an.ps.services, self.sql, ())
 
     def fetch_size(self) -> int:
@@ -135,17 +137,17 @@ class ForeignScan:
 
     def fetch_on(self, conn: Any, sql: str, params: tuple[Any, ...] = ()) -> Iterator[Row]:
         """The rows ``sql`` returns on ``conn`` (thread-safe: touches no catalog)."""
-        stream = conn.stream(sql, params, fetch_size=self.fetch_size())
         width = len(self.table.columns)
         slots = self.fetched_columns
         readers = [self._reader(i) for i in slots]
         blank = [None] * width
-        for remote in stream:
-            row = list(blank)
-            for slot, read, text in zip(slots, readers, remote):
-                if text is not None:
-                    row[slot] = read(text)
-            yield tuple(row)
+        with conn.stream(sql, params, fetch_size=self.fetch_size()) as stream:  # closing cancels
+            for remote in stream:
+                row = list(blank)
+                for slot, read, text in zip(slots, readers, remote):
+                    if text is not None:
+                        row[slot] = read(text)
+                yield tuple(row)
 
     def _reader(self, index: int) -> Callable[[str], Any]:
         """The declared type's input function for column ``index`` (errors name the column)."""

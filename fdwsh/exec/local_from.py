@@ -33,6 +33,7 @@ from fdwsh.errors import FdwshError
 from fdwsh.exec import join_order, joins
 from fdwsh.exec.eval import compile_expr
 from fdwsh.exec.from_foreign import ForeignScan
+from fdwsh.exec.streams import read_once, scan_rows
 from fdwsh.exec.from_names import (
     Entry,
     check_conflicts,
@@ -118,10 +119,12 @@ class _LazyRows(Sequence[Row]):
     kept, unless they depend on an enclosing level's values (``correlated``)."""
 
     def __init__(self, produce: Callable[[], Iterable[Row]], errors: list[FdwshError],
-                 correlated: bool) -> None:
+                 correlated: bool, once: bool = False) -> None:
         self._produce, self._errors, self._correlated = produce, errors, correlated
         self._rows: list[Row] | None = None
         self.streamer: Callable[[], Iterator[Row]] | None = None
+        #: Read at most once (fdwsh.exec.streams.read_once): iterating streams them.
+        self.once = once
 
     def _get(self) -> list[Row]:
         if self._errors:
@@ -148,6 +151,8 @@ class _LazyRows(Sequence[Row]):
         return len(self._get())
 
     def __iter__(self) -> Iterator[Row]:
+        if self.once and self._rows is None and self.streamer is not None:
+            return self.stream()
         return iter(self._get())
 
 
@@ -168,10 +173,13 @@ def build_from(an: Analyzer, items: Any) -> FromSource:
         return FromSource([()], None, _no_star)
     where: list[ir.Expr | None] = [None]
     join_order.register(an, nodes, where)
-    rows = _LazyRows(lambda: _cross(an, nodes, where[0]), scope.plan_errors, scope.correlated)
+    rows = _LazyRows(lambda: _cross(an, nodes, where[0]), scope.plan_errors, scope.correlated,
+                     read_once(an) and not scope.correlated)
     scan = nodes[0].remote if len(nodes) == 1 else None
     if isinstance(scan, ForeignScan):  # one table: a single pass reads its rows as they arrive
         rows.streamer = lambda: scan.stream(an)
+    elif rows.once:  # joins stream their probe sides (fdwsh.exec.streams)
+        rows.streamer = lambda: _cross(an, nodes, where[0])
     return FromSource(rows, namespace_resolver(an.ps, namespace, scope.rtable),
                       star_expander(an.ps, namespace, scope.rtable),
                       lambda cond: where.__setitem__(0, cond),
@@ -216,7 +224,10 @@ def _transform_item(scope: _Scope, item: Any) -> tuple[Node, list[Entry], Entry]
         entry.schema, entry.relid = scan.table.schema, scan.table.id
     scope.rtable.append(entry)
     scope.offset += len(columns)
-    node = Node(offset, len(columns), found.rows, min_ref, getattr(found, "scan", None))
+    rows = found.rows
+    if isinstance(scan, ForeignScan):
+        rows = scan_rows(an, scan, rows, lambda: scope.correlated)
+    node = Node(offset, len(columns), rows, min_ref, scan)
     return node, [entry], entry
 
 
@@ -397,8 +408,11 @@ def _cross(an: Analyzer, nodes: list[Node], where: ir.Expr | None) -> Iterator[R
     ordered = join_order.ordered_cross(an, nodes)
     if ordered is not None:
         return ordered
-    rows: Iterable[Row] = [()]
+    rows: Iterable[Row] | None = None
     for node in nodes:
+        if rows is None:  # the first item's rows themselves (streamed where they stream)
+            rows = node.rows(())
+            continue
         width = node.offset
         cond = None if node.lateral or width == 0 else joins.hash_conjuncts(
             where, range(width), range(width, width + node.width))
@@ -411,7 +425,7 @@ def _cross(an: Analyzer, nodes: list[Node], where: ir.Expr | None) -> Iterator[R
             return node.rows(row if node.lateral else (None,) * width)
         rows = joins.nested_loop(joins.INNER, rows, inner, node.lateral, None,
                                  (width, node.width))
-    return iter(rows)
+    return iter(rows or ())
 
 
 def _no_star(node: ast.ColumnRef) -> list[tuple[str, ir.Expr]]:

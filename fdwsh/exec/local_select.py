@@ -274,11 +274,11 @@ class Analyzer:
             return _slice([r[:len(targets)] for r in rows], offset, limit)
         columns = [OutputColumn(name, e.type, e.typmod) for name, e in targets]
         relation = LocalRelation(columns, None, [e for _, e in targets], produce)
-        if source.stream is not None and grouped is None and windows is None and not specs \
+        if source.stream is not None and grouped is None and windows is None \
                 and not stmt.distinctClause and not any(contains_srf(e) for _, e in below):
-            streamed = self._evaluate(source.stream, below, where, [])
-            end = None if limit is None else (offset or 0) + limit
-            relation.streamer = lambda: itertools.islice(streamed(), offset or 0, end)
+            from fdwsh.exec.streams import level_stream
+            relation.streamer = level_stream(self._evaluate(source.stream, below, where, specs),
+                                             specs, len(targets), offset, limit)
         return relation
 
     def targets(self, target_list: Any, source: FromSource, resolve_unknowns: bool
