@@ -18,7 +18,10 @@ Contract:
   list gets its DEFAULT, evaluated locally for each row (:mod:`fdwsh.exec.copy_defaults`),
   else NULL.
 - Local NOT NULL is not checked (PostgreSQL does not check constraints of foreign tables); the
-  remote table's own constraints apply and its errors come back as postgres_fdw reports them.
+  remote table's own constraints and types apply, and its errors come back as postgres_fdw
+  reports them: the remote SQL, then the local line (:mod:`fdwsh.exec.copy_records`).
+- Ctrl-C ends the remote COPY (``COPY from stdin failed: canceled by user``) and, as in psql,
+  stops reading the data there.
 - ``WHERE`` keeps the rows its condition is true for (:mod:`fdwsh.exec.copy_where`).
 """
 
@@ -36,21 +39,18 @@ from fdwsh.errors import FdwshError
 from fdwsh.exec.copy import check_forced
 from fdwsh.exec.copy_format import remote_line
 from fdwsh.exec.copy_options import CopyOptions, parse_copy_options
+from fdwsh.exec.copy_where import Keep, where_filter
 from fdwsh.exec.truncate import find_table
 from fdwsh.output.result import Result
 
 QUERY_CANCELED = "57014"
 CHUNK_BYTES = 128 * 1024
 
-Convert = Callable[[str], str]
-Keep = Callable[[list[str | None]], bool]
 
 
 def copy_from(stmt: ast.CopyStmt, ctx: Any) -> Result:
     """Execute ``COPY ft [(cols)] FROM STDIN [WITH (…)]``."""
     table: ForeignTable = find_table(ctx, stmt.relation)
-    from fdwsh.exec.copy_where import where_filter
-
     keep = where_filter(stmt, ctx)
     opts = parse_copy_options(stmt)
     columns = target_columns(stmt, table)
@@ -107,9 +107,8 @@ def _run(stmt: ast.CopyStmt, table: ForeignTable, columns: list[ForeignColumn],
         return copy_from_binary(table, columns, ctx)
     from fdwsh.exec.copy_defaults import default_makers
     from fdwsh.exec.copy_progress import progress
-    from fdwsh.remote.copy import copy_in
-
     from fdwsh.exec.copy_records import RecordReader
+    from fdwsh.remote.copy import copy_in
 
     reader = RecordReader(table.name, columns, opts, ctx.gucs,
                           lambda: bool(ctx.copy.end_marker_seen))
