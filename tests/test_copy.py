@@ -289,3 +289,16 @@ def test_a_value_the_remote_column_refuses_names_the_local_line(bed: CopyBed) ->
                    "CONTEXT:  remote SQL command: COPY public.frozen (z) FROM STDIN\n"
                    'COPY loose, line 2: "x"\n')
     assert bed.rows("SELECT count(*) FROM frozen") == "0\n"
+
+
+def test_a_user_mapping_the_server_refuses_fails_after_the_data_like_postgres_fdw(
+        bed: CopyBed) -> None:
+    script = ("BEGIN;\nALTER USER MAPPING FOR CURRENT_USER SERVER src OPTIONS (SET user 'nobody');"
+              "\nCOPY items (id) FROM STDIN;\n1\n\\.\nROLLBACK;\nCOPY items (id) FROM STDIN;\n2\n"
+              "\\.\n")
+    expected = bed.psql("-f", "-", input=script).stdout.replace("psql:", "fdwsh:")
+    bed.reset()
+    got = bed.fdwsh("-f", "-", input=script).stdout
+    assert 'role "nobody" does not exist' in got
+    assert got == expected
+    assert bed.rows("SELECT id FROM items") == "2\n"
