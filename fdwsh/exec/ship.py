@@ -83,6 +83,7 @@ def run_shipped(an: Analyzer, stmt: ast.SelectStmt, resolve_unknowns: bool
     if len(by_server) != 2 or threshold == 0 or unshippable_reasons(stmt) or \
             _references_outside(stmt, refs):  # then no server could run it whole
         return None
+    _analyse(an, stmt, resolve_unknowns)  # its errors come before any the servers raise
     scans = {id(ref): _scan_of(an, stmt, refs, ref) for ref in refs}
     groups = list(by_server.values())
     inputs = [_input(an, group, scans) for group in groups]
@@ -124,6 +125,19 @@ def _run_with(an: Analyzer, stmt: ast.SelectStmt, resolve_unknowns: bool, shipme
         an.scans.append(ShipReport(shipment.decision, shipment, fragment, cost))
     shipment.drop(cache)
     return rel
+
+
+def _analyse(an: Analyzer, stmt: ast.SelectStmt, resolve_unknowns: bool) -> None:
+    """Analyse the level over empty inputs (as sending it whole will), so that its errors
+    are raised before the estimates and the copy ask anything of the servers."""
+    from fdwsh.exec.remote_fragment import _output_columns
+
+    typing, notes = typing_a_shipped_level.set(True), len(an.notes)
+    try:
+        _output_columns(an, stmt, resolve_unknowns)
+    finally:
+        typing_a_shipped_level.reset(typing)
+        del an.notes[notes:]  # what the analysis noted is noted again when the level runs
 
 
 def _scan_of(an: Analyzer, stmt: ast.SelectStmt, refs: list[RelationRef], ref: RelationRef

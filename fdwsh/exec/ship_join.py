@@ -8,9 +8,10 @@ rule says so, the smaller input — a foreign-table scan, with its columns and p
 is copied into a temporary table on the other input's server (:mod:`fdwsh.exec.ship_copy`),
 and the join runs there as one remote join (:mod:`fdwsh.exec.join_fragment`: the scan read
 from the temporary table in its place, rows in the local join's layout, so nothing above it
-changes).  The copy happens when the executor first asks for the join's rows; the table is
+changes).  The decision, the copy and the join happen when the executor first asks for the
+join's rows (unless its scans were fetched already, along with a sibling's); the table is
 dropped once they are read.  The join is not joined further remotely (the copy must come
-first), and plain EXPLAIN copies nothing.
+first), and plain EXPLAIN decides but copies nothing.
 """
 
 from __future__ import annotations
@@ -84,21 +85,40 @@ class ShippedJoin(Shipped):
 
 
 def ship_join(an: Analyzer, j: ast.JoinExpr, left: Node, right: Node, node: Node) -> None:
-    """Make ``node`` (the join of ``left`` and ``right``) a :class:`ShippedJoin` when the rule
-    says to ship one of its inputs (else leave it a local join)."""
+    """Let ``node`` (the join of ``left`` and ``right``) become a :class:`ShippedJoin` when the
+    rule says to ship one of its inputs.  Decided when the join's rows are first asked for
+    (the estimates may ask the servers, whose errors must not come before the level's own),
+    or now under plain EXPLAIN, which asks for no rows."""
     sides = [_scans(left.remote), _scans(right.remote)]
-    threshold = ship_threshold(an.ps.services)
-    if threshold == 0 or an.scan_plan is None or typing_a_shipped_level.get() or not sides[0] or not sides[1] or \
+    if ship_threshold(an.ps.services) == 0 or an.scan_plan is None or \
+            typing_a_shipped_level.get() or not sides[0] or not sides[1] or \
             sides[0][0].table.server_id == sides[1][0].table.server_id:
         return
+    if an.explain_only:
+        _decide(an, j, left, right, node)
+        return
+    local = node.rows
+
+    def first_rows(prefix: Row) -> Any:
+        if not _decide(an, j, left, right, node):
+            node.rows = local
+        return node.rows(prefix)
+    node.rows = first_rows
+
+
+def _decide(an: Analyzer, j: ast.JoinExpr, left: Node, right: Node, node: Node) -> bool:
+    """Apply the rule; when it ships, make ``node`` the shipped join (True)."""
     services = an.ps.services
+    sides = [_scans(left.remote), _scans(right.remote)]
+    if any(s.fetched is not None for side in sides for s in side):
+        return False  # fetched already (along with a sibling scan): nothing left to save
     inputs = [Input(", ".join(label(s) for s in side), side[0].server,
                     estimated_rows(side, services), len(side) == 1 and not side[0].renamed)
               for side in sides]
-    decision = check_target(services, decide(inputs[0], inputs[1], threshold,
+    decision = check_target(services, decide(inputs[0], inputs[1], ship_threshold(services),
                                              an.scan_plan.key_limit, _linked(an, *sides)))
     if decision.ship is None or decision.target is None:
-        return
+        return False
     shipped = inputs.index(decision.ship)
     (scan,), kept = sides[shipped], sides[1 - shipped]
     shipment = Shipment(scan, decision.target.server, decision)
@@ -108,12 +128,13 @@ def ship_join(an: Analyzer, j: ast.JoinExpr, left: Node, right: Node, node: Node
     remotes[shipped] = stand_in
     fragment = remote_join(an, j, *remotes)
     if fragment is None:
-        return
+        return False
     shipped_join = ShippedJoin(fragment, shipment)
     _absorb(an, [scan], fragment)  # the shipped scan is not fetched on its own, nor keyed
     an.scans[:] = [s for s in an.scans if s is not fragment] + [shipped_join]
     node.remote = shipped_join
     node.rows = lambda prefix: [] if an.explain_only else shipped_join.rows(services)
+    return True
 
 
 def _scans(remote: Any) -> list[ForeignScan]:

@@ -53,7 +53,7 @@ def copy_between(source: RemoteConnection, copy_out: str, target: RemoteConnecti
     except BaseException as exc:
         if copying:
             _stop_copy_out(source)
-        _abort(target, b"data shipping interrupted")
+        _abort(target, b"data shipping interrupted", copy_in)
         if isinstance(exc, KeyboardInterrupt):
             raise rerr.query_canceled() from None
         if isinstance(exc, psycopg.OperationalError):

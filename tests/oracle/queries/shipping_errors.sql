@@ -9,3 +9,7 @@ SELECT sum(o.qty::int2 * 10000::int2) FROM orders o JOIN s2.customers c ON c.id 
 SELECT d.id FROM ft_dropped d JOIN s2.customers c ON c.id = d.id;
 -- the session goes on: the same join ships again
 SELECT c.region_id, count(*) FROM orders o JOIN s2.customers c ON c.id = o.customer_id GROUP BY 1 ORDER BY 1;
+-- the level's own errors come before the servers are asked anything
+SELECT d.id + 'x' FROM ft_dropped d JOIN s2.customers c ON c.id = d.id;
+SELECT d.nope FROM ft_dropped d JOIN s2.customers c ON c.id = d.id;
+SELECT d.id, c.name COLLATE "C" FROM ft_dropped d JOIN s2.customers c ON c.id = d.id GROUP BY 1;
