@@ -9,8 +9,9 @@ that PostgreSQL runs the join — and whatever else the level does: filters, agg
 LIMIT — with its own planner, spilling and parallel workers, and only the level's result
 travels back.
 
-The rule, from the remote servers' estimates of each input (their EXPLAIN of the input's scan
-with its pushed conditions; for several tables on one server, the largest of them):
+The rule, from the cost model's estimate of each input (:func:`fdwsh.plan.cost.estimate_rows`
+of the input's scan with its pushed conditions: ANALYZE statistics, else the remote server's
+EXPLAIN; for several tables on one server, the largest of them):
 
 1. ``\\set SHIP_THRESHOLD n`` (default :data:`DEFAULT_THRESHOLD` rows; 0 = never): both inputs
    must be estimated above ``n`` rows, else the local join is cheap enough.
