@@ -28,6 +28,8 @@ DATA_FILES: dict[str, str | bytes] = {
     "items.tsv": "1\tone\t1.5\t2024-01-01\n2\t\\N\t\\N\t\\N\n",
     "items.csv": 'id,name\n3,"three, csv"\n',
     "latin1.tsv": b"4\tok\n5\tcaf\xe9\n",
+    "sub.sql": "COPY items (id, name) FROM STDIN;\n50\tfrom an included file\n\\.\n"
+               "COPY items (id) FROM STDIN;\nbad\n\\.\n",
 }
 
 

@@ -8,8 +8,8 @@ Contract:
   ``\.`` or the end of the input; with ``-c`` it reads standard input; interactively it prints
   psql's "Enter data to be copied …" (unless quiet) and prompts with PROMPT3 (``>> ``) for
   each line.
-- ``COPY … TO STDOUT`` writes to the query output (``\o``).  Its tag is printed only when the
-  data went elsewhere (psql suppresses it when it would go where the data just went).
+- ``COPY … TO STDOUT`` writes to the query output (``\o``), or to ``\g FILE``'s file.  Its
+  tag is printed only when the data went elsewhere (psql suppresses it when it would go where the data just went).
 - ``\copy`` sets :attr:`Redirect` on the session (psql's ``pset.copyStream``) for the one
   statement it sends: a file, a program's pipe, or psql's own stdin/stdout (``pstdin``,
   ``pstdout``); ``stream=None`` keeps the defaults above.
@@ -136,7 +136,9 @@ class CopyChannel:
         redirect = self._redirect
         if redirect is not None and redirect.stream is not None:
             return redirect.stream
-        return self._session.out  # type: ignore[no-any-return]
+        query_file = getattr(self._session, "tuples_out", None)  # \g FILE
+        stream = query_file() if query_file is not None else None
+        return stream if stream is not None else self._session.out
 
     def warn(self, message: str) -> None:
         """A client-side error message (psql's pg_log_error), the statement going on."""

@@ -22,6 +22,14 @@
 \copy (SELECT 'café' AS x) to 'latin1_out.txt' (encoding 'latin1')
 \! od -c latin1_out.txt
 \copy (SELECT 'caf✓' AS x) to 'latin1_out.txt' (encoding 'latin1')
+COPY (SELECT 1 AS a) TO STDOUT \g gout.txt
+\! cat gout.txt
+\o oout.txt
+\copy (SELECT 2) to pstdout
+\copy (SELECT 3) to stdout
+\o
+\! cat oout.txt
+\i sub.sql
 SELECT id, name FROM items ORDER BY id;
 \copy items from 'nonexistent.tsv'
 \copy items from .
