@@ -256,9 +256,9 @@ def _default(ps: ParseState, column: TargetColumn) -> ir.Expr:
 
 def default_node(column: TargetColumn) -> ast.Node:
     """The parsed DEFAULT expression of a column."""
-    from pglast import parse_sql
+    from fdwsh.exec.dml_sets import default_node as parsed
 
-    return parse_sql(f"SELECT ({column.column.default})")[0].stmt.targetList[0].val
+    return parsed(column.column.default or "NULL")
 
 
 def _compiler(ectx: Any) -> Callable[[ir.Expr], Any]:

@@ -99,6 +99,10 @@ def plan_modify(stmt: ast.Node, ctx: Any, operation: str) -> ModifyPlan:
     it runs."""
     check_with(stmt.withClause)
     target = resolve_target(stmt, ctx)
+    if operation == "update":
+        from fdwsh.exec.dml_sets import plain_sets
+
+        stmt = plain_sets(stmt, target)
     sets = _set_columns(stmt, target) if operation == "update" else []
     plan = ModifyPlan(operation, target, sets, None)
     typed = literal_sink(ctx)

@@ -24,6 +24,14 @@ DELETE FROM ft WHERE id IN (SELECT id FROM cust WHERE tier = 2 AND id < 4) RETUR
 WITH k AS (SELECT 3 AS id) UPDATE ft SET b = 1 WHERE id IN (SELECT id FROM k) RETURNING id, b;
 WITH k AS (SELECT id FROM cust WHERE tier = 0) UPDATE ft SET b = 2 WHERE id IN (SELECT id FROM k);
 WITH k AS (SELECT 4 AS id) DELETE FROM ft WHERE id = (SELECT id FROM k) RETURNING id;
+UPDATE ft SET b = (SELECT max(tier) FROM cust WHERE cust.id = ft.id - 1) WHERE id IN (3, 5, 6) RETURNING id, b;
+UPDATE ft SET (a, b) = ('m', 3) WHERE id = 5 RETURNING *;
+UPDATE ft SET (a, b) = (SELECT 'n', 4) WHERE id = 6 RETURNING *;
+UPDATE ft SET (a, b) = ROW('r', (random() * 0)::int + 5) WHERE id = 6 RETURNING *;
+UPDATE ft SET (a, b) = (SELECT 'c' || c.id, c.tier FROM cust c WHERE c.id = ft.id) WHERE id = 3 RETURNING *;
+UPDATE ft SET b = DEFAULT, c = DEFAULT WHERE id = 5 RETURNING *;
+UPDATE ft SET (a, b) = ('m', 3, 4) WHERE id = 5;
+UPDATE ft SET (a, b) = (SELECT 'n') WHERE id = 5;
 DELETE FROM ft WHERE false;
 UPDATE ft SET b = 1 WHERE false;
 SELECT * FROM ft ORDER BY id;
