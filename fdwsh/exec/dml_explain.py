@@ -41,21 +41,37 @@ def run_explain_dml(stmt: ast.ExplainStmt, ctx: Any) -> Result:
     if opts.analyze:
         planning = (time.perf_counter() - started) * 1000
         started = time.perf_counter()
-        _execute(query, plan, ctx)
-        lines += [f"Planning Time: {planning:.3f} ms",
-                  f"Execution Time: {(time.perf_counter() - started) * 1000:.3f} ms"]
+        result = _execute(query, plan, ctx)
+        total = (time.perf_counter() - started) * 1000
+        changed = int((result.status or "0").split()[-1])
+        _add_actuals(lines, opts.timing, total, changed,
+                     changed if result.columns is not None else 0)
+        if opts.summary is not False:
+            lines += [f"Planning Time: {planning:.3f} ms", f"Execution Time: {total:.3f} ms"]
     return Result(columns=[Column("QUERY PLAN", "text")], rows=[(line,) for line in lines])
 
 
-def _execute(query: ast.Node, plan: Any, ctx: Any) -> None:
+def _execute(query: ast.Node, plan: Any, ctx: Any) -> Result:
     if isinstance(query, ast.InsertStmt):
         from fdwsh.exec.dml_insert import execute_plan
 
-        execute_plan(plan, ctx, query)
-    else:
-        from fdwsh.exec import dml_modify
+        return execute_plan(plan, ctx, query)
+    from fdwsh.exec import dml_modify
 
-        dml_modify.execute_plan(plan, ctx)
+    return dml_modify.execute_plan(plan, ctx)
+
+
+def _add_actuals(lines: list[str], timing: bool, total_ms: float, changed: int,
+                 returned: int) -> None:
+    """ANALYZE's ``(actual …)`` on the modify node (the rows it returned: RETURNING's) and on
+    the node below it (the rows it changed or fed in)."""
+    from fdwsh.plan.explain import Actual, _actual_text
+
+    lines[0] += " " + _actual_text(Actual(total_ms, total_ms, returned), timing)
+    for i, line in enumerate(lines[1:], start=1):
+        if line.startswith("  ->  "):
+            lines[i] += " " + _actual_text(Actual(0.0, total_ms, changed), timing)
+            break
 
 
 def _name(target: Any, verbose: bool) -> str:
