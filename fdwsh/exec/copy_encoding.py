@@ -36,14 +36,19 @@ def _canonical(name: str) -> str:
     return {"unicode": "UTF8", "utf_8": "UTF8", "koi8": "KOI8R"}.get(lower, lower.upper())
 
 
+def _codec(encoding: str | None) -> tuple[str, str]:
+    """(the name PostgreSQL prints, the Python codec) of an ENCODING option (None: UTF8)."""
+    name = _canonical(encoding or "UTF8")
+    return name, CODECS.get(name.lower(), "utf-8")
+
+
 def _utf8_length(lead: int) -> int:
     return 2 if 0xC0 <= lead < 0xE0 else 3 if 0xE0 <= lead < 0xF0 else 4 if lead >= 0xF0 else 1
 
 
 def decoder(encoding: str | None) -> Callable[[bytes], str]:
     """bytes → text in ``encoding`` (None: UTF8), raising PostgreSQL's error when invalid."""
-    name = _canonical(encoding or "UTF8")
-    codec = CODECS.get(name.lower(), "utf-8")
+    name, codec = _codec(encoding)
 
     def decode(data: bytes) -> str:
         try:
@@ -60,8 +65,7 @@ def decoder(encoding: str | None) -> Callable[[bytes], str]:
 def encoder(encoding: str | None) -> Callable[[str], bytes]:
     """text → bytes in ``encoding`` (None: UTF8), raising PostgreSQL's error for a character
     the encoding has not."""
-    name = _canonical(encoding or "UTF8")
-    codec = CODECS.get(name.lower(), "utf-8")
+    name, codec = _codec(encoding)
 
     def encode(text: str) -> bytes:
         try:
