@@ -227,8 +227,7 @@ class Transaction:
             return self._finish_prepared(kind, stmt.gid)
         if kind in ("SAVEPOINT", "RELEASE", "ROLLBACK_TO"):
             return self._savepoint(kind, stmt.savepoint_name or "")
-        raise FdwshError(f"{kind} is not supported",
-                         sqlstate="0A000")
+        raise FdwshError(f"{kind} is not supported", sqlstate="0A000")
 
     def execute_silently(self, sql: str, notices: list[Notice] | None = None) -> None:
         """Run a transaction statement for the shell itself (``-1``), discarding its tag."""
@@ -236,7 +235,7 @@ class Transaction:
 
         self.execute(parse_sql(sql)[0].stmt, [] if notices is None else notices)
 
-    def _each(self, event: str, *args: str) -> None:
+    def _each(self, event: str, *args: Any) -> None:
         for participant in self.participants:
             getattr(participant, event)(*args)
 
@@ -249,8 +248,7 @@ class Transaction:
         if self.state is not TxnState.IDLE:
             notices.append(Notice("there is already a transaction in progress", "WARNING"))
             return Result.command(tag)
-        for participant in self.participants:
-            participant.begin(options)
+        self._each("begin", options)
         self.state = TxnState.IN_BLOCK
         self._after_query = False
         return Result.command(tag)
@@ -271,8 +269,7 @@ class Transaction:
             self._each("rollback")
             raise
         self._each("commit")
-        for participant in self.participants:
-            participant.post_commit(notices)
+        self._each("post_commit", notices)
         return Result.command("COMMIT")
 
     def _chain(self, notices: list[Notice], commit: bool) -> Result:
@@ -324,12 +321,10 @@ class Transaction:
             raise FdwshError(f'savepoint "{name}" does not exist', sqlstate="3B001")
         index = len(self._savepoints) - 1 - self._savepoints[::-1].index(name)
         if kind == "RELEASE":
-            for participant in self.participants:
-                participant.release(name, index)
+            self._each("release", name, index)
             del self._savepoints[index:]
             return Result.command("RELEASE")
-        for participant in self.participants:
-            participant.rollback_to(name, index + 1)
+        self._each("rollback_to", name, index + 1)
         del self._savepoints[index + 1:]
         self.state = TxnState.IN_BLOCK
         return Result.command("ROLLBACK")
