@@ -91,6 +91,10 @@ def test_defaults_where_statistics_say_nothing() -> None:
     assert selectivity("doc IS NOT NULL", empty) == 1 - DEFAULT_EQ_SEL
     assert selectivity("lower(name) = 'x'") == DEFAULT_EQ_SEL
     assert selectivity("id = NULL") == DEFAULT_EQ_SEL
+    assert selectivity("tier BETWEEN 1 AND 2", empty) == pytest.approx(DEFAULT_INEQ_SEL ** 2)
+    assert selectivity("tier NOT BETWEEN 1 AND 2", empty) == \
+        pytest.approx(1 - DEFAULT_INEQ_SEL ** 2)
+    assert selectivity("id NOT BETWEEN 1000 AND 3000") == pytest.approx(0.8)
 
 
 def test_a_literal_the_type_cannot_read_gets_the_default() -> None:

@@ -83,12 +83,13 @@ def _expr_selectivity(node: ast.A_Expr, stats: TableStats, readers: dict[str, Re
     if kind in (A_Expr_Kind.AEXPR_BETWEEN, A_Expr_Kind.AEXPR_NOT_BETWEEN) and \
             isinstance(node.rexpr, (list, tuple)) and len(node.rexpr) == 2:
         low, high = (_literal(e) for e in node.rexpr)
-        inside = max(0.0, ineq_selectivity(col, read, ">=", low)
-                     + ineq_selectivity(col, read, "<=", high) - 1.0
-                     + (col.null_frac if col else 0.0))
-        if kind == A_Expr_Kind.AEXPR_BETWEEN:
-            return inside if col is not None else DEFAULT_INEQ_SEL * DEFAULT_INEQ_SEL
-        return 1.0 - inside - (col.null_frac if col else 0.0)
+        if col is None:  # PostgreSQL's range default: both inequalities at their default
+            inside, nulls = DEFAULT_INEQ_SEL * DEFAULT_INEQ_SEL, 0.0
+        else:
+            nulls = col.null_frac
+            inside = max(0.0, ineq_selectivity(col, read, ">=", low)
+                         + ineq_selectivity(col, read, "<=", high) - 1.0 + nulls)
+        return inside if kind == A_Expr_Kind.AEXPR_BETWEEN else max(0.0, 1.0 - inside - nulls)
     if kind != A_Expr_Kind.AEXPR_OP or len(node.name) != 1:
         return DEFAULT_SEL
     return _comparison(node, stats, readers)
