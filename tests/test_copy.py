@@ -302,3 +302,23 @@ def test_a_user_mapping_the_server_refuses_fails_after_the_data_like_postgres_fd
     assert 'role "nobody" does not exist' in got
     assert got == expected
     assert bed.rows("SELECT id FROM items") == "2\n"
+
+
+def test_slash_copy_from_pstdin_at_the_prompt_prompts_for_each_line(bed: CopyBed) -> None:
+    command = bed.fdwsh_command()
+    child = pexpect.spawn(command[0], command[1:], env={**bed.fdwsh_env(), "TERM": "dumb"},
+                          encoding="utf-8", timeout=30)
+    try:
+        child.expect("fdwsh=[>#] ")
+        child.sendline("\\copy items (id, name) from pstdin")
+        child.expect_exact("End with a backslash and a period on a line by itself, or an EOF "
+                           "signal.\r\n>> ")
+        child.sendline("8\teight")
+        child.expect_exact(">> ")
+        child.sendline("\\.")
+        child.expect_exact("COPY 1")
+        child.sendline("\\q")
+        child.expect(pexpect.EOF)
+    finally:
+        child.close(force=True)
+    assert bed.rows("SELECT id, name FROM items") == "8|eight\n"

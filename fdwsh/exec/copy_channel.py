@@ -37,6 +37,8 @@ class Redirect:
     stream: IO[Any] | None
     #: A regular file's size in bytes (a progress bar can show how far COPY FROM got).
     size: int | None = None
+    #: The stream is a terminal (``pstdin`` typed at): prompt for each line, as psql does.
+    prompt: bool = False
 
 
 class CopyChannel:
@@ -68,6 +70,9 @@ class CopyChannel:
 
     def _raw_lines(self, encoding: str | None) -> Iterator[str]:
         redirect = self._redirect
+        if redirect is not None and redirect.prompt:
+            yield from self._prompted_lines()
+            return
         if redirect is not None and redirect.stream is not None:
             yield from _text_lines(redirect.stream, encoding)
             return

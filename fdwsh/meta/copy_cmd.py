@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+import sys
 from dataclasses import dataclass
 from typing import IO, Any
 
@@ -177,10 +178,11 @@ def _open(call: MetaCall, args: CopyArgs) -> tuple[Any, Any]:
 
     session = call.session
     if args.file is None:
-        stream = None
-        if args.psql_inout:
-            stream = _stdin_bytes() if args.from_ else session.stdout
-        return Redirect(stream), None
+        if not args.psql_inout:
+            return Redirect(None), None
+        if args.from_:
+            return Redirect(_stdin_bytes(), prompt=sys.stdin.isatty()), None
+        return Redirect(session.stdout), None
     if args.program:
         session.stdout.flush()
         session.out.flush()
@@ -198,8 +200,6 @@ def _open(call: MetaCall, args: CopyArgs) -> tuple[Any, Any]:
 
 
 def _stdin_bytes() -> Any:
-    import sys
-
     return getattr(sys.stdin, "buffer", sys.stdin)
 
 
