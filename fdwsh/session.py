@@ -20,8 +20,9 @@ from typing import IO, Any
 from fdwsh import __version__, psqltxn
 from fdwsh.catalog.store import CatalogStore, default_catalog_path
 from fdwsh.errors import FatalError, FdwshError, Notice
-from fdwsh.input.scanner import MetaCommand, Scanner, SqlStatement
+from fdwsh.input.scanner import MetaCommand, Scanner
 from fdwsh.meta import registry
+from fdwsh.meta.conditional import BRANCHING, ConditionalStack
 from fdwsh.meta.registry import MetaCall, MetaStatus
 from fdwsh.output.errors import format_error, format_notice
 from fdwsh.output.print import print_result
@@ -93,7 +94,8 @@ class Session:
                                 SettingsParticipant(lambda: self.gucs), self.remote_xact],
                                gucs=lambda: self.gucs)
         self.timing = False
-        self.scanner = Scanner(self.variables.get)
+        self.conditions = ConditionalStack()  # the open \if blocks of the current input
+        self.scanner = Scanner(self._variable)
         self.source = InputSource(None, Path.cwd())
         self.previous_query = ""
         self._store: CatalogStore | None = None
@@ -219,17 +221,21 @@ class Session:
 
     def run_lines(self, lines: Iterable[str], source: InputSource) -> int:
         """psql's MainLoop over ``lines`` from ``source``; return the exit status."""
-        saved = (self.scanner, self.source)
-        self.scanner, self.source = Scanner(self.variables.get), source
+        saved = (self.scanner, self.source, self.conditions)
+        self.scanner, self.source = Scanner(self._variable), source
+        self.conditions = ConditionalStack()
         source.lines = iter(lines)
         try:
             for line in source.lines:
                 self.process_line(line.rstrip("\n"))
             leftover = self.scanner.flush()
-            if leftover is not None:
+            if leftover is not None and self.conditions.active:
                 self.run_sql(leftover.text)
+            if not self.conditions.empty:
+                self.warn("reached EOF without finding closing \\endif(s)")
+                self._error_happened()
         finally:
-            self.scanner, self.source = saved
+            self.scanner, self.source, self.conditions = saved
         return EXIT_SUCCESS
 
     def run_top(self, lines: Iterable[str], source: InputSource) -> int:
@@ -247,14 +253,26 @@ class Session:
             self.stdout.write(line + "\n")
         events = self.scanner.feed(line)
         for event in events:
-            if isinstance(event, SqlStatement):
-                self.run_sql(event.text)
-            elif isinstance(event, MetaCommand):
+            if isinstance(event, MetaCommand):
                 self.run_meta(event)
+            elif self.conditions.active:
+                self.run_sql(event.text)
+            elif self.source.interactive:
+                self.warn("query ignored; use \\endif or Ctrl-C to exit current \\if block")
+
+    def _variable(self, name: str) -> str | None:
+        """A variable's value for ``:name`` in input; none inside a skipped ``\\if`` branch."""
+        return self.variables.get(name) if self.conditions.active else None
 
     def run_meta(self, cmd: MetaCommand) -> MetaStatus:
         """Dispatch one backslash command (and send the buffer if it says so)."""
         spec = registry.lookup(cmd.name)
+        if not self.conditions.active and cmd.name not in BRANCHING:
+            if self.source.interactive:
+                self.warn(f"\\{cmd.name} command ignored; use \\endif or Ctrl-C to exit "
+                          "current \\if block", "warning")
+            cmd.args.rest_of_line()
+            return MetaStatus.SKIP_LINE
         if spec is None:
             self.warn(f"invalid command \\{cmd.name}")
             if self.source.interactive:

@@ -47,7 +47,10 @@ def current_prompt(session: Session) -> str:
 
 
 def prompt_status(session: Session) -> str:
-    """``%R``: ``=`` when ready for a new statement, else ``-`` or the open quote/paren."""
+    """``%R``: ``=`` when ready for a new statement, else ``-`` or the open quote/paren;
+    ``@`` inside a skipped ``\\if`` branch."""
+    if not session.conditions.active:
+        return "@"
     if not session.scanner.pending:
         return "="
     return session.scanner.state.value

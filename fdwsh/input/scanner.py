@@ -95,6 +95,15 @@ class Scanner:
         self._comment_depth = 0
         self._paren_depth = 0
 
+    def mark(self) -> tuple[int, int]:
+        """Where the query buffer is now (its length, the open parentheses), for :meth:`restore`."""
+        return len(self.buffer), self._paren_depth
+
+    def restore(self, mark: tuple[int, int]) -> None:
+        """Drop what the buffer gained since ``mark`` (a skipped ``\\if`` branch's text)."""
+        length, self._paren_depth = mark
+        self.buffer = self.buffer[:length]
+
     def take_buffer(self) -> str:
         """Return the query buffer (for ``\\g``) and start a new one."""
         text = self.buffer.rstrip("\n")

@@ -18,6 +18,8 @@ from fdwsh.meta.registry import MetaSpec
 GROUP_ORDER = ("General", "Help", "Query Buffer", "Input/Output", "Conditional",
                "Informational", "Large Objects", "Formatting", "Connection", "Operating System",
                "Variables")
+#: Groups psql lists in the order of use, not by name (``\\if`` before ``\\elif``).
+UNSORTED_GROUPS = frozenset({"Conditional"})
 GROUP_NOTES = {"Informational": "(options: S = show system objects, + = additional detail)"}
 SYNTAX_WIDTH = 22  # psql: "  %-22s %s"; longer syntax goes on a line of its own
 
@@ -40,7 +42,8 @@ def grouped_specs() -> list[tuple[str, list[MetaSpec]]]:
     for spec in registry.ORDERED:
         groups.setdefault(spec.group, []).append(spec)
     order = [g for g in GROUP_ORDER if g in groups] + [g for g in groups if g not in GROUP_ORDER]
-    return [(g, sorted(groups[g], key=_sort_key)) for g in order]
+    return [(g, groups[g] if g in UNSORTED_GROUPS else sorted(groups[g], key=_sort_key))
+            for g in order]
 
 
 def spec_lines(syntax: str, help_text: str) -> list[Line]:
