@@ -82,6 +82,14 @@ class RecordReader:
         for line in _numbered_errors(lines, self):
             advance(len(line) + 1)
             self.lineno += 1
+            at = _end_marker(line) if not self.opts.csv and "\\." in line else None
+            if at is not None:  # the server's end of data, inside a text-format line
+                if line[at + 2:]:
+                    raise FdwshError("end-of-copy marker corrupt", sqlstate=BAD_COPY_FILE_FORMAT,
+                                     context=f"COPY {self.relname}, line {self.lineno}")
+                if at:
+                    yield line[:at], split(line[:at]) or []
+                return
             fields = split(line)
             while fields is None:  # a quoted CSV field continues on the next line
                 more = next(lines, None)
@@ -200,3 +208,14 @@ def _numbered_errors(lines: Iterator[str], reader: RecordReader) -> Iterator[str
             err.context = f"COPY {reader.relname}, line {reader.lineno + 1}"
             raise
         yield line
+
+
+def _end_marker(line: str) -> int | None:
+    """Where an unescaped ``\\.`` starts in a text-format line (CopyReadLineText ends the
+    data there), or None."""
+    i = line.find("\\")
+    while i != -1 and i + 1 < len(line):
+        if line[i + 1] == ".":
+            return i
+        i = line.find("\\", i + 2)
+    return None

@@ -68,3 +68,19 @@ COPY gone FROM STDIN;
 \.
 COPY gone FROM STDIN;
 \.
+-- an end-of-copy marker inside a text-format line: the data ends there, or is corrupt
+COPY items (id, name) FROM STDIN;
+71	one
+72	two\.
+73	never read
+\.
+COPY items (id, name) FROM STDIN;
+74	fo\.ur
+\.
+COPY items (id, name) FROM STDIN (FORMAT csv);
+75,a\.
+\.
+COPY items (id, name) FROM STDIN;
+76	a\\.
+\.
+SELECT id, name FROM items WHERE id > 70 ORDER BY id;
