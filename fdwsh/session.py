@@ -85,6 +85,8 @@ class Session:
         #: ``\g FILE``: where the rows of the query being sent go (opened lazily; None when it
         #: could not be opened, already reported).  Command tags still go to ``out``.
         self.tuples_out: Callable[[], IO[str] | None] | None = None
+        #: ``\\gset``: takes the rows of the query being sent instead of the formatter.
+        self.capture: Callable[[Result], None] | None = None
         self.variables = Variables({**default_variables(settings), **settings.variables})
         self._gucs: Any = None
         self.remote_xact = RemoteTransactions(
@@ -176,6 +178,9 @@ class Session:
 
     def print_result(self, result: Result) -> None:
         out: IO[str] | None = self.out
+        if result.columns is not None and self.capture is not None:
+            self.capture(result)
+            return
         if result.columns is not None and self.tuples_out is not None:
             out = self.tuples_out()
             if out is None:
