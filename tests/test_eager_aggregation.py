@@ -38,6 +38,12 @@ def remote_sqls(text: str) -> list[str]:
     return re.findall(r"Remote SQL: (.*)$", text, re.MULTILINE)
 
 
+def partial_sql(text: str) -> str:
+    """The Remote SQL of the plan's partial query (the one with a GROUP BY)."""
+    (found,) = {sql for sql in remote_sqls(text) if " GROUP BY " in sql}
+    return found
+
+
 def test_orders_are_grouped_by_the_join_key_before_the_join(query_bed: QueryBed
                                                              ) -> None:  # noqa: F811
     sql = f"SELECT c.region_id, count(*), sum(o.amount), avg(o.qty) {JOIN} GROUP BY 1"
@@ -45,12 +51,12 @@ def test_orders_are_grouped_by_the_join_key_before_the_join(query_bed: QueryBed
     assert PARTIAL.search(text).group(1) == (
         'public.orders o grouped by o.customer_id on server "loopback" before the join: '
         "count(*), sum(o.amount), avg(o.qty)")
-    partial, customers = remote_sqls(text)
+    partial = partial_sql(text)
     assert partial == (
         "SELECT o.customer_id, count(*) AS pcount_1, sum(o.amount) AS psum_2, sum(o.qty) AS "
         "psum_3, count(o.qty) AS pcount_4 FROM (SELECT customer_id, amount, qty FROM "
         "public.orders) AS o GROUP BY o.customer_id")
-    assert customers == "SELECT id, region_id FROM public.customers"
+    assert "SELECT id, region_id FROM public.customers" in remote_sqls(text)
     # the Remote SQL is true: one row per customer_id (NULL too) travels instead of 400
     keys = remote_rows(query_bed, "SELECT count(*) FROM (SELECT DISTINCT customer_id "
                                   "FROM public.orders) k")
@@ -72,7 +78,7 @@ def test_shared_partials_and_partial_group_keys(query_bed: QueryBed) -> None:  #
     conditions on orders alone (ON, WHERE) are applied before grouping."""
     sql = (f"SELECT o.status, sum(o.amount), avg(o.amount) {JOIN} AND o.qty > 3 "
            "WHERE o.note IS NULL AND o.id > c.id GROUP BY o.status")
-    (partial, _) = remote_sqls(plan(query_bed, sql))
+    partial = partial_sql(plan(query_bed, sql))
     assert partial == (
         "SELECT o.id, o.customer_id, o.status, sum(o.amount) AS psum_1, count(o.amount) AS "
         "pcount_2 FROM (SELECT id, customer_id, amount, qty, status, note FROM public.orders)"
@@ -81,7 +87,7 @@ def test_shared_partials_and_partial_group_keys(query_bed: QueryBed) -> None:  #
 
 def test_filters_go_into_the_partial_aggregates(query_bed: QueryBed) -> None:  # noqa: F811
     sql = f"SELECT c.region_id, count(*) FILTER (WHERE o.status = 'paid') {JOIN} GROUP BY 1"
-    (partial, _) = remote_sqls(plan(query_bed, sql))
+    partial = partial_sql(plan(query_bed, sql))
     assert "count(*) FILTER (WHERE o.status = 'paid') AS pcount_1" in partial
 
 
@@ -130,14 +136,14 @@ def test_a_filtered_partners_keys_filter_the_partial_query(query_bed: QueryBed
     sql = f"SELECT c.region_id, sum(o.amount) {JOIN} WHERE c.email IS NULL GROUP BY 1"
     text = plan(query_bed, sql)
     assert "    Dynamic Filter: o.customer_id = ANY (keys of c.id)\n" in text
-    assert remote_sqls(text)[0] == "SELECT id, region_id FROM public.customers AS c WHERE " \
-                                   "c.email IS NULL"
+    assert "SELECT id, region_id FROM public.customers AS c WHERE c.email IS NULL" \
+        in remote_sqls(text)
     (analyzed,) = fdwsh_batch(query_bed, [
         "EXPLAIN (ANALYZE, VERBOSE, COSTS OFF, TIMING OFF, SUMMARY OFF) " + sql])
     keys = remote_rows(query_bed, "SELECT count(*) FROM public.customers WHERE email IS NULL")
     assert f"    Dynamic Filter: o.customer_id = ANY (keys of c.id) ({keys.strip()} keys)" \
         in analyzed
-    sent = remote_sqls(analyzed)[1]
+    sent = partial_sql(analyzed)
     assert "WHERE o.customer_id = ANY(CAST('{" in sent and "}' AS integer[]))" in sent
     groups = remote_rows(query_bed, f"SELECT count(*) FROM ({sent}) p")
     assert f"  ->  Foreign Scan (actual rows={groups.strip()} loops=1)" in analyzed
@@ -175,7 +181,7 @@ def test_declared_typmod_other_than_the_remote_one_is_not_aggregated_remotely(
         query_bed: QueryBed, tmp_path: Path) -> None:  # noqa: F811
     """postgres_fdw rounds each remote numeric(10,2) value to a declared numeric(10,1)
     before summing; a remote sum would add the unrounded values."""
-    catalog = query_bed.catalog_copy(tmp_path)
+    catalog = private_catalog(query_bed, tmp_path)
     ddl = ("CREATE FOREIGN TABLE orders_1 (id int, customer_id int, amount numeric(10,1)) "
            "SERVER loopback OPTIONS (table_name 'orders')")
     query = ("SELECT c.region_id, sum(o.amount) FROM orders_1 o JOIN s2.customers c "
@@ -193,3 +199,45 @@ def test_a_remote_table_gone_fails_as_the_scan_would(query_bed: QueryBed) -> Non
         "GROUP BY 1"])
     assert text.startswith('fdwsh:<stdin>:1: ERROR:  relation "public.dropped_later" does not exist\n'
                            "CONTEXT:  remote SQL command: SELECT id FROM public.dropped_later")
+
+
+FAILING = f"SELECT c.region_id, sum(o.amount) {JOIN} GROUP BY 1 ORDER BY 1 LIMIT 1"
+
+
+def private_catalog(bed: QueryBed, directory: Path) -> Path:
+    """A copy of the bed's catalog to change (mode 0600, as fdwsh keeps its catalog)."""
+    directory.mkdir(exist_ok=True)
+    catalog = bed.catalog_copy(directory)
+    catalog.chmod(0o600)
+    return catalog
+
+
+def run(bed: QueryBed, catalog: Path, *commands: str) -> str:
+    return bed.fdwsh(*[arg for sql in commands for arg in ("-c", sql)], catalog=catalog).stdout
+
+
+@pytest.mark.parametrize("server", ["loopback", "loopback2"])
+def test_a_server_that_is_down_fails_the_query_and_the_session_goes_on(
+        query_bed: QueryBed, tmp_path: Path, server: str) -> None:  # noqa: F811
+    from tests.pgcluster import free_port
+
+    catalog = private_catalog(query_bed, tmp_path)
+    port = free_port()
+    out = run(query_bed, catalog, f"ALTER SERVER {server} OPTIONS (SET port '{port}')",
+              FAILING, "SELECT 1 AS one")
+    assert out.startswith(f'ALTER SERVER\nERROR:  could not connect to server "{server}"\n'
+                          f'DETAIL:  connection to server at "127.0.0.1", port {port} failed: '
+                          "Connection refused\n")
+    assert out.endswith(" one \n-----\n   1\n(1 row)\n\n")
+
+
+def test_a_missing_user_mapping_or_role_is_postgresql_s_error(
+        query_bed: QueryBed, tmp_path: Path) -> None:  # noqa: F811
+    catalog = private_catalog(query_bed, tmp_path)
+    out = run(query_bed, catalog, "DROP USER MAPPING FOR CURRENT_USER SERVER loopback", FAILING)
+    assert out == 'DROP USER MAPPING\nERROR:  user mapping not found for "postgres"\n'
+    catalog = private_catalog(query_bed, tmp_path / "role")
+    out = run(query_bed, catalog, "ALTER USER MAPPING FOR CURRENT_USER SERVER loopback "
+                                  "OPTIONS (SET user 'no_such_role')", FAILING)
+    assert out.startswith('ALTER USER MAPPING\nERROR:  could not connect to server '
+                          '"loopback"\nDETAIL:  ') and 'role "no_such_role" does not exist' in out

@@ -12,3 +12,6 @@ SELECT u.c_bool, count(d.id) FROM ft_dropped d JOIN s2.ft_types u ON u.id = d.id
 SELECT c.region_id, count(*) FROM orders o JOIN s2.customers c ON c.id = o.customer_id GROUP BY c.region_id HAVING sum(o.qty) / (count(*) - count(*)) > 0;
 -- numeric overflow of the combined average into its declared type
 SELECT c.region_id, avg(o.amount)::numeric(3,1) FROM orders o JOIN s2.customers c ON c.id = o.customer_id GROUP BY c.region_id ORDER BY 1;
+-- remote errors in the conditions the partial query and the partner's scan send
+SELECT c.region_id, sum(o.amount) FROM orders o JOIN s2.customers c ON c.id = o.customer_id WHERE o.qty / (o.qty - o.qty) > 0 GROUP BY 1;
+SELECT c.region_id, sum(o.amount) FROM orders o JOIN s2.customers c ON c.id = o.customer_id WHERE c.id / (c.id - c.id) > 0 GROUP BY 1;
