@@ -25,6 +25,7 @@ from fdwsh.meta import registry
 from fdwsh.meta.conditional import BRANCHING, ConditionalStack
 from fdwsh.meta.registry import MetaCall, MetaStatus
 from fdwsh.output.errors import format_error, format_notice
+from fdwsh.output.pager import print_paged, wants_pager
 from fdwsh.output.print import print_result
 from fdwsh.output.result import Result
 from fdwsh.output.target import OutputTarget
@@ -190,8 +191,12 @@ class Session:
             from fdwsh.output.fetchcount import batch_size
 
             fetch = batch_size(self.variables.get("FETCH_COUNT"), self.previous_query)
-        print_result(result, self.popt, out, quiet=self.quiet, fetch_count=fetch,
-                     to_stdout=out is self.stdout)
+        if fetch == 0 and result.columns is not None and wants_pager(self.popt, out):
+            print_paged(lambda stream, width: print_result(
+                result, self.popt, stream, quiet=self.quiet, term_width=width), self.popt, out)
+        else:
+            print_result(result, self.popt, out, quiet=self.quiet, fetch_count=fetch,
+                         to_stdout=out is self.stdout)
         out.flush()
 
     def _prefix(self) -> str:

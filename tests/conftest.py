@@ -57,6 +57,8 @@ def fdwsh_env(tmp_path: Path | None = None) -> dict[str, str]:
     env["PYTHONPATH"] = str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")
     env["LC_ALL"] = "C.UTF-8"
     env["COLUMNS"] = "200"
+    env.pop("PSQL_PAGER", None)
+    env["PAGER"] = ""  # tests that page set their own pager
     if tmp_path is not None:
         env["HOME"] = str(tmp_path)
         env["XDG_DATA_HOME"] = str(tmp_path / "xdg")

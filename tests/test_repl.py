@@ -40,10 +40,11 @@ def fdwsh(tmp_path: Path) -> Iterator[Spawn]:
     env = {**fdwsh_env(tmp_path), "PROMPT_TOOLKIT_NO_CPR": "1", "TERM": "xterm-256color",
            "COLUMNS": "100", "LINES": "30"}
 
-    def spawn(*args: str) -> pexpect.spawn:
+    def spawn(*args: str, env_extra: dict[str, str] | None = None) -> pexpect.spawn:
         child = pexpect.spawn(sys.executable,
                               ["-m", "fdwsh", "--catalog", str(tmp_path / "c.db"), *args],
-                              env=env, cwd=str(ROOT), encoding="utf-8", timeout=10,
+                              env={**env, **(env_extra or {})}, cwd=str(ROOT),
+                              encoding="utf-8", timeout=10,
                               dimensions=(30, 100))
         children.append(child)
         return child
