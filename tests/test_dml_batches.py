@@ -1,7 +1,8 @@
-"""How DML reaches the remote, counted on the remote side by a statement-level trigger:
-rows computed here go in batches of ``batch_size`` (the table's option, else the server's,
-else 1000; at most 65535 parameters), a source the target's server can evaluate goes as one
-INSERT … SELECT, and rows located by ctid are changed 10,000 per statement."""
+"""How DML reaches the remote, counted on the remote side by a statement-level trigger: rows
+of a SELECT computed here go by one COPY (into a plain table, when nothing needs INSERTs), else
+in INSERT batches of ``batch_size`` (the table's option, else the server's, else 1000; at most
+65535 parameters); a source the target's server can evaluate goes as one INSERT … SELECT; rows
+located by ctid are changed 10,000 per statement."""
 
 from __future__ import annotations
 
@@ -62,11 +63,32 @@ def test_a_source_the_target_server_can_evaluate_is_one_statement(bed: DmlBed) -
     assert _statements(bed) == "INSERT|2\n"
 
 
-def test_without_batch_size_local_rows_go_a_thousand_at_a_time(bed: DmlBed) -> None:
+def test_rows_of_a_select_go_by_one_copy(bed: DmlBed) -> None:
     out = bed.fdwsh("-c", "INSERT INTO ft (id, a) SELECT g, (random() * 0)::text"
+                    " FROM generate_series(1000, 3499) g",
+                    "-c", "INSERT INTO ft (id, a) SELECT id + 5000, 'c' || tier FROM cust").stdout
+    assert out == "INSERT 0 2500\nINSERT 0 10\n"
+    assert _statements(bed) == "INSERT|2\n"
+    assert bed.remote("SELECT count(*), sum(b), count(*) FILTER (WHERE a = '0') FROM t") == \
+        "2518|105780|2500\n"  # 2510 x the declared DEFAULT 42, not the remote's 7
+
+
+def test_a_remote_view_is_filled_by_insert_batches(bed: DmlBed) -> None:
+    bed.remote("CREATE VIEW v AS SELECT * FROM t")
+    out = bed.fdwsh("-c", "CREATE FOREIGN TABLE fv (id int, a text, b int, c numeric)"
+                    " SERVER s OPTIONS (table_name 'v')",
+                    "-c", "INSERT INTO fv (id, a) SELECT g, (random() * 0)::text"
                     " FROM generate_series(1000, 3499) g").stdout
-    assert out == "INSERT 0 2500\n"
+    assert out == "CREATE FOREIGN TABLE\nINSERT 0 2500\n"
     assert _statements(bed) == "INSERT|3\n"
+
+
+def test_returning_and_on_conflict_need_insert_statements(bed: DmlBed) -> None:
+    out = bed.fdwsh("-c", "INSERT INTO ft (id, a) SELECT id, 'c' FROM cust ON CONFLICT DO NOTHING",
+                    "-c", "INSERT INTO ft (id, a) SELECT id + 20, 'c' FROM cust RETURNING 1"
+                    ).stdout
+    assert out.startswith("INSERT 0 2\n")  # ids 9 and 10 are new
+    assert _statements(bed) == "INSERT|2\n"
 
 
 def test_located_rows_are_changed_ten_thousand_per_statement(bed: DmlBed) -> None:

@@ -6,25 +6,30 @@ its DEFAULT from the foreign table definition, evaluated here (else NULL), never
 table's own default.  New values go through PostgreSQL's assignment coercion to the declared
 types here, so a bad value fails before anything is sent.
 
-Two ways to run it (see :func:`run_insert`):
+How it runs (see :func:`plan_insert`):
 
 - **shipped**: ``INSERT … SELECT`` whose source the target's server can evaluate whole (its
   tables are all on that server, every expression and every default it adds is shippable)
   becomes one remote ``INSERT INTO remote_table (…) SELECT …`` — ``INSERT INTO ft SELECT …
   FROM generate_series(1, 100000)`` is one round trip, where postgres_fdw sends 100,000 INSERTs;
-- **batched**: otherwise the rows are computed here (streamed from other servers as they come)
-  and sent as multi-row ``INSERT … VALUES ($1, …), (…)`` statements of ``batch_size`` rows (the
-  table's, else the server's option; fdwsh's default :data:`DEFAULT_BATCH_SIZE`, as postgres_fdw's
-  default of 1 costs a round trip per row), at most 65535 parameters each.
+- **relayed**: a source that one other server runs whole streams from there as remote text,
+  passed on unparsed where the declared types agree (:mod:`fdwsh.exec.dml_relay`);
+- **computed here**: otherwise fdwsh's executor computes the rows (:mod:`fdwsh.exec.dml_rows`),
+  streamed from other servers as they come.
+  Rows of the last two go by COPY where nothing needs INSERT statements
+  (:mod:`fdwsh.exec.dml_copy`), else as multi-row ``INSERT … VALUES ($1, …), (…)`` statements
+  of ``batch_size`` rows (the table's, else the server's option; fdwsh's default
+  :data:`DEFAULT_BATCH_SIZE`, as postgres_fdw's default of 1 costs a round trip per row), at
+  most 65535 parameters each.
 """
 
 from __future__ import annotations
 
 import copy
 import itertools
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from pglast import ast
 from pglast.enums import OnConflictAction
@@ -33,14 +38,12 @@ from pglast.stream import RawStream
 from fdwsh.errors import FdwshError, FeatureNotSupported
 from fdwsh.exec.dml_literals import literal_sink, rewrite_literals
 from fdwsh.exec.dml_returning import Returning, command_result, prepare_returning
-from fdwsh.exec.dml_target import (Row, Target, TargetColumn, analyzer_for, assigned,
-                                   check_updatable, check_with, literal_value, remote_text,
+from fdwsh.exec.dml_relay import relayed_rows
+from fdwsh.exec.dml_rows import check_types, default_node, local_rows
+from fdwsh.exec.dml_target import (Row, Target, check_updatable, check_with, remote_text,
                                    resolve_target, send)
 from fdwsh.output.result import Result
-from fdwsh.sql.pstate import ParseState, error
-
-if TYPE_CHECKING:  # the type checker is imported only where the rows are computed here
-    from fdwsh.sql import ir
+from fdwsh.sql.pstate import error
 
 DEFAULT_BATCH_SIZE = 1000
 MAX_PARAMS = 65535
@@ -56,8 +59,10 @@ class InsertPlan:
     #: The source as the target's server runs it (shipped), with the remote column list.
     shipped: ast.SelectStmt | None = None
     remote_columns: tuple[str, ...] = ()
-    #: Full rows (every declared column, declared order) computed here.
-    rows: Iterable[Row] = ()
+    #: Full rows (every declared column, declared order) as the remote text sent.
+    rows: Iterable[tuple[str | None, ...]] = ()
+    #: The rows come from a SELECT: sent by COPY where nothing needs INSERTs (dml_copy).
+    copy: bool = False
 
     def batch_size(self) -> int:
         option = self.target.table.option("batch_size")
@@ -109,9 +114,14 @@ def plan_insert(stmt: ast.InsertStmt, ctx: Any) -> InsertPlan:
     if source is not None:
         plan.shipped, plan.remote_columns = source.tree, source.columns
     else:
-        plan.rows = _local_rows(stmt, target, listed, ctx)
+        plan.rows = relayed_rows(stmt, target, listed, ctx) or _texts(
+            target, local_rows(stmt, target, listed, ctx))
     plan.on_conflict = _on_conflict(stmt)
     plan.returning = prepare_returning(stmt.returningClause, target, ctx)
+    if source is None and stmt.selectStmt is not None and not stmt.selectStmt.valuesLists:
+        from fdwsh.exec.dml_copy import may_copy
+
+        plan.copy = may_copy(stmt.selectStmt, target, plan.returning, plan.on_conflict, ctx)
     return plan
 
 
@@ -154,137 +164,25 @@ def _on_conflict(stmt: ast.InsertStmt) -> ast.OnConflictClause | None:
     return ast.OnConflictClause(action=OnConflictAction.ONCONFLICT_NOTHING, location=-1)
 
 
-# -- the rows, computed here --------------------------------------------------------------------
-
-
-def _is_plain_values(select: ast.SelectStmt | None) -> bool:
-    """VALUES with nothing around it: transformInsertStmt treats each row on its own."""
-    return select is not None and bool(select.valuesLists) and not (
-        select.sortClause or select.limitCount or select.limitOffset or select.withClause
-        or select.lockingClause)
-
-
-def _local_rows(stmt: ast.InsertStmt, target: Target, listed: list[int], ctx: Any
-                ) -> Iterable[Row]:
-    """Every new row, typed and complete (analysed now, evaluated as the rows are read)."""
-    select = stmt.selectStmt
-    analyzer = analyzer_for(select or ast.SelectStmt(limitOption=0, op=0), target, ctx)
-    ps, ectx = analyzer.ps, analyzer.ctx
-    compile_ = _compiler(ectx)
-    if select is None:  # DEFAULT VALUES
-        row = [compile_(_default(ps, c)) for c in target.columns]
-        return _evaluated([row], ())
-    if _is_plain_values(select):
-        return _values_rows(ps, stmt, target, listed, compile_)
-    rel = analyzer.run(select, resolve_unknowns=False)
-    exprs, locations = _source_columns(analyzer, rel, select)
-    row = _complete_row(ps, target, listed, exprs, locations, stmt)
-    return _evaluated_stream([compile_(e) for e in row], rel.stream())
-
-
-def _values_rows(ps: ParseState, stmt: ast.InsertStmt, target: Target, listed: list[int],
-                 compile_: Callable[[ir.Expr], Any]) -> Iterable[Row]:
-    """transformInsertRow() of each VALUES list; DEFAULT takes the column's default."""
-    from fdwsh.exec.local_select import expr_kind
-    from fdwsh.sql.typecheck import transform_expr
-
-    select = stmt.selectStmt
-    rows = []
-    width = len(select.valuesLists[0])
-    with expr_kind(ps, "VALUES"):
-        for sub in select.valuesLists:
-            if len(sub) != width:
-                raise error("VALUES lists must all be the same length", "42601", ps.loc(sub[0]))
-            exprs = [None if isinstance(e, ast.SetToDefault) else transform_expr(ps, e)
-                     for e in sub]
-            row = _complete_row(ps, target, list(listed), exprs, [ps.loc(e) for e in sub], stmt)
-            rows.append([compile_(e) for e in row])
-    return _evaluated(rows, ())
-
-
-def _source_columns(analyzer: Any, rel: Any, select: ast.SelectStmt
-                    ) -> tuple[list[ir.Expr | None], list[int]]:
-    """The source's output columns as the new row's values, and where each is written."""
-    from fdwsh.sql import ir
-
-    exprs: list[ir.Expr | None] = [ir.Var(i, c.type, c.typmod, c.name)
-                                   for i, c in enumerate(rel.columns)]
-    targets = select.targetList or ()
-    starred = any(isinstance(t.val, ast.ColumnRef) and isinstance(t.val.fields[-1], ast.A_Star)
-                  for t in targets)
-    if starred or len(targets) != len(exprs) or select.op != 0:
-        return exprs, [ir.expr_location(e) for e in rel.exprs] or [-1] * len(exprs)
-    exprs = [literal_value(analyzer, t.val) or e for t, e in zip(targets, exprs)]
-    return exprs, [analyzer.ps.loc(t.val) for t in targets]
-
-
-def _complete_row(ps: ParseState, target: Target, listed: list[int],
-                  exprs: list[ir.Expr | None], locations: list[int], stmt: ast.InsertStmt
-                  ) -> list[ir.Expr]:
-    """The full row: each listed column's value assigned to it, the others their default."""
-    _check_counts(target, listed, len(exprs), locations, stmt)
-    row: list[ir.Expr | None] = [None] * len(target.columns)
-    for index, expr, location in zip(listed, exprs, locations):
-        column = target.columns[index]
-        row[index] = _default(ps, column) if expr is None else assigned(ps, expr, column,
-                                                                        location)
-    return [_default(ps, c) if e is None else e for c, e in zip(target.columns, row)]
-
-
-def _check_counts(target: Target, listed: list[int], width: int, locations: list[int],
-                  stmt: ast.InsertStmt) -> None:
-    """transformInsertRow()'s checks; ``listed`` is cut to the expressions given."""
-    if width > len(listed):
-        raise error("INSERT has more expressions than target columns", "42601",
-                    locations[len(listed)] if len(locations) > len(listed) else -1)
-    if width < len(listed) and stmt.cols:
-        raise error("INSERT has more target columns than expressions", "42601",
-                    stmt.cols[width].location)
-    del listed[width:]
-
-
-def _default(ps: ParseState, column: TargetColumn) -> ir.Expr:
-    """The column's DEFAULT expression (assigned to its type), else a typed NULL."""
-    from fdwsh.sql import ir
-
-    if column.column.default is None:
-        return ir.Const(column.type, None, column.typmod)
-    from fdwsh.sql.typecheck import transform_expr
-
-    return assigned(ps, transform_expr(ps, default_node(column)), column, -1)
-
-
-def default_node(column: TargetColumn) -> ast.Node:
-    """The parsed DEFAULT expression of a column."""
-    from fdwsh.exec.dml_sets import default_node as parsed
-
-    return parsed(column.column.default or "NULL")
-
-
-def _compiler(ectx: Any) -> Callable[[ir.Expr], Any]:
-    from fdwsh.exec.eval import compile_expr
-    from fdwsh.exec.fold import fold_constants
-
-    return lambda expr: compile_expr(fold_constants(expr, ectx), ectx)
-
-
-def _evaluated(rows: list[list[Any]], source: Row) -> Iterator[Row]:
+def _texts(target: Target, rows: Iterable[Row]) -> Iterator[tuple[str | None, ...]]:
+    """Rows of values as the remote text they are sent as."""
+    texts = [remote_text(c) for c in target.columns]
     for row in rows:
-        yield tuple(fn(source) for fn in row)
-
-
-def _evaluated_stream(row: list[Any], source: Iterable[Row]) -> Iterator[Row]:
-    for values in source:
-        yield tuple(fn(values) for fn in row)
+        yield tuple(text(v) for text, v in zip(texts, row))
 
 
 def _run_batched(conn: Any, plan: InsertPlan) -> int:
-    texts = [remote_text(c) for c in plan.target.columns]
+    if plan.copy:
+        from fdwsh.exec.dml_copy import copy_rows
+
+        copied = copy_rows(conn, plan.target, plan.rows)
+        if copied is not None:
+            return copied
     size, count = plan.batch_size(), 0
     sql_by_rows: dict[int, str] = {}
     rows = iter(plan.rows)
     while chunk := list(itertools.islice(rows, size)):
-        params = [text(v) for row in chunk for text, v in zip(texts, row)]
+        params = [v for row in chunk for v in row]
         sql = sql_by_rows.get(len(chunk)) or sql_by_rows.setdefault(len(chunk),
                                                                     plan.values_sql(len(chunk)))
         count += send(conn, sql, params, plan.returning)
@@ -325,7 +223,7 @@ class _ShippedSource:
             return None
         typed = literal_sink(ctx)  # date/time literals must then be typed (dml_literals)
         width = _source_width(stmt, listed) if typed is None else None
-        listed = width or _check_types(stmt, target, list(listed), ctx, typed)
+        listed = width or check_types(stmt, target, list(listed), ctx, typed)
         if typed:
             rewrite_literals(select, target, typed)
         missing = [c for i, c in enumerate(target.columns) if i not in listed]
@@ -353,18 +251,6 @@ def _source_width(stmt: ast.InsertStmt, listed: list[int]) -> list[int] | None:
     return listed[:len(targets)]
 
 
-def _check_types(stmt: ast.InsertStmt, target: Target, listed: list[int], ctx: Any,
-                 typed: dict[int, Any] | None = None) -> list[int]:
-    """Analyse the source over no rows: its column count and types against the target's;
-    the columns it gives values for."""
-    analyzer = analyzer_for(stmt.selectStmt, target, ctx, typed)
-    analyzer.explain_only = True
-    rel = analyzer.run(stmt.selectStmt, resolve_unknowns=False)
-    exprs, locations = _source_columns(analyzer, rel, stmt.selectStmt)
-    _complete_row(analyzer.ps, target, listed, exprs, locations, stmt)
-    return listed
-
-
 def _run_shipped(conn: Any, plan: InsertPlan, stmt: ast.InsertStmt, ctx: Any) -> int:
     """Send the remote INSERT … SELECT.  When the remote refuses it for a reason PostgreSQL's
     parser would have found here (class 42 or 22: a type mismatch, a bad literal), the
@@ -377,5 +263,5 @@ def _run_shipped(conn: Any, plan: InsertPlan, stmt: ast.InsertStmt, ctx: Any) ->
         if not err.sqlstate.startswith(("42", "22")):
             raise
         listed = _listed_columns(stmt, plan.target)
-        _check_types(stmt, plan.target, listed, ctx)
+        check_types(stmt, plan.target, listed, ctx)
         raise
