@@ -159,7 +159,7 @@ def _check_level(stmt: ast.SelectStmt) -> None:
             or stmt.lockingClause or stmt.intoClause or not stmt.fromClause:
         raise _NotEager
     for item in stmt.groupClause or ():
-        if isinstance(item, ast.GroupingSet):
+        if isinstance(item, ast.GroupingSet) or _names_an_aggregate(item, stmt.targetList):
             raise _NotEager
 
     class Forbidden(_Walker):
@@ -171,6 +171,18 @@ def _check_level(stmt: ast.SelectStmt) -> None:
                 raise _NotEager
 
     Forbidden().walk(stmt)
+
+
+def _names_an_aggregate(item: ast.Node, targets: Any) -> bool:
+    """``GROUP BY 2`` of an aggregate's output column (PostgreSQL's error points at the call)."""
+    if not (isinstance(item, ast.A_Const) and isinstance(item.val, ast.Integer)):
+        return False
+    from fdwsh.sql.typecheck_agg import POSTGRES_AGGREGATES
+
+    position = item.val.ival
+    return 0 < position <= len(targets or ()) and _Walker.any(
+        targets[position - 1], lambda node: isinstance(node, ast.FuncCall)
+        and _function_name(node) in POSTGRES_AGGREGATES)
 
 
 def _join_tree(item: ast.Node, conditions: list[ast.Node]) -> Iterator[ast.RangeVar]:

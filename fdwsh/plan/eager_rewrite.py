@@ -57,10 +57,10 @@ def _col(alias: str, name: str) -> ast.ColumnRef:
 
 
 def _call(name: str, args: tuple[ast.Node, ...] = (), star: bool = False,
-          agg_filter: ast.Node | None = None) -> ast.FuncCall:
+          agg_filter: ast.Node | None = None, location: int = -1) -> ast.FuncCall:
     return ast.FuncCall(funcname=(ast.String(sval=name),), args=args or None, agg_star=star,
                         agg_distinct=False, agg_within_group=False, func_variadic=False,
-                        agg_filter=agg_filter, funcformat=0, location=-1)
+                        agg_filter=agg_filter, funcformat=0, location=location)
 
 
 def _bigint(node: ast.Node) -> ast.TypeCast:
@@ -96,6 +96,7 @@ def _split(partial: Partial, alias: str, columns: _Columns) -> ast.Node:
     """The expression combining one aggregate call's partial columns (added to ``columns``)."""
     call = partial.call
     arg = call.args[0] if call.args else None
+    at = call.location if call.location is not None else -1  # errors point at the call
 
     def column(stem: str, fn: str, star: bool = False) -> ast.ColumnRef:
         partial_call = _call(fn, () if star else (arg,), star, call.agg_filter)
@@ -103,14 +104,15 @@ def _split(partial: Partial, alias: str, columns: _Columns) -> ast.Node:
 
     if partial.kind == "count":
         ref = column("pcount", "count", star=bool(call.agg_star))
-        return _bigint(ast.CoalesceExpr(args=(_call("sum", (ref,)), _zero())))
+        return _bigint(ast.CoalesceExpr(args=(_call("sum", (ref,), location=at), _zero())))
     if partial.kind == "avg":
         total, count = column("psum", "sum"), column("pcount", "count")
         return ast.A_Expr(kind=A_Expr_Kind.AEXPR_OP, name=(ast.String(sval="/"),),
-                          lexpr=_call("sum", (total,)), rexpr=_call("sum", (count,)),
+                          lexpr=_call("sum", (total,), location=at),
+                          rexpr=_call("sum", (count,), location=at),
                           location=-1)
     fn = partial.kind  # sum, min, max: the same aggregate over the partials
-    combined: ast.Node = _call(fn, (column(f"p{fn}", fn),))
+    combined: ast.Node = _call(fn, (column(f"p{fn}", fn),), location=at)
     return _bigint(combined) if partial.int_sum else combined
 
 

@@ -15,3 +15,9 @@ SELECT c.region_id, avg(o.amount)::numeric(3,1) FROM orders o JOIN s2.customers 
 -- remote errors in the conditions the partial query and the partner's scan send
 SELECT c.region_id, sum(o.amount) FROM orders o JOIN s2.customers c ON c.id = o.customer_id WHERE o.qty / (o.qty - o.qty) > 0 GROUP BY 1;
 SELECT c.region_id, sum(o.amount) FROM orders o JOIN s2.customers c ON c.id = o.customer_id WHERE c.id / (c.id - c.id) > 0 GROUP BY 1;
+-- GROUP BY the position of an aggregate; an aggregate in GROUP BY; nested aggregates
+SELECT c.region_id, sum(o.amount) FROM orders o JOIN s2.customers c ON c.id = o.customer_id GROUP BY 1, 2;
+SELECT c.region_id, sum(o.amount) FROM orders o JOIN s2.customers c ON c.id = o.customer_id GROUP BY c.region_id, count(*);
+SELECT c.region_id, sum(count(o.qty)) FROM orders o JOIN s2.customers c ON c.id = o.customer_id GROUP BY 1;
+-- an ungrouped column of orders inside HAVING
+SELECT c.region_id, sum(o.amount) FROM orders o JOIN s2.customers c ON c.id = o.customer_id GROUP BY 1 HAVING o.qty > 1;
