@@ -92,7 +92,7 @@ class Session:
         self._gucs: Any = None
         self.remote_xact = RemoteTransactions(
             lambda: self._remote, lambda: self.gucs.show("transaction_isolation"),
-            lambda: self.variables.is_on("TWO_PHASE_COMMIT"))
+            lambda: self.variables.is_on("TWO_PHASE_COMMIT"), self.notice)
         self.txn = Transaction([CatalogParticipant(lambda: self.store),
                                 SettingsParticipant(lambda: self.gucs), self.remote_xact],
                                gucs=lambda: self.gucs)

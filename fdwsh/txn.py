@@ -61,6 +61,9 @@ class Participant:
     def refuse_prepare(self) -> None:
         """PREPARE TRANSACTION: raise when this participant's changes cannot be prepared."""
 
+    def abort_current(self) -> None:
+        """A statement failed: abort the (sub)transaction it ran in now (never raises)."""
+
     def savepoint(self, name: str) -> None:
         pass
 
@@ -206,9 +209,11 @@ class Transaction:
             self._after_query = self.in_block
 
     def failed(self) -> None:
-        """An error happened inside a statement: a block becomes aborted."""
+        """An error happened inside a statement: a block becomes aborted, and what the failed
+        (sub)transaction holds is released at once, as PostgreSQL's AbortTransaction does."""
         if self.state is TxnState.IN_BLOCK:
             self.state = TxnState.FAILED
+            self._each("abort_current")
 
     def execute(self, stmt: ast.TransactionStmt, notices: list[Notice]) -> Result:
         """Run BEGIN/COMMIT/ROLLBACK/SAVEPOINT/RELEASE/ROLLBACK TO; return the command tag."""

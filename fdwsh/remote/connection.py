@@ -16,8 +16,8 @@ Contract:
 - Inside a transaction block, :attr:`ConnectionCache.on_use` (fdwsh.remote.xact) opens the
   remote transaction of each connection handed out.  A connection lost inside its explicit
   remote transaction stays in the cache, closed, until that transaction is rolled back; asking
-  for it meanwhile raises postgres_fdw's ``connection to server "s" was lost``, so that work
-  lost with it is never silently replaced by a fresh connection.
+  for it meanwhile raises postgres_fdw's ``connection to server "s" cannot be used due to abort
+  cleanup failure``, so that work lost with it is never silently replaced by a fresh one.
 
 How the session is meant to call it::
 
@@ -159,8 +159,8 @@ class ConnectionCache:
     def _revalidate(self, entry: CacheEntry) -> None:
         """Drop a broken connection; reopen (idle) or mark invalid (in use) a stale one."""
         if entry.conn.closed and _lost_in_transaction(entry.conn):
-            raise FdwshError(f'connection to server "{entry.conn.server_name}" was lost',
-                             sqlstate="08006")
+            raise FdwshError(f'connection to server "{entry.conn.server_name}" cannot be used '
+                             "due to abort cleanup failure", sqlstate="08000")
         if entry.conn.closed:
             self._drop(entry)
         elif entry.invalidated or self._current_fingerprint(entry) != entry.fingerprint:

@@ -115,6 +115,11 @@ class RemoteConnection(Wire):
         value = self._pg.parameter_status(name.encode())
         return None if value is None else rerr.text(value)
 
+    def give_up(self) -> None:
+        """Close the connection, keeping its transaction's bookkeeping: the block that used it
+        must roll back before the cache replaces it."""
+        self._give_up()
+
     def close(self) -> None:
         """Close the connection (idempotent); an open remote transaction is abandoned."""
         if self._active is not None:
@@ -135,14 +140,13 @@ class RemoteConnection(Wire):
         """COMMIT TRANSACTION (a failed remote transaction gets ABORT TRANSACTION instead)."""
         if self.xact_depth == 0:
             return
-        self._end_scan_guard()
-        sql = "ABORT TRANSACTION" if self.transaction_status == TX.INERROR else "COMMIT TRANSACTION"
-        self._end_transaction(sql)
+        self._settle()
+        healthy = self._scan_guard or self.transaction_status != TX.INERROR  # guard undoes it
+        self._end_transaction("COMMIT TRANSACTION" if healthy else "ABORT TRANSACTION")
 
     def prepare(self, gid: str) -> None:
         """PREPARE TRANSACTION gid: phase one of a two-phase commit (the transaction is then
         the server's, no longer this connection's)."""
-        self._end_scan_guard()
         self._end_transaction(f"PREPARE TRANSACTION {quote_literal(gid)}")
 
     def finish_prepared(self, gid: str, commit: bool = True) -> None:
@@ -157,6 +161,7 @@ class RemoteConnection(Wire):
         """
         if self._active is not None:
             self._active.close()
+        self._scan_guard = False  # aborted with the rest
         if self.xact_depth and not self.closed:
             self._end_transaction("ABORT TRANSACTION")
         self.xact_depth, self.implicit, self._abandoned = 0, False, False
@@ -224,7 +229,7 @@ class RemoteConnection(Wire):
         """End the scan guard on its own (before COMMIT, PREPARE, SAVEPOINT …)."""
         self._settle()
         if commands := self._guard_end():
-            self._command("; ".join(commands))
+            self._send("; ".join(commands), commands[-1])
 
     def _with_reconnect(self, action: Callable[[], None]) -> None:
         """Run a transaction's first exchange; a connection found dead then is reopened once."""
@@ -263,10 +268,15 @@ class RemoteConnection(Wire):
             self._guarding = False
 
     def _command(self, sql: str) -> None:
-        """Run a command string (simple protocol: several statements allowed), no rows wanted."""
-        self._end_scan_guard()
+        """Run a command string (simple protocol: several statements allowed), no rows wanted,
+        behind the end of an open scan guard in the same round trip (errors name ``sql``
+        alone, as postgres_fdw's name the command it sent)."""
+        self._settle()
+        self._send("; ".join([*self._guard_end(), sql]), sql)
+
+    def _send(self, command: str, sql: str) -> None:
         with self.guard(sql):
-            self._pg.send_query(sql.encode())
+            self._pg.send_query(command.encode())
             self.collect(sql)
 
     # -- COPY (see fdwsh.remote.copy) --------------------------------------------------------

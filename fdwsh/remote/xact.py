@@ -15,13 +15,21 @@ Contract (PostgreSQL 15's postgres_fdw, connection.c, unless said otherwise):
   fails the COMMIT and rolls everything back).  When more than one server was written and
   two-phase commit is enabled, :mod:`fdwsh.remote.twophase` prepares them instead, records
   the in-doubt set in the catalog's own commit and finishes after it (post-commit).
-- ROLLBACK aborts every remote transaction; a connection lost inside the block is left closed
-  and refuses further use until then (``connection to server "s" was lost``).
+- An error inside the block aborts the current (sub)transaction at once, as PostgreSQL aborts
+  a failed block before its ROLLBACK (AbortTransaction / AbortSubTransaction run postgres_fdw's
+  abort cleanup): ABORT TRANSACTION, or ``ROLLBACK TO SAVEPOINT sN; RELEASE SAVEPOINT sN`` on
+  the connections that went that deep.  ROLLBACK then ends what is left.  A connection lost
+  inside the block is left closed and refuses further use until then (``connection to server
+  "s" cannot be used due to abort cleanup failure``).  Rolling back
+  (or back to a savepoint) a transaction whose connection a statement found lost warns ``no
+  connection to the server``; one lost while its state was being changed (BEGIN, SAVEPOINT,
+  COMMIT …: postgres_fdw's changing_xact_state) is dropped silently.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from fdwsh.errors import FdwshError, Notice
@@ -37,8 +45,12 @@ class RemoteTransactions(Participant):
     """The block's remote transactions (see the module docstring)."""
 
     def __init__(self, cache: Callable[[], ConnectionCache | None],
-                 isolation: Callable[[], str], two_phase: Callable[[], bool]) -> None:
+                 isolation: Callable[[], str], two_phase: Callable[[], bool],
+                 notice: Callable[[Notice], None]) -> None:
         self._cache = cache
+        self._notice = notice
+        #: Connections lost while their transaction state was changing (ids).
+        self._unsalvageable: set[int] = set()
         self._isolation = isolation
         #: The TWO_PHASE_COMMIT variable (servers may also ask for it with an option).
         self._two_phase = two_phase
@@ -54,10 +66,30 @@ class RemoteTransactions(Participant):
         if self.level == 0:
             conn.implicit_isolation = self._remote_isolation()
             return
-        if conn.xact_depth == 0:
-            conn.begin(self._remote_isolation())
-        while conn.xact_depth < self.level:
-            conn.savepoint(f"s{conn.xact_depth + 1}")
+        with self._changing(conn):
+            if conn.xact_depth == 0:
+                conn.begin(self._remote_isolation())
+            while conn.xact_depth < self.level:
+                conn.savepoint(f"s{conn.xact_depth + 1}")
+
+    @contextmanager
+    def _changing(self, *conns: RemoteConnection) -> Iterator[None]:
+        """Around a change of remote transaction state: a connection lost meanwhile is beyond
+        saving (ROLLBACK drops it without a word)."""
+        try:
+            yield
+        except BaseException:
+            self._unsalvageable.update(id(c) for c in conns if c.closed)
+            raise
+
+    def _lost(self, conn: RemoteConnection) -> bool:
+        """A closed connection to roll back: warn once, as postgres_fdw's failed cleanup does."""
+        if not conn.closed:
+            return False
+        if id(conn) not in self._unsalvageable:
+            self._notice(Notice("no connection to the server", "WARNING"))
+            self._unsalvageable.add(id(conn))
+        return True
 
     def _remote_isolation(self) -> str:
         level = self._isolation()
@@ -79,15 +111,33 @@ class RemoteTransactions(Participant):
         self.level = depth + 1
         for entry in self._open():
             if entry.conn.xact_depth > self.level and not entry.conn.closed:
-                entry.conn.release_savepoint(f"s{self.level + 1}", self.level)
+                with self._changing(entry.conn):
+                    entry.conn.release_savepoint(f"s{self.level + 1}", self.level)
 
     def rollback_to(self, name: str, depth: int) -> None:
         """Undo down to the savepoint, which stays (re-created lazily on each connection)."""
         self.level = depth + 1
-        below = self.level - 1
+        self._abort_below(depth)
+
+    def abort_current(self) -> None:
+        """A statement failed in the block: abort the (sub)transaction it ran in, now."""
+        if self.level == 1:
+            self._abort_all()
+        elif self.level > 1:
+            self._abort_below(self.level - 1)
+
+    def _abort_below(self, below: int) -> None:
+        """Undo savepoint level ``below + 1`` on every connection that went that deep."""
         for entry in self._open():
-            if entry.conn.xact_depth > below and not entry.conn.closed:
-                entry.conn.rollback_to_savepoint(f"s{self.level}", below)
+            conn = entry.conn
+            if conn.xact_depth > below and not self._lost(conn):
+                try:
+                    with self._changing(conn):
+                        conn.rollback_to_savepoint(f"s{below + 1}", below)
+                except FdwshError as err:  # a failed abort cleanup: the connection is done for
+                    self._notice(Notice(err.message, "WARNING"))
+                    self._unsalvageable.add(id(conn))
+                    conn.give_up()
 
     def refuse_prepare(self) -> None:
         if self._open():
@@ -98,11 +148,12 @@ class RemoteTransactions(Participant):
         self.level = 0
         entries = self._open()
         written = [e for e in entries if e.conn.modified]
-        if len(written) > 1 and self._wants_two_phase(written):
-            self._in_doubt = twophase.prepare(written, self._store())
-        for entry in entries:
-            if entry.conn.xact_depth:
-                entry.conn.commit()
+        with self._changing(*(e.conn for e in entries)):
+            if len(written) > 1 and self._wants_two_phase(written):
+                self._in_doubt = twophase.prepare(written, self._store())
+            for entry in entries:
+                if entry.conn.xact_depth:
+                    entry.conn.commit()
 
     def post_commit(self, notices: list[Notice]) -> None:
         in_doubt, self._in_doubt = self._in_doubt, None
@@ -116,11 +167,20 @@ class RemoteTransactions(Participant):
         in_doubt, self._in_doubt = self._in_doubt, None
         if in_doubt is not None:
             twophase.abandon(in_doubt)
+        self._abort_all()
+        self._unsalvageable.clear()
+
+    def _abort_all(self) -> None:
         for entry in self._open():
+            conn = entry.conn
+            if self._lost(conn):
+                conn.rollback()  # the server rolled back: only the bookkeeping is left
+                continue
             try:
-                entry.conn.rollback()
-            except FdwshError:
-                entry.conn.close()
+                conn.rollback()
+            except FdwshError as err:  # pgfdw_abort_cleanup's failed ABORT: a WARNING
+                self._notice(Notice(err.message, "WARNING"))
+                conn.close()
 
     # -- statements outside a block ----------------------------------------------------------
 
