@@ -22,10 +22,13 @@ from pathlib import Path
 
 import pexpect
 import pytest
+from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import strategies as st
 
 from fdwsh.plan.ship_decide import DEFAULT_THRESHOLD, Input, decide, threshold_setting
 from tests.conftest import ROOT
-from tests.remote_bed import QueryBed, query_bed  # noqa: F401  (the fixture)
+from tests.remote_bed import QueryBed, normalise_remote_sql, query_bed  # noqa: F401  (fixture)
+from tests.test_federated_generated import BATCH, SEPARATOR, Batch, describe, query
 from tests.test_query_interrupt import LINE_READ, PROMPT, plain, run
 
 DB = "ship_db"
@@ -108,9 +111,9 @@ def direct(bed: QueryBed, sql: str) -> str:
     return bed.cluster.psql(sql, DB, "-X", check=True).stdout
 
 
-def plan(bed: QueryBed, catalog: Path, settings: str, sql: str, options: str = "VERBOSE"
+def plan(bed: QueryBed, catalog: Path, variables: str, sql: str, options: str = "VERBOSE"
          ) -> list[str]:
-    out = bed.fdwsh("-X", "-A", "-t", "-f", "-", input=f"{settings}EXPLAIN ({options}, "
+    out = bed.fdwsh("-X", "-A", "-t", "-f", "-", input=f"{variables}EXPLAIN ({options}, "
                     f"COSTS OFF) {sql}", catalog=catalog).stdout
     return out.splitlines()
 
@@ -196,25 +199,36 @@ def test_every_join_kind_ships_and_matches_postgresql(ship_db: QueryBed, catalog
 
 
 def test_below_the_threshold_the_join_runs_in_fdwsh(ship_db: QueryBed, catalog: Path) -> None:
-    for settings in ("\\set DYNAMIC_FILTER_LIMIT 0\n", "\\set SHIP_THRESHOLD 0\n"):
-        lines = plan(ship_db, catalog, settings, JOIN)
+    for variables in ("\\set DYNAMIC_FILTER_LIMIT 0\n", "\\set SHIP_THRESHOLD 0\n"):
+        lines = plan(ship_db, catalog, variables, JOIN)
         assert shipping_line(lines) is None  # not even a refusal: the inputs are small
         assert sum("Foreign Scan on " in line for line in lines) == 2
 
 
 def test_dynamic_filtering_is_preferred_where_it_cuts_the_large_side(
         ship_db: QueryBed, catalog: Path) -> None:
-    settings = "\\set SHIP_THRESHOLD 1000\n"  # DYNAMIC_FILTER_LIMIT: its default 100000
-    assert shipping_line(plan(ship_db, catalog, settings, JOIN)) == (
+    variables = "\\set SHIP_THRESHOLD 1000\n"  # DYNAMIC_FILTER_LIMIT: its default 100000
+    assert shipping_line(plan(ship_db, catalog, variables, JOIN)) == (
         "Data Shipping: not used: dynamic filtering by the keys of b.b (5000 rows estimated, "
         "DYNAMIC_FILTER_LIMIT 100000) cuts public.a")
-    assert shipping_line(plan(ship_db, catalog, settings, JOIN, "ANALYZE false")) is None
+    assert shipping_line(plan(ship_db, catalog, variables, JOIN, "ANALYZE false")) is None
 
 
 def test_explain_analyze_reports_the_rows_copied(ship_db: QueryBed, catalog: Path) -> None:
     lines = plan(ship_db, catalog, LOW, JOIN, "ANALYZE, TIMING OFF, SUMMARY OFF")
     assert "        Rows Shipped: 5000" in lines
     assert lines[0] == "Local Execution (actual rows=7 loops=1)"
+
+
+def test_the_copy_holds_only_the_rows_and_columns_the_scan_would_fetch(
+        ship_db: QueryBed, catalog: Path) -> None:
+    sql = "SELECT count(*), sum(b.n) FROM a JOIN b.b b ON b.k = a.k WHERE b.k < 2000;"
+    lines = plan(ship_db, catalog, LOW, sql, "ANALYZE, VERBOSE, TIMING OFF, SUMMARY OFF")
+    assert "        Rows Shipped: 2000" in lines
+    remote = next(line for line in lines if "Remote SQL: " in line)
+    assert re.search(r"\(SELECT k, n FROM pg_temp\.fdwsh_ship_\d+\) AS b", remote), remote
+    assert fdwsh(ship_db, catalog, LOW + sql) == direct(
+        ship_db, sql.replace("FROM a JOIN b.b", "FROM big_a a JOIN big_b"))
 
 
 #: A level no server can run whole (COLLATE is never sent): only its join is shipped.
@@ -340,3 +354,26 @@ def test_the_target_server_lost_in_the_middle_of_the_copy(
                      "administrator command"), out
     assert "CONTEXT:  remote SQL command: COPY pg_temp.fdwsh_ship_" in rest
     assert rest.endswith(NO_TEMP) and not copying(ship_db)
+
+
+# -- generated queries, every one shipped where it can be --------------------------------------
+
+FORCE = "\\set SHIP_THRESHOLD 1\n\\set DYNAMIC_FILTER_LIMIT 0\n"
+
+
+@settings(max_examples=3, deadline=None, database=None, phases=[Phase.generate],
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(st.lists(query(), min_size=BATCH, max_size=BATCH).map(Batch))
+def test_generated_cross_server_queries_shipped_print_what_postgres_fdw_prints(
+        query_bed: QueryBed, queries: list[str]) -> None:  # noqa: F811
+    """tests/test_federated_generated.py's queries (joins of every kind across the bed's two
+    servers, filters, sub-selects, GROUP BY, windows …) with shipping forced: most of them
+    copy a table from one server to the other (about 250 of 360 when this was written)."""
+    script = FORCE + "".join(f"{sql};\n\\echo {SEPARATOR}\n" for sql in queries)
+    got = normalise_remote_sql(query_bed.fdwsh("-A", "-t", "-f", "-", input=script).stdout)
+    expected = normalise_remote_sql(query_bed.psql("-A", "-t", "-f", "-", input=script)
+                                    .stdout.replace("psql:", "fdwsh:"))
+    mine, theirs = got.split(SEPARATOR + "\n"), expected.split(SEPARATOR + "\n")
+    assert len(mine) == len(theirs) == len(queries) + 1, got[-2000:]
+    differences = [(sql, e, g) for sql, e, g in zip(queries, theirs, mine) if e != g]
+    assert not differences, describe(differences)
