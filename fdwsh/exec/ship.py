@@ -33,6 +33,7 @@ from fdwsh.exec.ship_copy import (
     check_target,
     estimated_rows,
     label,
+    linked,
     remote_cost,
     ship_threshold,
 )
@@ -86,9 +87,10 @@ def run_shipped(an: Analyzer, stmt: ast.SelectStmt, resolve_unknowns: bool
     _analyse(an, stmt, resolve_unknowns)  # its errors come before any the servers raise
     scans = {id(ref): _scan_of(an, stmt, refs, ref) for ref in refs}
     groups = list(by_server.values())
-    inputs = [_input(an, group, scans) for group in groups]
+    sides = [[scans[id(ref)] for ref in group] for group in groups]
+    inputs = [_input(an, side) for side in sides]
     decision = check_target(an.ps.services, decide(
-        inputs[0], inputs[1], threshold, an.scan_plan.key_limit, _linked(an, *groups)))
+        inputs[0], inputs[1], threshold, an.scan_plan.key_limit, linked(an.scan_plan, *sides)))
     if decision.ship is None or decision.target is None:
         if decision.noteworthy:
             an.scans.append(ShipReport(decision))
@@ -155,20 +157,10 @@ def _scan_of(an: Analyzer, stmt: ast.SelectStmt, refs: list[RelationRef], ref: R
     columns = [OutputColumn(c.name, t.type.oid, t.typmod)
                for c in table.columns for t in (parse_type(c.type),)]
     pushed = list(an.scan_plan.pushed.get(id(node), ()))
-    return ForeignScan(table, ref.alias, columns, used, pushed)
+    return ForeignScan(table, ref.alias, columns, used, pushed, node_id=id(node))
 
 
-def _input(an: Analyzer, group: list[RelationRef], scans: dict[int, ForeignScan]) -> Input:
+def _input(an: Analyzer, side: list[ForeignScan]) -> Input:
     """One server's side of the level (only a single table can be copied)."""
-    mine = [scans[id(ref)] for ref in group]
-    return Input(", ".join(label(scan) for scan in mine), group[0].table.server,
-                 estimated_rows(mine, an.ps.services), len(group) == 1)
-
-
-def _linked(an: Analyzer, first: list[RelationRef], second: list[RelationRef]) -> bool:
-    """Whether an equi-join links a table of one side with one of the other (then dynamic
-    filtering could cut the larger side)."""
-    one, two = {id(r.node) for r in first}, {id(r.node) for r in second}
-    return any((id(link.probe.node) in one and id(link.build.node) in two) or
-               (id(link.probe.node) in two and id(link.build.node) in one)
-               for link in an.scan_plan.links)
+    return Input(", ".join(label(scan) for scan in side), side[0].server,
+                 estimated_rows(side, an.ps.services), len(side) == 1)

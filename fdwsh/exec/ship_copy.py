@@ -189,6 +189,15 @@ def estimated_rows(scans: list[ForeignScan], services: Any) -> int:
     return max(int(estimate_rows(scan, services)) for scan in scans)
 
 
+def linked(plan: Any, first: list[ForeignScan], second: list[ForeignScan]) -> bool:
+    """Whether an equi-join of the statement (``plan``: its ScanPlan) links a scan of one
+    input with one of the other (then dynamic filtering could cut the larger input)."""
+    one, two = {s.node_id for s in first}, {s.node_id for s in second}
+    return any((id(link.probe.node) in one and id(link.build.node) in two) or
+               (id(link.probe.node) in two and id(link.build.node) in one)
+               for link in plan.links)
+
+
 def label(scan: ForeignScan) -> str:
     """How EXPLAIN names a scanned table: ``s2.customers c``."""
     table = scan.table

@@ -32,6 +32,7 @@ from fdwsh.exec.ship_copy import (
     check_target,
     estimated_rows,
     label,
+    linked,
     ship_threshold,
 )
 from fdwsh.plan.ship_decide import Input, decide
@@ -116,7 +117,7 @@ def _decide(an: Analyzer, j: ast.JoinExpr, left: Node, right: Node, node: Node) 
                     estimated_rows(side, services), len(side) == 1 and not side[0].renamed)
               for side in sides]
     decision = check_target(services, decide(inputs[0], inputs[1], ship_threshold(services),
-                                             an.scan_plan.key_limit, _linked(an, *sides)))
+                                             an.scan_plan.key_limit, linked(an.scan_plan, *sides)))
     if decision.ship is None or decision.target is None:
         return False
     shipped = inputs.index(decision.ship)
@@ -144,11 +145,3 @@ def _scans(remote: Any) -> list[ForeignScan]:
     if isinstance(remote, JoinFragment):
         return list(remote.scans)
     return []
-
-
-def _linked(an: Analyzer, first: list[ForeignScan], second: list[ForeignScan]) -> bool:
-    """Whether an equi-join links a scan of one input with one of the other."""
-    one, two = {s.node_id for s in first}, {s.node_id for s in second}
-    return any((id(link.probe.node) in one and id(link.build.node) in two) or
-               (id(link.probe.node) in two and id(link.build.node) in one)
-               for link in an.scan_plan.links)
