@@ -189,6 +189,18 @@ def test_the_smaller_input_goes_whichever_server_holds_it(
         ship_db, sql.replace("FROM a JOIN b.b", "FROM big_a a JOIN big_b"))
 
 
+def test_estimates_from_analyze_statistics_decide_as_well(
+        ship_db: QueryBed, tmp_path: Path) -> None:
+    analysed = make_catalog(ship_db, tmp_path / "analysed.db")
+    made = ship_db.fdwsh("-X", "-q", "-c", "ANALYZE a; ANALYZE b.b;", catalog=analysed)
+    assert made.stdout == "", made.stdout
+    sql = "SELECT count(*) FROM a JOIN b.b b ON b.k = a.k WHERE a.id <= 10000;"
+    line = shipping_line(plan(ship_db, analysed, LOW, sql))
+    assert line is not None and line.startswith("Data Shipping: b.b → sa ("), line
+    assert fdwsh(ship_db, analysed, LOW + sql) == direct(
+        ship_db, sql.replace("FROM a JOIN b.b", "FROM big_a a JOIN big_b"))
+
+
 def test_every_join_kind_ships_and_matches_postgresql(ship_db: QueryBed, catalog: Path) -> None:
     for kind in ("LEFT", "RIGHT", "FULL"):
         sql = (f"SELECT count(*), count(a.id), count(b.k), sum(b.n) FROM a {kind} JOIN b.b b "
