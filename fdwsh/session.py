@@ -86,6 +86,8 @@ class Session:
         #: ``\g FILE``: where the rows of the query being sent go (opened lazily; None when it
         #: could not be opened, already reported).  Command tags still go to ``out``.
         self.tuples_out: Callable[[], IO[str] | None] | None = None
+        #: The interactive prompt's yes/no question (None: never ask, e.g. in scripts).
+        self.ask: Callable[[str], str] | None = None
         #: ``\\gset``: takes the rows of the query being sent instead of the formatter.
         self.capture: Callable[[Result], None] | None = None
         self.variables = Variables({**default_variables(settings), **settings.variables})
@@ -325,6 +327,8 @@ class Session:
     def run_sql(self, text: str) -> bool:
         """Parse and execute SQL text (one or more statements); True when all succeeded."""
         self.previous_query = text
+        if not self._may_run(text):
+            return True
         echo = self.variables.get("ECHO")
         if echo == "queries":
             self.stdout.write(text + "\n")
@@ -365,6 +369,19 @@ class Session:
             self._end_remote_statement(ok=False)  # cancels what still runs remotely
             self.report_error(err, text if isinstance(exc, FdwshError) else None)
         return False
+
+    def _may_run(self, text: str) -> bool:
+        """At the prompt, DROP/TRUNCATE/DELETE or UPDATE without WHERE need a yes first
+        (``\\set DESTRUCTIVE_WARNING off`` stops asking)."""
+        if self.ask is None or self.variables.get("DESTRUCTIVE_WARNING") == "off":
+            return True
+        from fdwsh.input import destructive
+
+        if not destructive.destructive(text):
+            return True
+        ok = destructive.confirmed(self.ask(destructive.PROMPT))
+        self.stdout.write((destructive.CONFIRMED if ok else destructive.DECLINED) + "\n")
+        return ok
 
     def _as_error(self, exc: BaseException) -> FdwshError:
         """Any failure of a statement as the one error the user sees (never a traceback)."""

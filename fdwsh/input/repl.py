@@ -29,6 +29,7 @@ from fdwsh.catalog.store import data_dir
 from fdwsh.input.completer import FdwshCompleter, SessionNames
 from fdwsh.input.highlight import StatementLexer, has_meta_command
 from fdwsh.input.prompt import current_prompt
+from fdwsh.input.redact import redact_passwords
 from fdwsh.input.scanner import Quote
 from fdwsh.meta import registry
 from fdwsh.session import EXIT_SUCCESS, InputSource, StopScript, Terminate
@@ -74,8 +75,11 @@ class StatementHistory(FileHistory):
         """Ignored: prompt_toolkit calls this per input line (see :meth:`add_entry`)."""
 
     def add_entry(self, text: str, histcontrol: str) -> None:
-        """Record ``text`` unless HISTCONTROL (ignorespace/ignoredups/ignoreboth) rules it out."""
-        text = text.rstrip("\n")
+        """Record ``text`` unless HISTCONTROL (ignorespace/ignoredups/ignoreboth) rules it out.
+
+        Passwords are masked first (:mod:`fdwsh.input.redact`): the file outlives the session.
+        """
+        text = redact_passwords(text.rstrip("\n"))
         if not text:
             return
         if histcontrol in ("ignorespace", "ignoreboth") and text.startswith(" "):
@@ -170,6 +174,7 @@ class Repl:
     def __init__(self, session: Session) -> None:
         self.session = session
         session.source = InputSource(None, Path.cwd(), interactive=True)
+        session.ask = _ask
         self.history = self._open_history()
         self.history_lines: list[str] = []  # psql's history_buf: lines of the pending statement
         self.eof_count = 0
@@ -332,6 +337,14 @@ def _key_bindings() -> KeyBindings:
         event.app.exit(exception=EOFError)
 
     return bindings
+
+
+def _ask(question: str) -> str:
+    """A yes/no question at the terminal (the prompt is not active while statements run)."""
+    try:
+        return input(question)
+    except EOFError:
+        return ""
 
 
 def _help_text() -> str:
