@@ -325,3 +325,31 @@ def test_a_server_stopped_between_the_phases_warns_and_keeps_the_record(
         assert cluster.psql("SELECT v FROM acct", "later", "-At").stdout == "c\n"
     finally:
         sh.close()
+
+
+# -- a server refusing the commit itself ---------------------------------------------------------
+
+def test_a_server_refusing_phase_one_changes_no_server(bed: TxnBed, shell: Shell) -> None:
+    """A deferred constraint fails PREPARE TRANSACTION on sb: sa's prepared work is rolled back
+    too (postgres_fdw, committing one after the other, would keep sa's)."""
+    a, b = bed.dbs
+    shell.run("\\set TWO_PHASE_COMMIT on")
+    out = shell.run("BEGIN;", "INSERT INTO ta VALUES (1, 'a');", "INSERT INTO db VALUES (7), (7);",
+                    "COMMIT;")
+    assert out.startswith("BEGIN\nINSERT 0 1\nINSERT 0 2\n"
+                          'ERROR:  duplicate key value violates unique constraint '
+                          '"deferred_id_key"\nDETAIL:  Key (id)=(7) already exists.\n')
+    assert "CONTEXT:  remote SQL command: PREPARE TRANSACTION 'fdwsh_" in out
+    assert shell.state == ""
+    assert bed.rows(a) == [] and bed.remote(b, "SELECT count(*) FROM deferred") == "0\n"
+    assert bed.prepared(a) == [] and bed.prepared(b) == [] and records(bed.catalog) == []
+
+
+def test_without_two_phase_commit_a_refused_commit_keeps_the_other_server(bed: TxnBed,
+                                                                         shell: Shell) -> None:
+    """postgres_fdw's way, kept when two-phase commit is off: sa committed before sb failed."""
+    out = shell.run("BEGIN;", "INSERT INTO ta VALUES (1, 'a');", "INSERT INTO db VALUES (7), (7);",
+                    "COMMIT;")
+    assert out.endswith("CONTEXT:  remote SQL command: COMMIT TRANSACTION\n")
+    assert bed.rows(bed.dbs[0]) == ["1|a"]
+    assert bed.remote(bed.dbs[1], "SELECT count(*) FROM deferred") == "0\n"

@@ -4,7 +4,8 @@ that runs statements one at a time, so that a test can look at the remote side b
 
 Each remote database holds ``acct (id int PRIMARY KEY, v text)`` (foreign tables ``ta``/``tb``),
 ``xact_info``, a view telling the remote transaction's isolation level and id (``xa``/``xb``),
-and ``big`` (100000 rows, ``biga``, fetched 10 at a time) for scans stopped early.
+``big`` (100000 rows, ``biga``, fetched 10 at a time) for scans stopped early, and
+``deferred`` (``da``/``db``: a unique constraint checked at commit) for commits that fail.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ CREATE TABLE acct (id int PRIMARY KEY, v text);
 CREATE VIEW xact_info AS
     SELECT current_setting('transaction_isolation') AS iso, txid_current()::text AS xid;
 CREATE TABLE big AS SELECT n FROM generate_series(1, 100000) AS n;
+CREATE TABLE deferred (id int UNIQUE DEFERRABLE INITIALLY DEFERRED);
 """
 
 
@@ -41,7 +43,9 @@ def server_ddl(cluster: Cluster, name: str, dbname: str, options: str = "") -> s
             f"CREATE FOREIGN TABLE x{suffix} (iso text, xid text) SERVER {name} "
             "OPTIONS (table_name 'xact_info');\n"
             f"CREATE FOREIGN TABLE big{suffix} (n int) SERVER {name} "
-            "OPTIONS (table_name 'big', fetch_size '10');\n")
+            "OPTIONS (table_name 'big', fetch_size '10');\n"
+            f"CREATE FOREIGN TABLE d{suffix} (id int) SERVER {name} "
+            "OPTIONS (table_name 'deferred');\n")
 
 
 def make_remote(cluster: Cluster, dbname: str) -> None:
@@ -97,7 +101,7 @@ class TxnBed:
 
     def reset(self) -> None:
         for db in self.dbs:
-            self.remote(db, "TRUNCATE acct; SELECT count(*) FROM pg_prepared_xacts")
+            self.remote(db, "TRUNCATE acct, deferred")
 
 
 def make_bed(cluster: Cluster, prefix: str, directory: Path, options: str = "") -> TxnBed:

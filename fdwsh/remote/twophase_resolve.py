@@ -46,7 +46,7 @@ def recorded(store: CatalogStore) -> list[Leftover]:
         rows = store.db.execute(
             "SELECT p.gid, p.server_id, COALESCE(s.name, '?') AS server, p.created_at "
             "FROM prepared_xact p LEFT JOIN server s ON s.id = p.server_id "
-            "ORDER BY p.created_at, p.gid, p.server_id").fetchall()
+            "ORDER BY p.created_at, p.server_id, p.gid").fetchall()
     except sqlite3.OperationalError:  # a catalog older than the table (read-only, say)
         return []
     return [Leftover(r["gid"], r["server_id"], r["server"], r["created_at"]) for r in rows]
