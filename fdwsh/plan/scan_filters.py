@@ -285,8 +285,16 @@ def shippable_condition(conjunct: ast.Node) -> bool:
             found.append(True)
 
         def visit_FuncCall(self, ancestors: Ancestor, node: ast.FuncCall) -> None:
-            if node.over is not None or node.agg_star or node.agg_filter is not None:
+            if node.over is not None or node.agg_star or node.agg_filter is not None \
+                    or _is_aggregate_name(node):  # WHERE sum(x) > 1: PostgreSQL's error
                 found.append(True)
 
     Local()(conjunct)
     return not found and not unshippable_reasons(conjunct)
+
+
+def _is_aggregate_name(call: ast.FuncCall) -> bool:
+    from fdwsh.sql.typecheck_agg import is_aggregate
+
+    names = [n.sval for n in call.funcname]
+    return is_aggregate(names[0] if len(names) == 2 else None, names[-1])

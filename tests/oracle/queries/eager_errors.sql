@@ -21,3 +21,6 @@ SELECT c.region_id, sum(o.amount) FROM orders o JOIN s2.customers c ON c.id = o.
 SELECT c.region_id, sum(count(o.qty)) FROM orders o JOIN s2.customers c ON c.id = o.customer_id GROUP BY 1;
 -- an ungrouped column of orders inside HAVING
 SELECT c.region_id, sum(o.amount) FROM orders o JOIN s2.customers c ON c.id = o.customer_id GROUP BY 1 HAVING o.qty > 1;
+-- an aggregate in WHERE is PostgreSQL's error, with its position (not sent to the server)
+SELECT c.region_id, count(*) FROM orders o JOIN s2.customers c ON c.id = o.customer_id WHERE sum(o.qty) > 1 GROUP BY 1;
+SELECT count(*) FROM orders o WHERE max(o.qty) > 1 AND random() >= 0;
