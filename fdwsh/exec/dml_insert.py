@@ -219,7 +219,7 @@ class _ShippedSource:
         bound = bind_relations(select, ctx.lookup())
         if any(r.table.server_id != target.table.server_id for r in bound.relations):
             return None
-        if unshippable_reasons(select):
+        if unshippable_reasons(select) or not _declared_as_remote(bound, ctx):
             return None
         typed = literal_sink(ctx)  # date/time literals must then be typed (dml_literals)
         width = _source_width(stmt, listed) if typed is None else None
@@ -237,6 +237,30 @@ class _ShippedSource:
         names = [target.columns[i].column.remote_name for i in listed]
         names += [c.column.remote_name for c in missing]
         return cls(tree, tuple(names))
+
+
+def _declared_as_remote(bound: Any, ctx: Any) -> bool:
+    """Whether every column the source reads is declared with its remote type: else the
+    remote would read it otherwise than PostgreSQL, through the declared type's input."""
+    if not bound.relations:
+        return True
+    from fdwsh.exec.partial_agg import remote_column_types
+    from fdwsh.pgtypes import parse_type
+    from fdwsh.remote.deparse import column_names_used
+
+    use = column_names_used(bound.stmt)
+    aliases = {ref.alias for ref in bound.relations}
+    describe = remote_column_types(ctx)
+    for ref in bound.relations:
+        names = use.columns_for(ref.alias, aliases)
+        names = [c.name for c in ref.table.columns if names is None or c.name in names]
+        remote = describe(ref, names) if names else {}
+        for column in ref.table.columns:
+            declared = parse_type(column.type)
+            if column.name in remote and remote[column.name] != (declared.type.oid,
+                                                                declared.typmod):
+                return False
+    return True
 
 
 def _source_width(stmt: ast.InsertStmt, listed: list[int]) -> list[int] | None:

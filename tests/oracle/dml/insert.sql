@@ -20,6 +20,13 @@ WITH src AS (SELECT id FROM cust WHERE tier = 1) INSERT INTO ft (id, a) SELECT i
 INSERT INTO ft (id, a) VALUES (900, 'r') RETURNING id, (SELECT count(*) FROM cust) AS n, (SELECT max(tier) FROM cust c WHERE c.id = ft.id - 895) AS t;
 UPDATE ft SET b = 1 WHERE id = 900 RETURNING (SELECT count(*) FROM ft) AS total, b;
 DELETE FROM ft WHERE id = 900 RETURNING *, EXISTS (SELECT 1 FROM cust WHERE id = 5) AS e;
+-- a source column declared integer over a remote text column is read as declared
+INSERT INTO ft (id, a, b) SELECT id + 700, 'm', val FROM ftm;
+INSERT INTO ft (id, a, b) SELECT id + 700, 'm', val FROM ftm WHERE id = 1 RETURNING id, b;
+-- relayed from the other server, by COPY; a NULL the remote refuses
+INSERT INTO ft (id, a, b) SELECT id + 600, 'x' || id, tier FROM cust WHERE id < 3 RETURNING *;
+INSERT INTO ft (id, a, b) SELECT id + 610, 'x' || id, tier FROM cust;
+INSERT INTO ft (id, b) SELECT id + 650, tier FROM cust;
 SELECT * FROM ft ORDER BY id;
 SELECT * FROM fn ORDER BY v;
 SELECT * FROM ft1 ORDER BY c1;
