@@ -8,8 +8,9 @@
 - **Located rows**: otherwise fdwsh's executor runs ``SELECT target.ctid, <new values> FROM
   target, <FROM/USING items> WHERE …`` (the scan of the target fetches the remote ctid, in the
   same remote transaction as the change), then changes the rows by ctid, :data:`CHUNK` at a
-  time: ``UPDATE t SET c = v.c FROM unnest($1::tid[], $2::type[]) v … WHERE t.ctid = ANY($1)``
-  or ``DELETE FROM t WHERE ctid = ANY($1)``.  A target row joined to several FROM rows changes
+  time: ``UPDATE t SET c = CAST(v.c AS type) FROM unnest($1::tid[], $2::text[]) v … WHERE
+  t.ctid = ANY($1)`` or ``DELETE FROM t WHERE ctid = ANY($1)``.  ``SET (a, b) = …`` and
+  ``SET c = DEFAULT`` are made plain first (:mod:`fdwsh.exec.dml_sets`).  A target row joined to several FROM rows changes
   once, with the first.
 
 Either way the new values are typed here first (assignment coercion, PostgreSQL's errors), so
