@@ -28,6 +28,12 @@ DATA_FILES: dict[str, str | bytes] = {
     "items.tsv": "1\tone\t1.5\t2024-01-01\n2\t\\N\t\\N\t\\N\n",
     "items.csv": 'id,name\n3,"three, csv"\n',
     "latin1.tsv": b"4\tok\n5\tcaf\xe9\n",
+    "crlf.tsv": b"1\tone\r\n2\ttwo\r\n",
+    "cr_inside.tsv": b"1\ta\rb\n",
+    "crlf_quoted.csv": b'1,"a\r\nb"\r\n2,c\r\n',
+    "cr_unquoted.csv": b"1,a\rb\n",
+    "cr_quoted.csv": b'1,"\r\n"\n2,x\n',
+    "cr_late.tsv": b"1\tone\n2\ttwo\r\n",
     "sub.sql": "COPY items (id, name) FROM STDIN;\n50\tfrom an included file\n\\.\n"
                "COPY items (id) FROM STDIN;\nbad\n\\.\n",
 }

@@ -60,10 +60,8 @@ class CopyChannel:
         """The data lines (without their newline) up to ``\\.`` or the end of the input; bytes
         are decoded from ``encoding`` (:mod:`fdwsh.exec.copy_encoding`)."""
         for line in self._raw_lines(encoding):
-            text = line[:-1] if line.endswith("\n") else line
-            if text.endswith("\r"):
-                text = text[:-1]
-            if text == END_OF_DATA:
+            text = line[:-1] if line.endswith("\n") else line  # a CR stays: see copy_records
+            if text in (END_OF_DATA, END_OF_DATA + "\r"):
                 self.end_marker_seen = True
                 return
             yield text

@@ -5,7 +5,8 @@ newline) into raw field values, ``None`` for the NULL marker, as CopyReadAttribu
 CopyReadAttributesCSV do: in text format the NULL marker is matched before de-escaping and
 ``\<delimiter>`` is a literal delimiter; in CSV an unquoted field equal to the NULL string is
 NULL and a quoted one never is.  :func:`csv_fields` returns None when the line ends inside a
-quoted field (the record continues on the next line).
+quoted field (the record continues on the next line), and raises
+:class:`UnquotedCarriageReturn` for a carriage return outside quotes.
 
 Writing: :func:`text_writer` and :func:`csv_writer` turn a row of text values into one output
 line (CopyAttributeOutText / CopyAttributeOutCSV).  :func:`remote_line` is the text-format line
@@ -71,6 +72,10 @@ def text_fields(line: str, opts: CopyOptions) -> Fields:
         start = i
 
 
+class UnquotedCarriageReturn(Exception):
+    """A carriage return outside quotes in CSV data (PostgreSQL refuses it)."""
+
+
 def csv_fields(line: str, opts: CopyOptions) -> Fields | None:
     """The fields of one CSV record, or None when a quoted field runs past the line's end."""
     delim, quote, escape, null = opts.delimiter, opts.quote, opts.escape, opts.null
@@ -84,6 +89,8 @@ def csv_fields(line: str, opts: CopyOptions) -> Fields | None:
                 j = i
                 while j < n and line[j] not in (delim, quote):
                     j += 1
+                if "\r" in line[i:j]:
+                    raise UnquotedCarriageReturn()
                 parts.append(line[i:j])
                 i = j
                 continue
@@ -147,7 +154,7 @@ def csv_writer(opts: CopyOptions, columns: Sequence[str]
     delim, quote, escape, null = opts.delimiter, opts.quote, opts.escape, opts.null
     assert delim is not None and quote is not None and escape is not None and null is not None
     forced = [opts.force_quote_all or name in opts.force_quote for name in columns]
-    special = re.compile("[" + re.escape(delim + quote + escape + "\r\n") + "]")
+    special = re.compile("[" + re.escape(delim + quote + "\r\n") + "]")  # not the escape
     inner = re.compile("[" + re.escape(quote + escape) + "]")
 
     single = len(columns) == 1

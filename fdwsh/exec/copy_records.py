@@ -15,7 +15,7 @@ from typing import Any
 
 from fdwsh.catalog.model import ForeignColumn
 from fdwsh.errors import FdwshError
-from fdwsh.exec.copy_format import csv_fields, text_fields
+from fdwsh.exec.copy_format import UnquotedCarriageReturn, csv_fields, text_fields
 from fdwsh.exec.copy_options import CopyOptions
 
 BAD_COPY_FILE_FORMAT = "22P04"
@@ -52,6 +52,8 @@ class RecordReader:
         self.sent_lines: deque[tuple[int, str]] = deque(maxlen=SENT_WINDOW)
         self.sent = 0
         self.current = (0, "")
+        #: Lines end in CR LF (None: not known before the first record ends).
+        self.crlf: bool | None = None
         names = [c.name for c in columns]
         self.force_not_null = [n in opts.force_not_null for n in names]
         self.force_null = [n in opts.force_null for n in names]
@@ -78,29 +80,43 @@ class RecordReader:
                  ) -> Iterator[tuple[str, list[str | None]]]:
         """(line text, raw fields) of each record; a CSV record may span several lines, and
         counts as one line (as PostgreSQL 15 numbers them)."""
-        split = self._split
         for line in _numbered_errors(lines, self):
             advance(len(line) + 1)
             self.lineno += 1
             at = _end_marker(line) if not self.opts.csv and "\\." in line else None
             if at is not None:  # the server's end of data, inside a text-format line
                 if line[at + 2:]:
-                    raise FdwshError("end-of-copy marker corrupt", sqlstate=BAD_COPY_FILE_FORMAT,
-                                     context=f"COPY {self.relname}, line {self.lineno}")
+                    raise self._bare_error("end-of-copy marker corrupt")
                 if at:
-                    yield line[:at], split(line[:at]) or []
+                    yield line[:at], self._split(line[:at]) or []
                 return
-            fields = split(line)
-            while fields is None:  # a quoted CSV field continues on the next line
-                more = next(lines, None)
-                if more is None:
-                    ending = "\\.\n" if self.end_marker_seen() else ""
-                    raise self._line_error("unterminated CSV quoted field",
-                                           f"{line}\n{ending}")
-                advance(len(more) + 1)
-                line = f"{line}\n{more}"
-                fields = split(line)
-            yield line, fields
+            yield self._record(line, lines, advance)
+
+    def _record(self, line: str, lines: Iterator[str], advance: Callable[[int], None]
+                ) -> tuple[str, list[str | None]]:
+        """One whole record from ``line`` on, its end of line removed (CopyReadLineText): the
+        first record says whether lines end in CR LF; a carriage return elsewhere outside a
+        quoted CSV field is an error."""
+        while True:
+            stripped = line[:-1] if self.crlf is not False and line.endswith("\r") else line
+            if self.crlf is None and not self.opts.csv and "\r" in stripped:
+                raise self._lone_carriage_return(stripped)
+            try:
+                fields = self._split(stripped)
+            except FdwshError:
+                if self.crlf is None and self.opts.csv:
+                    raise self._lone_carriage_return(stripped) from None
+                raise
+            if fields is not None:
+                if self.crlf is None:
+                    self.crlf = stripped is not line
+                return stripped, fields
+            more = next(lines, None)  # a quoted CSV field continues on the next line
+            if more is None:
+                ending = "\\.\n" if self.end_marker_seen() else ""
+                raise self._line_error("unterminated CSV quoted field", f"{line}\n{ending}")
+            advance(len(more) + 1)
+            line = f"{line}\n{more}"
 
     def note_sent(self) -> None:
         """The current row goes to the remote server."""
@@ -129,7 +145,32 @@ class RecordReader:
         return "\n".join([*lines[1:], copy_line])
 
     def _split(self, line: str) -> list[str | None] | None:
-        return csv_fields(line, self.opts) if self.opts.csv else text_fields(line, self.opts)
+        if not self.opts.csv:
+            if "\r" in line:
+                raise self._bare_error("literal carriage return found in data",
+                                       'Use "\\r" to represent carriage return.')
+            return text_fields(line, self.opts)
+        try:
+            return csv_fields(line, self.opts)
+        except UnquotedCarriageReturn:
+            raise self._bare_error("unquoted carriage return found in data",
+                                   "Use quoted CSV field to represent carriage return.") from None
+
+    def _lone_carriage_return(self, line: str) -> FdwshError:
+        """A carriage return inside the first line makes CR the end of line for PostgreSQL
+        (old Mac files), so the newline that follows is data it refuses: its error, at the
+        line it counts (fdwsh reads such files no further)."""
+        self.lineno += line.count("\r")
+        if self.opts.csv:
+            return self._bare_error("unquoted newline found in data",
+                                    "Use quoted CSV field to represent newline.")
+        return self._bare_error("literal newline found in data",
+                                'Use "\\n" to represent newline.')
+
+    def _bare_error(self, message: str, hint: str | None = None) -> FdwshError:
+        """An error found while the line is read (its CONTEXT names the line, not its text)."""
+        return FdwshError(message, sqlstate=BAD_COPY_FILE_FORMAT, hint=hint,
+                          context=f"COPY {self.relname}, line {self.lineno}")
 
     def _line_error(self, message: str, line: str, sqlstate: str = BAD_COPY_FILE_FORMAT
                     ) -> FdwshError:

@@ -30,6 +30,13 @@ COPY (SELECT 1 AS a) TO STDOUT \g gout.txt
 \o
 \! cat oout.txt
 \i sub.sql
+\copy items (id, name) from 'crlf.tsv'
+\copy items (id, name) from 'cr_inside.tsv'
+\copy items (id, name) from 'crlf_quoted.csv' csv
+\copy items (id, name) from 'cr_unquoted.csv' csv
+\copy items (id, name) from 'cr_quoted.csv' csv
+\copy items (id, name) from 'cr_late.tsv'
+SELECT id, replace(name, E'\r', '<CR>') AS name FROM items WHERE strpos(name, E'\r') > 0 ORDER BY 2;
 SELECT id, name FROM items ORDER BY id;
 \copy items from 'nonexistent.tsv'
 \copy items from .
