@@ -114,6 +114,8 @@ class Session:
         """The catalog, opened on first use (so ``\\?`` or ``\\echo`` never touch it)."""
         if self._store is None:
             self._store = CatalogStore(self.settings.catalog_path or default_catalog_path())
+            for warning in self._store.warnings:  # e.g. a catalog others can read
+                self.notice(Notice(warning, "WARNING"))
             for notice in in_doubt_resolved(self._store, self.remote):  # earlier sessions' 2PC
                 self.notice(notice)
         return self._store

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+import stat
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -36,6 +37,30 @@ def data_dir() -> Path:
     return Path(base) / "fdwsh"
 
 
+def exposure_warning(path: Path) -> str | None:
+    """libpq's passfile warning, for the catalog: it holds passwords, so others must not read it."""
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return None
+    if not stat.S_ISREG(mode) or not mode & (stat.S_IRWXG | stat.S_IRWXO):
+        return None
+    return (f'catalog file "{path}" has group or world access; '
+            "permissions should be u=rw (0600) or less")
+
+
+def busy_error(path: Path, exc: sqlite3.OperationalError) -> FdwshError:
+    """The error for a catalog another process holds locked past BUSY_TIMEOUT_MS."""
+    return FdwshError(f'could not obtain lock on the catalog "{path}": it is busy',
+                      sqlstate="55P03",
+                      detail=f"Another fdwsh kept it locked for {BUSY_TIMEOUT_MS // 1000} s "
+                             f"({exc}).")
+
+
+def _is_busy(exc: sqlite3.OperationalError) -> bool:
+    return "locked" in str(exc) or "busy" in str(exc)
+
+
 def _create_private(path: Path) -> None:
     """Create ``path`` empty with mode 0600 unless it exists (O_EXCL: no race with a reader)."""
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
@@ -51,6 +76,8 @@ class CatalogStore:
 
     def __init__(self, path: str | os.PathLike[str]) -> None:
         self.path = Path(path)
+        #: WARNING texts for the session to print once the catalog is open (e.g. its mode).
+        self.warnings = [w for w in [exposure_warning(self.path)] if w]
         old_umask = os.umask(0o077)  # WAL and SHM side files get 0600 too
         try:
             if str(path) != ":memory:":
@@ -73,24 +100,34 @@ class CatalogStore:
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
-        """Run one statement's catalog changes atomically (savepoint when already inside one)."""
+        """Run one statement's catalog changes atomically (savepoint when already inside one).
+
+        A lock another fdwsh holds past the busy timeout is ``busy_error``, never a traceback:
+        at BEGIN IMMEDIATE, or at the first write of a block whose snapshot is out of date.
+        """
+        try:
+            with self._atomic():
+                yield self.db
+        except sqlite3.OperationalError as exc:
+            if _is_busy(exc):
+                raise busy_error(self.path, exc) from exc
+            raise
+
+    @contextmanager
+    def _atomic(self) -> Iterator[None]:
         if self.db.in_transaction:
             self.db.execute("SAVEPOINT stmt")
             try:
-                yield self.db
+                yield
             except BaseException:
                 self.db.execute("ROLLBACK TO SAVEPOINT stmt")
                 self.db.execute("RELEASE SAVEPOINT stmt")
                 raise
             self.db.execute("RELEASE SAVEPOINT stmt")
             return
+        self.db.execute("BEGIN IMMEDIATE")
         try:
-            self.db.execute("BEGIN IMMEDIATE")
-        except sqlite3.OperationalError as exc:
-            raise FdwshError("catalog is busy: another fdwsh is changing it",
-                             sqlstate="55P03", detail=str(exc)) from exc
-        try:
-            yield self.db
+            yield
         except BaseException:
             self.db.execute("ROLLBACK")
             raise
