@@ -42,6 +42,10 @@ ANALYZE;
 DO $$BEGIN CREATE ROLE ship_notemp LOGIN; EXCEPTION WHEN duplicate_object THEN NULL; END$$;
 GRANT SELECT ON ALL TABLES IN SCHEMA public TO ship_notemp;
 REVOKE TEMPORARY ON DATABASE ship_db FROM PUBLIC;
+DO $$BEGIN CREATE ROLE ship_readonly LOGIN; EXCEPTION WHEN duplicate_object THEN NULL; END$$;
+GRANT SELECT ON ALL TABLES IN SCHEMA public TO ship_readonly;
+GRANT TEMPORARY ON DATABASE ship_db TO ship_readonly;
+ALTER ROLE ship_readonly SET default_transaction_read_only = on;
 """
 CATALOG = """\
 CREATE EXTENSION postgres_fdw;
@@ -278,6 +282,17 @@ def test_without_the_temp_privilege_the_join_runs_locally_and_creates_nothing(
     # in a transaction block: the remote transaction stays usable for what follows
     out = fdwsh(ship_db, notemp_catalog, f"{LOW}BEGIN;\n{JOIN}\n{COUNT_TEMP}\nCOMMIT;\n")
     assert out == "BEGIN\n" + direct(ship_db, DIRECT) + NO_TEMP + "COMMIT\n"
+
+
+def test_a_read_only_remote_transaction_runs_the_join_locally(
+        ship_db: QueryBed, tmp_path: Path) -> None:
+    """TEMPORARY granted, but the role's transactions are read-only (as on a standby)."""
+    readonly = make_catalog(ship_db, tmp_path / "readonly.db", "ship_readonly")
+    line = shipping_line(plan(ship_db, readonly, LOW, JOIN))
+    assert line is not None and line.startswith(
+        'Data Shipping: not used: the remote transaction on server "sa" is read-only; ')
+    out = fdwsh(ship_db, readonly, f"{LOW}BEGIN;\n{JOIN}\n{JOIN}\nCOMMIT;\n")
+    assert out == "BEGIN\n" + direct(ship_db, DIRECT) * 2 + "COMMIT\n"
 
 
 def test_no_temporary_table_outlives_its_statement(ship_db: QueryBed, catalog: Path) -> None:

@@ -6,8 +6,9 @@ inside the statement's remote transactions (so the copy sees the snapshot the ot
 see, and the query on A sees the copy):
 
 1. A must let the remote user create temporary tables
-   (``has_database_privilege(current_user, current_database(), 'TEMP')``: :func:`check_target`),
-   else nothing is shipped and nothing created.
+   (``has_database_privilege(current_user, current_database(), 'TEMP')``, and the remote
+   transaction not read-only: :func:`check_target`), else nothing is shipped and nothing
+   created.
 2. ``CREATE TEMPORARY TABLE fdwsh_ship_<n> (…) ON COMMIT DROP`` on A, its columns typed as T
    *declares* them; ``COPY (<the scan>) TO STDOUT`` on B piped into ``COPY … FROM STDIN`` on A
    (:mod:`fdwsh.remote.copy_pipe`: streamed in chunks, text format, so every value goes through
@@ -42,8 +43,11 @@ if TYPE_CHECKING:
 
 TEMP_SCHEMA = "pg_temp"
 _NAMES = itertools.count(1)
+#: Whether the remote user may create temporary tables, and whether the remote transaction is
+#: read-only (a standby, a role with default_transaction_read_only), which forbids it too.
 _CAN_CREATE_TEMP = ("SELECT pg_catalog.has_database_privilege(current_user, "
-                    "current_database(), 'TEMP')")
+                    "current_database(), 'TEMP'), pg_catalog.current_setting("
+                    "'transaction_read_only')")
 _COPY_CONTEXT = re.compile(r"^COPY fdwsh_ship_\d+, line \d+, column (.+?): ")
 
 
@@ -140,18 +144,22 @@ def _type_name(declared: str) -> ast.TypeName:
 
 
 def check_target(services: Any, decision: Decision) -> Decision:
-    """The decision, refused when the target does not let the remote user create temporary
-    tables (asked before anything is created, so the fallback leaves nothing behind)."""
+    """The decision, refused when the target cannot create temporary tables: the remote user
+    lacks the TEMPORARY privilege, or the remote transaction is read-only.  Asked inside that
+    transaction before anything is created, so the fallback leaves nothing behind and the
+    transaction usable."""
     from fdwsh.exec.services import connection_cache
 
     if decision.ship is None or decision.target is None:
         return decision
-    conn = connection_cache(services).get(decision.target.server)
-    if [row[0] for row in conn.stream(_CAN_CREATE_TEMP)] == ["t"]:
+    server = decision.target.server
+    conn = connection_cache(services).get(server)
+    allowed, read_only = next(iter(conn.stream(_CAN_CREATE_TEMP)))
+    if allowed == "t" and read_only == "off":
         return decision
-    return replace(decision, ship=None, noteworthy=True,
-                   reason=f'the remote user may not create temporary tables on server '
-                          f'"{decision.target.server}"; {decision.reason}')
+    why = (f'the remote user may not create temporary tables on server "{server}"'
+           if allowed != "t" else f'the remote transaction on server "{server}" is read-only')
+    return replace(decision, ship=None, noteworthy=True, reason=f"{why}; {decision.reason}")
 
 
 def as_scan_error(err: FdwshError, shipment: Shipment) -> FdwshError:
