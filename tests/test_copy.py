@@ -97,6 +97,7 @@ def test_server_killed_in_the_middle_of_a_copy_ends_with_an_error_and_keeps_noth
 def test_unreachable_server_reads_the_data_and_fails_after_it(bed: CopyBed, tmp_path: Path
                                                               ) -> None:
     catalog = bed.catalog_copy(tmp_path)
+    catalog.chmod(0o600)  # a catalog others can read gets a WARNING
     bed.fdwsh("-c", "ALTER SERVER src OPTIONS (SET port '1')", catalog=catalog)
     script = "COPY items (id) FROM STDIN;\n1\n2\n\\.\n\\echo after\n"
     out = bed.fdwsh("-f", "-", input=script, catalog=catalog).stdout
