@@ -49,12 +49,13 @@ def exposure_warning(path: Path) -> str | None:
             "permissions should be u=rw (0600) or less")
 
 
-def busy_error(path: Path, exc: sqlite3.OperationalError) -> FdwshError:
+def busy_error(path: Path) -> FdwshError:
     """The error for a catalog another process holds locked past BUSY_TIMEOUT_MS."""
     return FdwshError(f'could not obtain lock on the catalog "{path}": it is busy',
                       sqlstate="55P03",
-                      detail=f"Another fdwsh kept it locked for {BUSY_TIMEOUT_MS // 1000} s "
-                             f"({exc}).")
+                      detail="Another fdwsh session is changing the catalog "
+                             f"(waited {BUSY_TIMEOUT_MS // 1000} s for it).",
+                      hint="Run the statement again once the other session has committed.")
 
 
 def _is_busy(exc: sqlite3.OperationalError) -> bool:
@@ -110,7 +111,7 @@ class CatalogStore:
                 yield self.db
         except sqlite3.OperationalError as exc:
             if _is_busy(exc):
-                raise busy_error(self.path, exc) from exc
+                raise busy_error(self.path) from exc
             raise
 
     @contextmanager
