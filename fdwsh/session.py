@@ -303,11 +303,24 @@ class Session:
             text = self.scanner.take_buffer() or self.previous_query
             if text:
                 self.run_sql(text)
+        elif status is MetaStatus.NEWEDIT:
+            self._rescan(self.scanner.take_buffer())
         elif status is MetaStatus.TERMINATE:
             raise Terminate()
         elif status is MetaStatus.ERROR:
             self._error_happened()
         return status
+
+    def _rescan(self, text: str) -> None:
+        """Input an edited buffer again (``\\e``): what it completes runs, the rest stays in
+        the buffer, which the prompt shows."""
+        lineno = self.scanner.lineno  # the edited lines are not lines of the input
+        for line in text.split("\n"):
+            self.process_line(line)
+        self.scanner.lineno = lineno
+        if self.source.interactive and self.scanner.pending:
+            self.stdout.write(self.scanner.buffer.rstrip("\n") + "\n")
+            self.stdout.flush()
 
     def _call_meta(self, spec: registry.MetaSpec, cmd: MetaCommand) -> MetaStatus:
         try:
