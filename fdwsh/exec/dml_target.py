@@ -11,6 +11,7 @@ untyped parameters or array literals cast to the declared types.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
@@ -26,6 +27,9 @@ from fdwsh.types.settings import REMOTE
 
 if TYPE_CHECKING:  # the type checker is imported only where a statement needs it
     from fdwsh.sql import ir
+
+#: An array element that needs no quotes (no quote, backslash, brace, comma or white space).
+_PLAIN_ELEMENT = re.compile(r'[^"\\{},\s]+')
 
 #: The name under which a row-locating scan fetches the remote row's ctid (as text).
 CTID = "ctid"
@@ -213,11 +217,17 @@ def array_cast(param: int, type_text: str) -> ast.TypeCast:
 
 
 def array_literal(values: list[Any], text: Callable[[Any], str | None]) -> str:
-    """The values as an array literal the remote reads (elements in remote text)."""
+    """The values as an array literal the remote reads (elements in remote text, quoted as
+    array_out quotes them; the common unquoted case is told by one regular expression)."""
     from fdwsh.types.arrays import quote_element
 
     parts = []
     for value in values:
         item = text(value)
-        parts.append("NULL" if item is None else quote_element(item, ","))
+        if item is None:
+            parts.append("NULL")
+        elif _PLAIN_ELEMENT.fullmatch(item) and item.upper() != "NULL":
+            parts.append(item)
+        else:
+            parts.append(quote_element(item, ","))
     return "{" + ",".join(parts) + "}"
