@@ -86,6 +86,8 @@ class Session:
         #: ``\g FILE``: where the rows of the query being sent go (opened lazily; None when it
         #: could not be opened, already reported).  Command tags still go to ``out``.
         self.tuples_out: Callable[[], IO[str] | None] | None = None
+        #: ``\\c SERVER``: the server statements go to as typed (None: the federated catalog).
+        self.passthrough: Any = None
         #: The interactive prompt's yes/no question (None: never ask, e.g. in scripts).
         self.ask: Callable[[str], str] | None = None
         #: ``\\gset``: takes the rows of the query being sent instead of the formatter.
@@ -169,6 +171,9 @@ class Session:
     def close(self) -> None:
         """Release the output target, the remote connections and the catalog (rolling back an
         open block)."""
+        if self.passthrough is not None:
+            self.passthrough.close()
+            self.passthrough = None
         if self._remote is not None:
             self._remote.close_all()
             self._remote = None
@@ -359,6 +364,8 @@ class Session:
         return ok
 
     def _execute_text(self, text: str) -> bool:
+        if self.passthrough is not None:
+            return self._execute_passthrough(text)
         from fdwsh.exec.copy_channel import CopyChannel
         from fdwsh.sql import route  # SQL machinery loads with the first statement
         from fdwsh.sql.parse import parse
@@ -397,6 +404,21 @@ class Session:
         ok = destructive.confirmed(self.ask(destructive.PROMPT))
         self.stdout.write((destructive.CONFIRMED if ok else destructive.DECLINED) + "\n")
         return ok
+
+    def _execute_passthrough(self, text: str) -> bool:
+        """``\\c SERVER``: the statement runs on the server as typed."""
+        try:
+            for result in self.passthrough.run(text, self.notice):
+                self.print_result(result)
+            return True
+        except (Exception, KeyboardInterrupt) as exc:
+            err = self._as_error(exc)
+            self.report_error(err, text if isinstance(exc, FdwshError) else None)
+            if self.passthrough.conn.closed:
+                self.passthrough = None
+                self.stdout.write("The connection to the server was lost; back in the "
+                                  "federated catalog.\n")
+            return False
 
     def _as_error(self, exc: BaseException) -> FdwshError:
         """Any failure of a statement as the one error the user sees (never a traceback)."""

@@ -93,8 +93,8 @@ def _escape(template: str, pos: int, session: Session) -> tuple[str, int]:
 
 def _simple_escape(code: str, session: Session) -> str:
     """The one-letter escapes that need no argument."""
-    if code == "/":
-        return DATABASE
+    if code == "/":  # in a \c SERVER session: the server's name
+        return session.passthrough.server_name if session.passthrough else DATABASE
     if code == "~":  # psql: "~" when the database is the user's default one (named after them)
         return "~" if session.user == DATABASE else DATABASE
     if code in "Mm":

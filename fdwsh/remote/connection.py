@@ -145,6 +145,13 @@ class ConnectionCache:
             self.on_use(entry.conn)
         return entry.conn
 
+    def conninfo(self, server: str) -> str:
+        """The connection string for ``server`` under the effective mapping (for ``\\c``)."""
+        srv = self._server(server)
+        mapping = self._mapping(srv["id"])
+        return build_conninfo(load_options(srv["options"]), load_options(mapping["options"]),
+                              application_name=self.application_name)
+
     def _open(self, server: sqlite3.Row, mapping: sqlite3.Row) -> CacheEntry:
         from fdwsh.remote.link import RemoteConnection
 
