@@ -16,10 +16,29 @@ from tests.test_pushdown import fdwsh_batch, remote_rows
 EXPLAIN = "EXPLAIN (VERBOSE, COSTS OFF) "
 
 
+def flat(lines: list[str]) -> list[str]:
+    """A plan's lines as the scans it shows: its first lines (Local Execution, why not
+    pushed down), then each Foreign Scan node, at whatever depth the local operators above
+    it put it, moved to the first level; the local operators themselves left out (their
+    EXPLAIN is tests/test_explain_local.py's)."""
+    out: list[str] = []
+    shift: int | None = 0  # how far the current node's lines move left (None: dropped)
+    for line in lines:
+        arrow = re.match(r"( *)->  ", line)
+        if arrow:
+            is_scan = line[arrow.end():].startswith("Foreign Scan")
+            shift = len(arrow.group(1)) - 2 if is_scan else None
+        elif not line.startswith(" "):
+            shift = 0  # Execution Time and the like
+        if shift is not None:
+            out.append(line[shift:])
+    return out
+
+
 def scans(bed: QueryBed, sql: str) -> dict[str, str]:
     """Each scanned table's alias → the Remote SQL its scan sends."""
     (text,) = fdwsh_batch(bed, [EXPLAIN + sql])
-    lines = text.splitlines()
+    lines = flat(text.splitlines())
     assert lines[0] == "Local Execution", text
     found: dict[str, str] = {}
     for i, line in enumerate(lines):
@@ -75,7 +94,7 @@ def test_the_remote_sql_shown_returns_the_rows_the_scan_needs(query_bed: QueryBe
 def analyze(bed: QueryBed, sql: str, *args: str) -> list[str]:
     """The lines of ``EXPLAIN (ANALYZE, VERBOSE, COSTS OFF, TIMING OFF)`` of ``sql``."""
     explain = "EXPLAIN (ANALYZE, VERBOSE, COSTS OFF, TIMING OFF) " + sql
-    return bed.fdwsh(*args, "-At", "-c", explain).stdout.splitlines()
+    return flat(bed.fdwsh(*args, "-At", "-c", explain).stdout.splitlines())
 
 
 JOIN = ("SELECT o.id, c.name FROM orders o, s2.customers c WHERE c.id = o.customer_id "
@@ -128,7 +147,7 @@ def test_join_keys_give_every_match(query_bed: QueryBed) -> None:  # noqa: F811
 
 def explain_lines(bed: QueryBed, sql: str) -> list[str]:
     (text,) = fdwsh_batch(bed, [EXPLAIN + sql])
-    return text.splitlines()
+    return flat(text.splitlines())
 
 
 def test_a_join_of_one_server_s_tables_runs_there_as_one_query(
@@ -189,5 +208,6 @@ def test_more_join_keys_than_a_chunk_are_sent_in_several_queries(
                " ORDER BY 1 DESC LIMIT 2")
         got = query_bed.fdwsh("-At", "-c", sql, "-c", "EXPLAIN (ANALYZE, VERBOSE, COSTS OFF, "
                               "TIMING OFF) " + sql, catalog=catalog).stdout.splitlines()
+    got = got[:2] + flat(got[2:])
     assert got[:2] == [str(size - 2), str(size - 3)]
     assert f"        Dynamic Filter: a.k = ANY (keys of b.k) ({size - 2} keys)" in got

@@ -27,6 +27,7 @@ from fdwsh.exec.eval import EvalContext, compile_expr
 from fdwsh.exec.fn_compare import comparison, sort_key
 from fdwsh.exec.fold import fold_constants
 from fdwsh.exec.memory import RowMeter
+from fdwsh.exec.plan_tree import counting_function, hash_stats, join_node, recorder
 from fdwsh.exec.spill import SpillDir, SpillFile, SpillStats, partition_count, partition_of
 from fdwsh.sql import ir
 from fdwsh.sql import oids as T
@@ -218,44 +219,54 @@ def _unmatched_right(build: list[Row], matched: list[bool], left_width: int) -> 
 def join_rows(ctx: EvalContext, kind: str, left: Node, right: Node, cond: ir.Expr | None
               ) -> Callable[[Row], Iterable[Row]]:
     """The join's rows for a prefix row: a hash join on the equality conjuncts between the
-    sides when there are any and the right side is not LATERAL, else a nested loop."""
+    sides when there are any and the right side is not LATERAL, else a nested loop.  The
+    function returned carries the join's EXPLAIN node as ``plan`` (:mod:`fdwsh.exec.plan_tree`;
+    None when the statement is not explained)."""
     keys, rest = split_hash_keys(
         cond, range(left.offset, right.offset), range(right.offset, right.offset + right.width))
     if right.lateral:
         keys, rest = [], conjuncts(cond)
+    rec = recorder(ctx)
+    plan = None if rec is None else join_node(
+        kind, bool(keys), [ir.OpExpr(k.op, (k.left, k.right), T.BOOL) for k in keys], rest,
+        left.plan, right.plan)
+    if plan is not None:
+        plan.consumed = conjuncts(cond)
+    rows = _hashed(ctx, kind, left, right, keys, rest, hash_stats(plan)) if keys else \
+        _looped(ctx, kind, left, right, rest)
+    counted_rows = counting_function(rec, plan, rows)
+    counted_rows.plan = plan  # type: ignore[attr-defined]
+    return counted_rows
+
+
+def _hashed(ctx: EvalContext, kind: str, left: Node, right: Node, keys: list[HashKey],
+            rest: list[ir.Expr], stats: SpillStats | None) -> Callable[[Row], Iterator[Row]]:
     test = _compile_all(ctx, rest)
     widths = (left.width, right.width)
-    if keys:
-        normal = key_normaliser([k.op for k in keys])
-        lkeys = [compile_expr(fold_constants(k.left, ctx), ctx) for k in keys]
-        rkeys = [compile_expr(fold_constants(k.right, ctx), ctx) for k in keys]
-        pad = (None,) * right.offset
+    normal = key_normaliser([k.op for k in keys])
+    lkeys = [compile_expr(fold_constants(k.left, ctx), ctx) for k in keys]
+    rkeys = [compile_expr(fold_constants(k.right, ctx), ctx) for k in keys]
+    pad = (None,) * right.offset
 
-        from fdwsh.exec.join_order import build_on_left
+    def hashed(prefix: Row) -> Iterator[Row]:
+        match = _matcher(test, prefix)
+        return hash_join(
+            kind, left.rows(prefix), right.rows(prefix + (None,) * left.width),
+            lambda row: normal([fn(prefix + row) for fn in lkeys]),
+            lambda row: normal([fn(pad + row) for fn in rkeys]), match, widths, stats)
+    return hashed
 
-        swap = kind == INNER and build_on_left(left, right, ctx.services)
 
-        def hashed(prefix: Row) -> Iterator[Row]:
-            match = _matcher(test, prefix)
-            lrows, rrows = left.rows(prefix), right.rows(prefix + (None,) * left.width)
-
-            def lkey(row: Row) -> Any:
-                return normal([fn(prefix + row) for fn in lkeys])
-
-            def rkey(row: Row) -> Any:
-                return normal([fn(pad + row) for fn in rkeys])
-            if swap:  # the smaller left side is the hash table; rows stay left + right
-                back = None if match is None else (lambda r, left_row: match(left_row, r))
-                out = hash_join(INNER, rrows, lrows, rkey, lkey, back, widths[::-1])
-                return (row[right.width:] + row[:right.width] for row in out)
-            return hash_join(kind, lrows, rrows, lkey, rkey, match, widths)
-        return hashed
+def _looped(ctx: EvalContext, kind: str, left: Node, right: Node, rest: list[ir.Expr]
+            ) -> Callable[[Row], Iterator[Row]]:
+    test = _compile_all(ctx, rest)
+    widths = (left.width, right.width)
 
     def looped(prefix: Row) -> Iterator[Row]:
         def inner(row: Row) -> Iterable[Row]:
             return right.rows(prefix + (row if right.lateral else (None,) * left.width))
         return nested_loop(kind, left.rows(prefix), inner, right.lateral,
-                                 _matcher(test, prefix), widths)
+                           _matcher(test, prefix), widths)
     return looped
 
 

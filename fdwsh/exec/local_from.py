@@ -33,6 +33,7 @@ from fdwsh.errors import FdwshError
 from fdwsh.exec import join_order, joins
 from fdwsh.exec.eval import compile_expr
 from fdwsh.exec.from_foreign import ForeignScan
+from fdwsh.exec.plan_tree import PlanNode, counted, join_node, plan_leaf, recorder
 from fdwsh.exec.streams import read_once, scan_rows
 from fdwsh.exec.from_names import (
     Entry,
@@ -44,6 +45,7 @@ from fdwsh.exec.from_names import (
     using_columns,
 )
 from fdwsh.sql import ir
+from fdwsh.sql import oids as T
 from fdwsh.sql.coerce import coerce_to_boolean
 from fdwsh.sql.pstate import ColumnResolver, ParseState, error
 from fdwsh.sql.typecheck import transform_expr
@@ -70,6 +72,8 @@ class Node:
     #: What fetches its rows remotely, if anything does (a foreign-table scan, or a join of
     #: one server's tables sent whole: :mod:`fdwsh.exec.join_fragment`).
     remote: Any = None
+    #: Its EXPLAIN node (fdwsh.exec.plan_tree.PlanNode), when the statement is explained.
+    plan: Any = None
 
     @property
     def lateral(self) -> bool:
@@ -173,13 +177,17 @@ def build_from(an: Analyzer, items: Any) -> FromSource:
         return FromSource([()], None, _no_star)
     where: list[ir.Expr | None] = [None]
     join_order.register(an, nodes, where)
-    rows = _LazyRows(lambda: _cross(an, nodes, where[0]), scope.plan_errors, scope.correlated,
-                     read_once(an) and not scope.correlated)
+    ran: list[Any] = []  # the plan of the cross product as it ran (EXPLAIN ANALYZE)
+    rows = _LazyRows(lambda: _cross(an, nodes, where[0], ran), scope.plan_errors,
+                     scope.correlated, read_once(an) and not scope.correlated)
     scan = nodes[0].remote if len(nodes) == 1 else None
+    rec = recorder(an.ctx)
     if isinstance(scan, ForeignScan):  # one table: a single pass reads its rows as they arrive
-        rows.streamer = lambda: scan.stream(an)
+        rows.streamer = lambda: iter(counted(rec, nodes[0].plan, scan.stream(an)))
     elif rows.once:  # joins stream their probe sides (fdwsh.exec.streams)
-        rows.streamer = lambda: _cross(an, nodes, where[0])
+        rows.streamer = lambda: _cross(an, nodes, where[0], ran)
+    if rec is not None:
+        rec.froms[id(rows)] = lambda: ran[-1] if ran else _cross_plan(nodes, where[0])
     return FromSource(rows, namespace_resolver(an.ps, namespace, scope.rtable),
                       star_expander(an.ps, namespace, scope.rtable),
                       lambda cond: where.__setitem__(0, cond),
@@ -228,6 +236,7 @@ def _transform_item(scope: _Scope, item: Any) -> tuple[Node, list[Entry], Entry]
     if isinstance(scan, ForeignScan):
         rows = scan_rows(an, scan, rows, lambda: scope.correlated)
     node = Node(offset, len(columns), rows, min_ref, scan)
+    plan_leaf(an, node, item, found.alias, [c.name for c in found.columns])
     return node, [entry], entry
 
 
@@ -329,7 +338,8 @@ def _transform_join(scope: _Scope, j: ast.JoinExpr) -> tuple[Node, list[Entry], 
         scope.plan_errors.append(error("FULL JOIN is only supported with merge-joinable or "
                                        "hash-joinable join conditions", "0A000"))
     rows = joins.join_rows(scope.an.ctx, kind, left, right, cond)
-    node = Node(left.offset, left.width + right.width, rows, min(left.min_ref, right.min_ref))
+    node = Node(left.offset, left.width + right.width, rows, min(left.min_ref, right.min_ref),
+                plan=getattr(rows, "plan", None))
     if not right.lateral:
         _send_whole(scope.an, j, left, right, node)
         if node.remote is None:  # two large inputs of two servers: fdwsh.exec.ship_join
@@ -345,6 +355,8 @@ def _send_whole(an: Analyzer, j: ast.JoinExpr, left: Node, right: Node, node: No
     fragment = remote_join(an, j, left.remote, right.remote)
     if fragment is not None:
         node.remote = fragment
+        if node.plan is not None:  # one remote scan instead of the join
+            node.plan = PlanNode("Foreign Scan", remote=fragment, names=node.plan.names)
         services = an.ps.services
         node.rows = lambda prefix: [] if an.explain_only else fragment.rows(services)
 
@@ -399,7 +411,8 @@ def _natural_columns(ltop: Entry, rtop: Entry) -> list[str]:
     return [name for name, _ in ltop.columns if name in right]
 
 
-def _cross(an: Analyzer, nodes: list[Node], where: ir.Expr | None) -> Iterator[Row]:
+def _cross(an: Analyzer, nodes: list[Node], where: ir.Expr | None, ran: list[Any]
+           ) -> Iterator[Row]:
     """The comma list's cross product in FROM order: a hash join where the WHERE clause has
     an equality between the items so far and the next one, else nested loops (a LATERAL
     item runs once per row of the items before it).  WHERE itself is still tested on every
@@ -409,23 +422,39 @@ def _cross(an: Analyzer, nodes: list[Node], where: ir.Expr | None) -> Iterator[R
     if ordered is not None:
         return ordered
     rows: Iterable[Row] | None = None
+    plan = nodes[0].plan
     for node in nodes:
         if rows is None:  # the first item's rows themselves (streamed where they stream)
             rows = node.rows(())
             continue
-        width = node.offset
-        cond = None if node.lateral or width == 0 else joins.hash_conjuncts(
-            where, range(width), range(width, width + node.width))
-        if cond is not None:
-            done = Node(0, width, lambda prefix, rows=rows: rows, 0)
-            rows = joins.join_rows(an.ctx, joins.INNER, done, node, cond)(())
-            continue
-
-        def inner(row: Row, node: Node = node, width: int = width) -> Iterable[Row]:
-            return node.rows(row if node.lateral else (None,) * width)
-        rows = joins.nested_loop(joins.INNER, rows, inner, node.lateral, None,
-                                 (width, node.width))
+        done = Node(0, node.offset, lambda prefix, rows=rows: rows, 0, plan=plan)
+        join = joins.join_rows(an.ctx, joins.INNER, done, node, _step_condition(node, where))
+        rows, plan = join(()), getattr(join, "plan", None)
+    ran[:] = [plan]
     return iter(rows or ())
+
+
+def _step_condition(node: Node, where: ir.Expr | None) -> ir.Expr | None:
+    """The WHERE equalities a comma-listed item is hash-joined on with the items before it
+    (None: a nested loop)."""
+    width = node.offset
+    if node.lateral or width == 0:
+        return None
+    return joins.hash_conjuncts(where, range(width), range(width, width + node.width))
+
+
+def _cross_plan(nodes: list[Node], where: ir.Expr | None) -> Any:
+    """The EXPLAIN tree of the comma list as :func:`_cross` would run it."""
+    plan = nodes[0].plan
+    for node in nodes[1:]:
+        cond = _step_condition(node, where)
+        keys, _ = joins.split_hash_keys(cond, range(node.offset),
+                                        range(node.offset, node.offset + node.width))
+        plan = join_node(joins.INNER, bool(keys),
+                         [ir.OpExpr(k.op, (k.left, k.right), T.BOOL) for k in keys], [],
+                         plan, node.plan)
+        plan.consumed = joins.conjuncts(cond)
+    return plan
 
 
 def _no_star(node: ast.ColumnRef) -> list[tuple[str, ir.Expr]]:

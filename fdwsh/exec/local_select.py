@@ -267,13 +267,17 @@ class Analyzer:
             self._evaluate(source.rows, below, where, below_specs)
         if windows is not None:
             evaluate = windows.evaluator(self, evaluate)
+        from fdwsh.exec.plan_tree import level_hooks  # EXPLAIN's nodes (no-ops otherwise)
+        hooks = level_hooks(self, stmt, source, where, grouped, windows, specs, limit, offset,
+                            len(targets))
+        evaluate, distinct = hooks.evaluate(evaluate), hooks.distinct(distinct)
 
         def produce() -> list[tuple[Any, ...]]:
             rows = distinct(evaluate())
-            rows = sort_rows(rows, specs, len(targets))
+            rows = hooks.sort(rows)
             return _slice([r[:len(targets)] for r in rows], offset, limit)
         columns = [OutputColumn(name, e.type, e.typmod) for name, e in targets]
-        relation = LocalRelation(columns, None, [e for _, e in targets], produce)
+        relation = LocalRelation(columns, None, [e for _, e in targets], hooks.output(produce))
         if source.stream is not None and grouped is None and windows is None \
                 and not stmt.distinctClause and not any(contains_srf(e) for _, e in below):
             from fdwsh.exec.streams import level_stream

@@ -24,7 +24,9 @@ from fdwsh.exec.from_foreign import ForeignScan
 from fdwsh.exec.join_fragment import JoinFragment
 from fdwsh.exec.remote_fragment import RemoteFragment
 from fdwsh.exec.ship_copy import Shipped
+from fdwsh.exec.plan_tree import STATE_KEY, PlanRecorder
 from fdwsh.plan.explain import Actual, ExplainOptions, explain_lines, explain_options
+from fdwsh.plan.explain_tree import Drawer
 from fdwsh.plan.query import LocalQuery
 
 
@@ -37,6 +39,8 @@ def explain_local(stmt: ast.ExplainStmt, plan: LocalQuery, ctx: Any,
     started = time.perf_counter()
     analyzer = local_analyzer(stmt.query, ctx)
     analyzer.explain_only = not opts.analyze
+    rec = PlanRecorder(analyze=opts.analyze, started=started)
+    analyzer.ctx.state[STATE_KEY] = rec
     relation = analyzer.run(stmt.query)
     count = len(relation.rows) if opts.analyze else 0  # run it all, inside the timing
     elapsed_ms = (time.perf_counter() - started) * 1000
@@ -46,7 +50,18 @@ def explain_local(stmt: ast.ExplainStmt, plan: LocalQuery, ctx: Any,
         lines.extend(f"  Not pushed down: {reason}" for reason in plan.reasons)
     lines.extend(line for note in analyzer.notes for line in note.explain_lines())
     qualify = len(analyzer.scans) > 1
+    top = rec.level_of(stmt.query) or next(  # the level a planner rule rewrote it into
+        (rec.level_of(getattr(n, "rewritten", None)) for n in analyzer.notes
+         if getattr(n, "original", None) is stmt.query), None)
+    drawn: set[int] = set()
+    if top is not None and not any(isinstance(s, Shipped) for s in analyzer.scans):
+        drawer = Drawer(rec, opts, remote_cost, qualify, drawn)
+        tree = drawer.level_tree(top)
+        if tree is not None:
+            lines.extend(drawer.lines(tree, 1, {}))
     for scan in analyzer.scans:
+        if id(scan) in drawn:
+            continue
         if isinstance(scan, Shipped):  # data shipping (fdwsh.exec.ship_copy)
             lines.extend(scan.explain(opts))
         elif isinstance(scan, RemoteFragment):
@@ -71,21 +86,23 @@ def _fragment_lines(fragment: RemoteFragment, opts: ExplainOptions,
 
 
 def _label(node: str, scan: Any, opts: ExplainOptions,
-           remote_cost: Callable[[Any], str | None]) -> str:
-    """A child node's first line: its name, the remote estimate, the rows it fetched."""
+           remote_cost: Callable[[Any], str | None], actual: str | None = None) -> str:
+    """A child node's first line: its name, the remote estimate, the rows it fetched
+    (``actual``: what its plan node counted, where it is drawn in the tree)."""
     label = f"  ->  {node}"
     cost = remote_cost(scan) if opts.costs else None
     if cost:
         label += f"  {cost}"
     if opts.analyze:
-        label += f" (actual rows={len(scan.fetched or ())} loops=1)"
+        label += " " + (actual or f"(actual rows={len(scan.fetched or ())} loops=1)")
     return label
 
 
 def _join_lines(fragment: JoinFragment, opts: ExplainOptions,
-                remote_cost: Callable[[Any], str | None]) -> list[str]:
+                remote_cost: Callable[[Any], str | None], actual: str | None = None
+                ) -> list[str]:
     """A join sent whole, as postgres_fdw shows a pushed-down join."""
-    lines = [_label("Foreign Scan", fragment, opts, remote_cost)]
+    lines = [_label("Foreign Scan", fragment, opts, remote_cost, actual)]
     if opts.verbose:
         columns = [f"{s.alias}.{s.table.columns[i].name}"
                    for s in fragment.scans for i in s.fetched_columns]
@@ -97,11 +114,12 @@ def _join_lines(fragment: JoinFragment, opts: ExplainOptions,
 
 
 def _scan_lines(scan: ForeignScan, opts: ExplainOptions,
-                remote_cost: Callable[[ForeignScan], str | None], qualify: bool) -> list[str]:
+                remote_cost: Callable[[ForeignScan], str | None], qualify: bool,
+                actual: str | None = None) -> list[str]:
     table = scan.table
     name = f"{table.schema}.{table.name}" if opts.verbose else table.name
     name = name if scan.alias == table.name else f"{name} {scan.alias}"
-    lines = [_label(f"Foreign Scan on {name}", scan, opts, remote_cost)]
+    lines = [_label(f"Foreign Scan on {name}", scan, opts, remote_cost, actual)]
     if opts.verbose:
         prefix = f"{scan.alias}." if qualify else ""
         columns = [prefix + table.columns[i].name for i in scan.fetched_columns]
