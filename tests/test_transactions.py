@@ -16,7 +16,7 @@ import pytest
 from tests.conftest import run_fdwsh
 from tests.pgcluster import Cluster
 from tests.txn_bed import Shell, TxnBed, make_bed, make_catalog, make_remote, remote_env
-from tests.txn_bed import server_ddl, shell  # noqa: F401
+from tests.txn_bed import server_ddl, shell_fixture  # noqa: F401  (the fixture)
 
 
 @pytest.fixture(scope="module")

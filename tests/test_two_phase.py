@@ -21,7 +21,7 @@ from fdwsh.remote.twophase import gid_prefix
 from tests.conftest import run_fdwsh
 from tests.pgcluster import Cluster
 from tests.txn_bed import Shell, TxnBed, make_bed, make_catalog, make_remote, remote_env
-from tests.txn_bed import server_ddl, shell  # noqa: F401
+from tests.txn_bed import server_ddl, shell_fixture  # noqa: F401  (the fixture)
 
 WRITE_BOTH = "BEGIN;\nINSERT INTO ta VALUES (1, 'a');\nINSERT INTO tb VALUES (1, 'b');\nCOMMIT;\n"
 

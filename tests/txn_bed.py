@@ -135,8 +135,8 @@ class Shell:
         self.session.close()
 
 
-@pytest.fixture
-def shell(bed: TxnBed, monkeypatch: pytest.MonkeyPatch) -> Iterator[Shell]:
+@pytest.fixture(name="shell")
+def shell_fixture(bed: TxnBed, monkeypatch: pytest.MonkeyPatch) -> Iterator[Shell]:
     """A fresh in-process shell over the bed's catalog (the bed's tables emptied first)."""
     monkeypatch.setenv("PGUSER", "postgres")
     monkeypatch.delenv("PGAPPNAME", raising=False)
