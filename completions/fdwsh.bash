@@ -11,6 +11,6 @@ _fdwsh() {
     COMPREPLY=($(compgen -W "-c --command -f --file -v --set --variable -A --no-align
         -t --tuples-only -F --field-separator -R --record-separator -x --expanded --csv
         -q --quiet -X --no-psqlrc -o --output -1 --single-transaction -e --echo-queries
-        -a --echo-all -U --username --catalog -V --version --help" -- "$cur"))
+        -a --echo-all -U --username --catalog --demo -V --version --help" -- "$cur"))
 }
 complete -F _fdwsh fdwsh
