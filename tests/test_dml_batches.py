@@ -2,7 +2,7 @@
 of a SELECT computed here go by one COPY (into a plain table, when nothing needs INSERTs), else
 in INSERT batches of ``batch_size`` (the table's option, else the server's, else 1000; at most
 65535 parameters); a source the target's server can evaluate goes as one INSERT … SELECT; rows
-located by ctid are changed 10,000 per statement."""
+located by ctid are changed 100,000 per statement."""
 
 from __future__ import annotations
 
@@ -91,10 +91,12 @@ def test_returning_and_on_conflict_need_insert_statements(bed: DmlBed) -> None:
     assert _statements(bed) == "INSERT|2\n"
 
 
-def test_located_rows_are_changed_ten_thousand_per_statement(bed: DmlBed) -> None:
-    out = bed.fdwsh("-c", "UPDATE many SET v = v + (random() * 0)::int WHERE id <= 25000",
+def test_located_rows_are_changed_a_hundred_thousand_per_statement(bed: DmlBed) -> None:
+    bed.remote("INSERT INTO many SELECT g, g FROM generate_series(30001, 250000) g")
+    bed.remote("DELETE FROM statements")
+    out = bed.fdwsh("-c", "UPDATE many SET v = v + (random() * 0)::int WHERE id <= 250000",
                     "-c", "DELETE FROM many WHERE id > (random() * 0)::int + 5000").stdout
-    assert out == "UPDATE 25000\nDELETE 25000\n"
+    assert out == "UPDATE 250000\nDELETE 245000\n"
     assert _statements(bed) == "DELETE|3\nUPDATE|3\n"
     assert bed.remote("SELECT count(*), max(id) FROM many") == "5000|5000\n"
 

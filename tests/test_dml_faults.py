@@ -19,12 +19,15 @@ from tests.conftest import ROOT, fdwsh_env
 from tests.dml_bed import DmlBed
 from tests.pgcluster import Cluster
 
-#: A remote trigger that kills its own backend when row ``id`` 25000 is updated: the located
-#: rows' UPDATE of ``many`` (30,000 rows, 10,000 per remote statement) dies in its third batch.
+#: ``many`` grown to 250,000 rows: the located rows' UPDATE of all of them takes three remote
+#: statements (100,000 rows each).
+GROW_MANY = "INSERT INTO many SELECT g, g FROM generate_series(30001, 250000) g"
+#: A remote trigger that kills its own backend when row ``id`` 225000 is updated: the UPDATE
+#: dies in its third batch.
 KILL_MIDWAY = """
 CREATE FUNCTION die() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  IF NEW.id = 25000 THEN PERFORM pg_terminate_backend(pg_backend_pid()); END IF;
+  IF NEW.id = 225000 THEN PERFORM pg_terminate_backend(pg_backend_pid()); END IF;
   RETURN NEW;
 END$$;
 CREATE TRIGGER die BEFORE UPDATE ON many FOR EACH ROW EXECUTE FUNCTION die();
@@ -42,6 +45,7 @@ def _many(bed: DmlBed) -> str:
 
 def test_located_update_killed_midway_changes_nothing_and_the_session_goes_on(bed: DmlBed
                                                                               ) -> None:
+    bed.remote(GROW_MANY)
     before = _many(bed)
     bed.remote(KILL_MIDWAY)
     out = bed.fdwsh("-c", "UPDATE many SET v = v + (random() * 0)::int + 1",
@@ -52,18 +56,20 @@ def test_located_update_killed_midway_changes_nothing_and_the_session_goes_on(be
 
 
 def test_located_update_failing_in_a_later_batch_changes_nothing(bed: DmlBed) -> None:
+    bed.remote(GROW_MANY)
     before = _many(bed)
-    # v < 1000000 is checked remotely: the rows with id > 20000 fail, in the third batch
-    out = bed.fdwsh("-c", "UPDATE many SET v = CASE WHEN id > 20000 THEN 2000000 ELSE v + 1 END"
+    # v < 1000000 is checked remotely: the rows with id > 200000 fail, in the third batch
+    out = bed.fdwsh("-c", "UPDATE many SET v = CASE WHEN id > 200000 THEN 2000000 ELSE v + 1 END"
                     " + (random() * 0)::int").stdout
     assert 'violates check constraint "many_v_check"' in out, out
     assert _many(bed) == before
 
 
 def test_located_update_changes_every_batch_when_it_succeeds(bed: DmlBed) -> None:
+    bed.remote(GROW_MANY)
     out = bed.fdwsh("-c", "UPDATE many SET v = v + (random() * 0)::int + 1").stdout
-    assert out == "UPDATE 30000\n"
-    assert _many(bed) == "30000|450045000|30001\n"
+    assert out == "UPDATE 250000\n"
+    assert _many(bed) == "250000|31250375000|250001\n"
 
 
 def test_bad_values_are_refused_before_anything_is_sent(bed: DmlBed) -> None:
@@ -127,7 +133,7 @@ def test_statements_that_need_located_rows_say_so_in_explain(bed: DmlBed) -> Non
 SLOW_MIDWAY = """
 CREATE FUNCTION slow() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  IF NEW.id = 25000 THEN PERFORM pg_sleep(30); END IF;
+  IF NEW.id = 225000 THEN PERFORM pg_sleep(30); END IF;
   RETURN NEW;
 END$$;
 CREATE TRIGGER slow BEFORE UPDATE ON many FOR EACH ROW EXECUTE FUNCTION slow();
@@ -135,6 +141,7 @@ CREATE TRIGGER slow BEFORE UPDATE ON many FOR EACH ROW EXECUTE FUNCTION slow();
 
 
 def test_ctrl_c_in_the_middle_of_a_located_update_changes_nothing(bed: DmlBed) -> None:
+    bed.remote(GROW_MANY)
     before = _many(bed)
     bed.remote(SLOW_MIDWAY)
     env = {**fdwsh_env(), "PYTHONPATH": str(ROOT)}
@@ -142,7 +149,7 @@ def test_ctrl_c_in_the_middle_of_a_located_update_changes_nothing(bed: DmlBed) -
                              str(bed.catalog), "-c",
                              "UPDATE many SET v = v + (random() * 0)::int + 1"],
                             env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    deadline = time.monotonic() + 20
+    deadline = time.monotonic() + 60
     while bed.remote("SELECT count(*) FROM pg_stat_activity WHERE wait_event = 'PgSleep'"
                      " AND query LIKE 'UPDATE%'") != "1\n":  # in the row of the third batch
         assert time.monotonic() < deadline, "the third batch never started"
