@@ -309,3 +309,26 @@ def test_update_delete_copy_and_truncate_commit_and_roll_back_with_the_block(
     assert bed.rows(b) == [f"{i}|b{i}" for i in range(1, 5)]
     shell.run("BEGIN;", "TRUNCATE ta, tb;", "ROLLBACK;")
     assert len(bed.rows(a)) == 6 and len(bed.rows(b)) == 4
+
+
+def test_statements_outside_a_block_follow_the_default_isolation(bed: TxnBed, shell: Shell
+                                                                  ) -> None:
+    """postgres_fdw opens each statement's remote transaction SERIALIZABLE when the local one
+    is: INSERT and COPY alike (a remote trigger records the level each row was written at)."""
+    b = bed.dbs[1]
+    bed.remote(b, "CREATE TABLE iso_log (iso text);"
+                  "CREATE FUNCTION log_iso() RETURNS trigger LANGUAGE plpgsql AS $$BEGIN "
+                  "INSERT INTO public.iso_log VALUES (current_setting('transaction_isolation')); "
+                  "RETURN NEW; END$$;"
+                  "CREATE TRIGGER log_iso BEFORE INSERT ON acct FOR EACH ROW EXECUTE FUNCTION "
+                  "log_iso();")
+    try:
+        out = shell.run("INSERT INTO tb VALUES (1, 'default');",
+                        "SET default_transaction_isolation = 'serializable';",
+                        "INSERT INTO tb VALUES (2, 'insert');", "COPY tb FROM STDIN;", "3\tcopy",
+                        "\\.")
+        assert out == "INSERT 0 1\nSET\nINSERT 0 1\nCOPY 1\n"
+        assert bed.remote(b, "SELECT iso FROM iso_log").splitlines() == [
+            "repeatable read", "serializable", "serializable"]
+    finally:
+        bed.remote(b, "DROP TABLE iso_log; DROP TRIGGER log_iso ON acct; DROP FUNCTION log_iso()")

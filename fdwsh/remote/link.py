@@ -289,7 +289,7 @@ class RemoteConnection(Wire):
             self._end_transaction("ABORT TRANSACTION")
         self._abandoned = False
         if self.xact_depth == 0:
-            self._start_transaction("repeatable read")
+            self._start_transaction(self.implicit_isolation)
             self.implicit = True
 
     # -- the wire ----------------------------------------------------------------------------
