@@ -85,7 +85,8 @@ class CopyChannel:
         if source.interactive and sys.stdin.isatty():
             yield from self._prompted_lines()
             return
-        yield from sys.stdin
+        # -c: standard input, read as bytes (its line ends and ENCODING kept, as for \copy)
+        yield from _text_lines(getattr(sys.stdin, "buffer", sys.stdin), encoding)
 
     def _prompted_lines(self) -> Iterator[str]:
         session = self._session
