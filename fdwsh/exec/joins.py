@@ -123,18 +123,10 @@ def _grace_join(kind: str, outer: Iterable[Row], inner: Iterable[Row],
         builds = [spill.new_file() for _ in range(count)]
         probes = [spill.new_file() for _ in range(count)]
         left_nulls, right_nulls = (None,) * widths[0], (None,) * widths[1]
-        for row in inner:
-            key = inner_key(row)
-            if key is not None:
-                builds[partition_of(key, depth, count)].write(row)
-            elif kind in (RIGHT, FULL):
-                yield left_nulls + row
-        for row in outer:
-            key = outer_key(row)
-            if key is not None:
-                probes[partition_of(key, depth, count)].write(row)
-            elif kind in (LEFT, FULL):
-                yield row + right_nulls
+        yield from _partition(inner, inner_key, builds, depth, kind in (RIGHT, FULL),
+                              lambda row: left_nulls + row)
+        yield from _partition(outer, outer_key, probes, depth, kind in (LEFT, FULL),
+                              lambda row: row + right_nulls)
         if stats is not None:
             stats.spilled = True
             stats.batches = max(stats.batches, count)
@@ -144,6 +136,18 @@ def _grace_join(kind: str, outer: Iterable[Row], inner: Iterable[Row],
                                        widths, stats, depth)
             spill.drop(build)
             spill.drop(probe)
+
+
+def _partition(rows: Iterable[Row], key_of: Callable[[Row], Any], files: list[SpillFile],
+               depth: int, keep_null: bool, pad: Callable[[Row], Row]) -> Iterator[Row]:
+    """Write each row to its key's partition; a row whose key is NULL matches nothing and is
+    given back NULL-extended where the join keeps it (outer side)."""
+    for row in rows:
+        key = key_of(row)
+        if key is not None:
+            files[partition_of(key, depth, len(files))].write(row)
+        elif keep_null:
+            yield pad(row)
 
 
 def _join_partition(kind: str, probe: SpillFile, build: SpillFile,

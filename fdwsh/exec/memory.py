@@ -18,7 +18,8 @@ from __future__ import annotations
 
 import re
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any
 
@@ -66,6 +67,16 @@ def use_work_mem(services: Any) -> None:
     variables = getattr(services, "variables", None)
     text = variables.get("WORK_MEM") if variables is not None else None
     _work_mem_kb.set(DEFAULT_WORK_MEM_KB if text is None else parse_work_mem(text))
+
+
+@contextmanager
+def limited(kb: int) -> Iterator[None]:
+    """Run with WORK_MEM ``kb`` (tests of single operators)."""
+    token = _work_mem_kb.set(kb)
+    try:
+        yield
+    finally:
+        _work_mem_kb.reset(token)
 
 
 def work_mem_bytes() -> int:
