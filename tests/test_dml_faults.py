@@ -162,3 +162,18 @@ def test_ctrl_c_in_the_middle_of_a_located_update_changes_nothing(bed: DmlBed) -
     assert _many(bed) == before
     assert bed.remote("SELECT count(*) FROM pg_stat_activity WHERE query LIKE 'UPDATE%'"
                       " AND datname = current_database()") == "0\n"
+
+
+def test_the_servers_updatable_option_applies_unless_the_table_overrides_it(bed: DmlBed
+                                                                            ) -> None:
+    out = bed.fdwsh("-c", "ALTER SERVER s OPTIONS (ADD updatable 'false')",
+                    "-c", "INSERT INTO ft (id, a) VALUES (70, 'x')",
+                    "-c", "UPDATE ft1 SET c3 = 'x'", "-c", "DELETE FROM many",
+                    "-c", "ALTER FOREIGN TABLE ft OPTIONS (ADD updatable 'true')",
+                    "-c", "INSERT INTO ft (id, a) VALUES (70, 'x')").stdout
+    assert out == ("ALTER SERVER\n"
+                   'ERROR:  foreign table "ft" does not allow inserts\n'
+                   'ERROR:  foreign table "ft1" does not allow updates\n'
+                   'ERROR:  foreign table "many" does not allow deletes\n'
+                   "ALTER FOREIGN TABLE\nINSERT 0 1\n")
+    assert bed.remote("SELECT count(*) FROM many") == "30000\n"
