@@ -83,10 +83,8 @@ class Drawer:
         return out
 
     def _exprs(self, label: str, exprs: list[Any], node: PlanNode, names: Names) -> str:
-        if label == "Sort Key":  # an extra ORDER BY column of a grouped level reads its row
-            below = _output_names(node, names)
-            return ", ".join(sort_key_text(e, below if junk else names, d, n)
-                             for e, d, n, junk in exprs)
+        if label == "Sort Key":  # the level's ORDER BY expressions, over its FROM columns
+            return ", ".join(sort_key_text(e, names, d, n) for e, d, n, _ in exprs)
         if label == "Group Key":
             return ", ".join(deparse(e, names) for e in exprs)
         if label == "Filter" and node.outputs is not None:  # HAVING, over the grouped row
@@ -126,16 +124,6 @@ class Drawer:
         lines[at:at] = extra
         pad = " " * (6 * (depth - 1))
         return [pad + line for line in lines]
-
-
-def _output_names(node: PlanNode, names: Names) -> Names:
-    """The names of the rows a Sort reads: its input's outputs where that computes them."""
-    for child in node.children:
-        if child.outputs is not None:
-            return output_names(child.outputs, names)
-        if child.name == "WindowAgg":
-            return _output_names(child, names)
-    return names
 
 
 def _consumed(node: PlanNode | None) -> list[Any]:
