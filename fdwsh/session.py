@@ -29,7 +29,6 @@ from fdwsh.output.pager import print_paged, wants_pager
 from fdwsh.output.print import print_result
 from fdwsh.output.result import Result
 from fdwsh.output.target import OutputTarget
-from fdwsh.remote.twophase_resolve import in_doubt_resolved
 from fdwsh.remote.xact import RemoteTransactions
 from fdwsh.settings import Settings, Variables
 from fdwsh.txn import CatalogParticipant, SettingsParticipant, Transaction
@@ -118,6 +117,8 @@ class Session:
             self._store = CatalogStore(self.settings.catalog_path or default_catalog_path())
             for warning in self._store.warnings:  # e.g. a catalog others can read
                 self.notice(Notice(warning, "WARNING"))
+            from fdwsh.remote.twophase_resolve import in_doubt_resolved
+
             for notice in in_doubt_resolved(self._store, self.remote):  # earlier sessions' 2PC
                 self.notice(notice)
         return self._store

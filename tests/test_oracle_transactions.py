@@ -55,6 +55,7 @@ FAULTS = {
                                 "SELECT * FROM tb;", "ROLLBACK TO s;", "SELECT * FROM tb;",
                                 "ROLLBACK;", "SELECT count(*) FROM tb;"],
 }
+_WARNING = "WARNING:  no connection to the server\n"
 #: A query's CONTEXT differs in form (postgres_fdw reads through a cursor): compared without it.
 _QUERY_CONTEXT = re.compile(r"CONTEXT:  remote SQL command: (DECLARE|SELECT|INSERT)[^\n]*"
                             r"(\n(SELECT|FROM|WHERE)[^\n]*)*\n")
@@ -98,4 +99,11 @@ def test_a_terminated_backend_inside_a_block_reads_as_with_postgres_fdw(
                 got += shell.run(step)
     finally:
         shell.close()
-    assert _QUERY_CONTEXT.sub("", got) == _QUERY_CONTEXT.sub("", expected)
+    # psql prints the abort cleanup's WARNING before or after the ERROR it follows, as the
+    # two messages happen to arrive (measured: either order): compared in count, not place
+    assert got.count(_WARNING) == expected.count(_WARNING)
+    assert _normal(got) == _normal(expected)
+
+
+def _normal(out: str) -> str:
+    return _QUERY_CONTEXT.sub("", out.replace(_WARNING, ""))

@@ -33,12 +33,19 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from fdwsh.errors import FdwshError, Notice
-from fdwsh.remote import twophase
 from fdwsh.txn import BeginOptions, Participant
 
 if TYPE_CHECKING:
+    from fdwsh.remote import twophase
     from fdwsh.remote.connection import CacheEntry, ConnectionCache
     from fdwsh.remote.link import RemoteConnection
+
+
+def _twophase() -> Any:
+    """fdwsh.remote.twophase, loaded only when a commit may need it (start-up stays light)."""
+    from fdwsh.remote import twophase
+
+    return twophase
 
 
 class RemoteTransactions(Participant):
@@ -150,7 +157,7 @@ class RemoteTransactions(Participant):
         written = [e for e in entries if e.conn.modified]
         with self._changing(*(e.conn for e in entries)):
             if len(written) > 1 and self._wants_two_phase(written):
-                self._in_doubt = twophase.prepare(written, self._store())
+                self._in_doubt = _twophase().prepare(written, self._store())
             for entry in entries:
                 if entry.conn.xact_depth:
                     entry.conn.commit()
@@ -158,7 +165,7 @@ class RemoteTransactions(Participant):
     def post_commit(self, notices: list[Notice]) -> None:
         in_doubt, self._in_doubt = self._in_doubt, None
         if in_doubt is not None:
-            twophase.finish(in_doubt, self._store(), notices)
+            _twophase().finish(in_doubt, self._store(), notices)
 
     def rollback(self) -> None:
         """Abort every remote transaction (never raises: a server that cannot be told rolls
@@ -166,7 +173,7 @@ class RemoteTransactions(Participant):
         self.level = 0
         in_doubt, self._in_doubt = self._in_doubt, None
         if in_doubt is not None:
-            twophase.abandon(in_doubt)
+            _twophase().abandon(in_doubt)
         self._abort_all()
         self._unsalvageable.clear()
 
@@ -196,14 +203,14 @@ class RemoteTransactions(Participant):
             cache.end_of_statement(ok)
             return notices
         try:
-            in_doubt = twophase.prepare(written, self._store())
+            in_doubt = _twophase().prepare(written, self._store())
         except BaseException:
             cache.end_of_statement(ok=False)
             raise
         try:  # decided: the read-only ones commit, and phase two runs whatever they do
             cache.end_of_statement(ok)
         finally:
-            twophase.finish(in_doubt, self._store(), notices)
+            _twophase().finish(in_doubt, self._store(), notices)
         return notices
 
     # -- two-phase commit --------------------------------------------------------------------
@@ -216,4 +223,4 @@ class RemoteTransactions(Participant):
     def _wants_two_phase(self, written: list[CacheEntry]) -> bool:
         """The TWO_PHASE_COMMIT variable, or a written server's ``two_phase_commit`` option."""
         return self._two_phase() or any(
-            twophase.server_wants_two_phase(self._store(), e.server_id) for e in written)
+            _twophase().server_wants_two_phase(self._store(), e.server_id) for e in written)
