@@ -210,23 +210,7 @@ def test_progress_bar_never_reaches_a_pipe(bed: CopyBed, tmp_path: Path) -> None
 
 
 def test_interactive_copy_prompts_like_psql(bed: CopyBed) -> None:
-    child = pexpect.spawn(bed.fdwsh_command()[0], bed.fdwsh_command()[1:], env={
-        **bed.fdwsh_env(), "TERM": "dumb", "LINES": "40", "COLUMNS": "120"},
-        encoding="utf-8", timeout=30)
-    try:
-        child.expect("fdwsh=[>#] ")
-        child.sendline("COPY items (id) FROM STDIN;")
-        child.expect_exact("Enter data to be copied followed by a newline.\r\n"
-                           "End with a backslash and a period on a line by itself, or an EOF "
-                           "signal.\r\n>> ")
-        child.sendline("7")
-        child.expect_exact(">> ")
-        child.sendline("\\.")
-        child.expect_exact("COPY 1")
-        child.sendline("\\q")
-        child.expect(pexpect.EOF)
-    finally:
-        child.close(force=True)
+    _copy_at_the_prompt(bed, "COPY items (id) FROM STDIN;", "7")
     assert bed.rows("SELECT id FROM items") == "7\n"
 
 
@@ -306,15 +290,22 @@ def test_a_user_mapping_the_server_refuses_fails_after_the_data_like_postgres_fd
 
 
 def test_slash_copy_from_pstdin_at_the_prompt_prompts_for_each_line(bed: CopyBed) -> None:
+    _copy_at_the_prompt(bed, "\\copy items (id, name) from pstdin", "8\teight")
+    assert bed.rows("SELECT id, name FROM items") == "8|eight\n"
+
+
+def _copy_at_the_prompt(bed: CopyBed, statement: str, data: str) -> None:
+    """Type ``statement`` at fdwsh's prompt, then one line of data at psql's ``>>`` prompt."""
     command = bed.fdwsh_command()
     child = pexpect.spawn(command[0], command[1:], env={**bed.fdwsh_env(), "TERM": "dumb"},
                           encoding="utf-8", timeout=30)
     try:
         child.expect("fdwsh=[>#] ")
-        child.sendline("\\copy items (id, name) from pstdin")
-        child.expect_exact("End with a backslash and a period on a line by itself, or an EOF "
+        child.sendline(statement)
+        child.expect_exact("Enter data to be copied followed by a newline.\r\n"
+                           "End with a backslash and a period on a line by itself, or an EOF "
                            "signal.\r\n>> ")
-        child.sendline("8\teight")
+        child.sendline(data)
         child.expect_exact(">> ")
         child.sendline("\\.")
         child.expect_exact("COPY 1")
@@ -322,4 +313,3 @@ def test_slash_copy_from_pstdin_at_the_prompt_prompts_for_each_line(bed: CopyBed
         child.expect(pexpect.EOF)
     finally:
         child.close(force=True)
-    assert bed.rows("SELECT id, name FROM items") == "8|eight\n"
