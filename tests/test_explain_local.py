@@ -183,3 +183,22 @@ def test_conditions_read_as_postgresql_s_explain(
         return [line.strip() for line in lines
                 if line.strip().startswith(("Hash Cond:", "Join Filter:"))]
     assert conditions(text.splitlines()) == conditions(oracle)
+
+
+def test_set_operations_append_their_branches(query_bed: QueryBed) -> None:  # noqa: F811
+    branches = ("SELECT id FROM orders WHERE random() >= 0 {op} "
+                "SELECT id FROM s2.customers WHERE random() >= 0")
+    filter_line = "Filter: (random() >= '0'::double precision)"
+    for op, top in [("UNION", ["  ->  HashAggregate", "        ->  Append"]),
+                    ("UNION ALL", ["  ->  Append"]),
+                    ("EXCEPT", ["  ->  HashSetOp Except", "        ->  Append"]),
+                    ("INTERSECT ALL", ["  ->  HashSetOp Intersect All", "        ->  Append"])]:
+        lines = plan(query_bed, COSTS_OFF + branches.format(op=op))
+        pad = " " * (6 * len(top) + 2)  # the branches one level below the last
+        assert lines == ["Local Execution", *top,
+                         pad + "->  Foreign Scan on orders", pad + "      " + filter_line,
+                         pad + "->  Foreign Scan on customers", pad + "      " + filter_line], op
+    counted = plan(query_bed, ANALYZE + branches.format(op="UNION"))
+    total = int(query_bed.remote("SELECT count(*) FROM (SELECT id FROM orders UNION "
+                                 "SELECT id FROM customers) u").split()[-3])
+    assert counted[1] == f"  ->  HashAggregate  (actual rows={total} loops=1)"

@@ -54,9 +54,10 @@ def explain_local(stmt: ast.ExplainStmt, plan: LocalQuery, ctx: Any,
         (rec.level_of(getattr(n, "rewritten", None)) for n in analyzer.notes
          if getattr(n, "original", None) is stmt.query), None)
     drawn: set[int] = set()
-    if top is not None and not any(isinstance(s, Shipped) for s in analyzer.scans):
+    if not any(isinstance(s, Shipped) for s in analyzer.scans):
         drawer = Drawer(rec, opts, remote_cost, qualify, drawn)
-        tree = drawer.level_tree(top)
+        tree = drawer.level_tree(top) if top is not None else \
+            drawer.set_operation_tree(stmt.query, count) if stmt.query.op else None
         if tree is not None:
             lines.extend(drawer.lines(tree, 1, {}))
     for scan in analyzer.scans:

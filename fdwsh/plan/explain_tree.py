@@ -43,6 +43,8 @@ class Drawer:
                 root.rows = level.filtered.rows
                 root.details.append(f"Rows Removed by Filter: {removed}")
         if level.bottom is None:
+            if root is None and not self.rec.analyze:
+                return PlanNode("Result")  # a SELECT without FROM (its rows are not counted)
             return root
         if root is not None and not level.bottom.children:
             level.bottom.children.append(root)
@@ -51,6 +53,36 @@ class Drawer:
             node.names = node.names or (root.names if root is not None else {})
             node = node.children[0] if node.children else None
         return level.top
+
+    def set_operation_tree(self, stmt: Any, rows: int) -> PlanNode | None:
+        """A top-level UNION / INTERSECT / EXCEPT: ``Append`` of its branches, under a
+        ``HashAggregate`` (UNION) or ``HashSetOp`` (INTERSECT, EXCEPT) unless it is UNION ALL
+        (None where it has its own ORDER BY / LIMIT, or a branch was not run here)."""
+        if stmt.sortClause or stmt.limitCount or stmt.limitOffset:
+            return None
+        node = self._set_branch(stmt)
+        if node is not None:
+            node.rows, node.loops = rows, 1
+        return node
+
+    def _set_branch(self, stmt: Any) -> PlanNode | None:
+        from pglast.enums import SetOperation
+
+        if stmt.op == SetOperation.SETOP_NONE:
+            level = self.rec.level_of(stmt)
+            return self.level_tree(level) if level is not None else None
+        branches = [self._set_branch(stmt.larg), self._set_branch(stmt.rarg)]
+        if any(b is None for b in branches):
+            return None
+        union = stmt.op == SetOperation.SETOP_UNION  # a UNION ALL below a UNION is one list
+        children = [c for b in branches for c in
+                    (b.children if union and b.name == "Append" else [b])]
+        append = PlanNode("Append", children=children, loops=1,  # type: ignore[arg-type]
+                          rows=sum(_top_rows(c) for c in children))
+        if union:
+            return append if stmt.all else PlanNode("HashAggregate", children=[append])
+        kind = "Intersect" if stmt.op == SetOperation.SETOP_INTERSECT else "Except"
+        return PlanNode(f"HashSetOp {kind}{' All' if stmt.all else ''}", children=[append])
 
     def lines(self, node: PlanNode, depth: int, inherited: dict[int, str]) -> list[str]:
         if node.remote is not None:
@@ -124,6 +156,11 @@ class Drawer:
         lines[at:at] = extra
         pad = " " * (6 * (depth - 1))
         return [pad + line for line in lines]
+
+
+def _top_rows(node: PlanNode) -> int:
+    """The rows a node gave (a Hash or set operation: what it was counted as)."""
+    return node.rows
 
 
 def _consumed(node: PlanNode | None) -> list[Any]:
