@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 from fdwsh.exec.eval import EvalContext, compile_expr
 from fdwsh.exec.fn_compare import comparison, sort_key
 from fdwsh.exec.fold import fold_constants
-from fdwsh.exec.memory import RowMeter
+from fdwsh.exec.memory import HASH_ENTRY, RowMeter
 from fdwsh.exec.plan_tree import counting_function, hash_stats, join_node, recorder
 from fdwsh.exec.spill import SpillDir, SpillFile, SpillStats, partition_count, partition_of
 from fdwsh.sql import ir
@@ -66,7 +66,7 @@ def hash_join(kind: str, outer: Iterable[Row], inner: Iterable[Row],
     kept for RIGHT/FULL), probe it with each ``outer`` row as it streams in.  A build side
     past WORK_MEM makes it a Grace hash join (:func:`_grace_join`)."""
     build: list[Row] = []
-    meter = RowMeter()
+    meter = RowMeter(extra=HASH_ENTRY)
     source = iter(inner)
     for row in source:
         build.append(row)
@@ -157,7 +157,7 @@ def _join_partition(kind: str, probe: SpillFile, build: SpillFile,
     if build.rows == 0 and kind in (INNER, RIGHT):
         return
     rows: list[Row] = []
-    meter = RowMeter()
+    meter = RowMeter(extra=HASH_ENTRY)
     source = build.read()
     for row in source:
         rows.append(row)
@@ -230,13 +230,18 @@ def join_rows(ctx: EvalContext, kind: str, left: Node, right: Node, cond: ir.Exp
         cond, range(left.offset, right.offset), range(right.offset, right.offset + right.width))
     if right.lateral:
         keys, rest = [], conjuncts(cond)
+    from fdwsh.exec.join_order import build_on_left
+
+    # an inner join of two scans builds its hash table on the smaller (ANALYZE statistics)
+    swap = bool(keys) and kind == INNER and build_on_left(left, right, ctx.services)
     rec = recorder(ctx)
     plan = None if rec is None else join_node(
-        kind, bool(keys), [ir.OpExpr(k.op, (k.left, k.right), T.BOOL) for k in keys], rest,
-        left.plan, right.plan)
+        kind, bool(keys), [ir.OpExpr(k.op, (k.right, k.left) if swap else (k.left, k.right),
+                                     T.BOOL) for k in keys], rest,  # the outer side first
+        *((right.plan, left.plan) if swap else (left.plan, right.plan)))
     if plan is not None:
         plan.consumed = conjuncts(cond)
-    rows = _hashed(ctx, kind, left, right, keys, rest, hash_stats(plan)) if keys else \
+    rows = _hashed(ctx, kind, left, right, keys, rest, hash_stats(plan), swap) if keys else \
         _looped(ctx, kind, left, right, rest)
     counted_rows = counting_function(rec, plan, rows)
     counted_rows.plan = plan  # type: ignore[attr-defined]
@@ -244,7 +249,10 @@ def join_rows(ctx: EvalContext, kind: str, left: Node, right: Node, cond: ir.Exp
 
 
 def _hashed(ctx: EvalContext, kind: str, left: Node, right: Node, keys: list[HashKey],
-            rest: list[ir.Expr], stats: SpillStats | None) -> Callable[[Row], Iterator[Row]]:
+            rest: list[ir.Expr], stats: SpillStats | None, swap: bool = False
+            ) -> Callable[[Row], Iterator[Row]]:
+    """The hash join's rows; ``swap`` (INNER only) builds on the left side and streams the
+    right one, rows still ``left + right``."""
     test = _compile_all(ctx, rest)
     widths = (left.width, right.width)
     normal = key_normaliser([k.op for k in keys])
@@ -254,10 +262,18 @@ def _hashed(ctx: EvalContext, kind: str, left: Node, right: Node, keys: list[Has
 
     def hashed(prefix: Row) -> Iterator[Row]:
         match = _matcher(test, prefix)
-        return hash_join(
-            kind, left.rows(prefix), right.rows(prefix + (None,) * left.width),
-            lambda row: normal([fn(prefix + row) for fn in lkeys]),
-            lambda row: normal([fn(pad + row) for fn in rkeys]), match, widths, stats)
+        lrows, rrows = left.rows(prefix), right.rows(prefix + (None,) * left.width)
+
+        def lkey(row: Row) -> Any:
+            return normal([fn(prefix + row) for fn in lkeys])
+
+        def rkey(row: Row) -> Any:
+            return normal([fn(pad + row) for fn in rkeys])
+        if not swap:
+            return hash_join(kind, lrows, rrows, lkey, rkey, match, widths, stats)
+        back = None if match is None else (lambda r, left_row: match(left_row, r))
+        out = hash_join(INNER, rrows, lrows, rkey, lkey, back, widths[::-1], stats)
+        return (row[right.width:] + row[:right.width] for row in out)
     return hashed
 
 
