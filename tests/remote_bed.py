@@ -292,7 +292,7 @@ class QueryBed:
     def catalog_copy(self, directory: Path) -> Path:
         """A private copy of the catalog, for tests that change it."""
         target = directory / "catalog-copy.db"
-        shutil.copyfile(self.catalog, target)
+        shutil.copy(self.catalog, target)  # keeps the 0600 mode fdwsh expects of a catalog
         return target
 
 
