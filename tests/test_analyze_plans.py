@@ -170,3 +170,32 @@ def test_a_scan_s_cost_from_statistics_is_postgres_fdw_s(bed: QueryBed,  # noqa:
                                       "VERBOSE").splitlines() if "on public.big" in line)
     assert line.lstrip() == f"->  Foreign Scan on public.big b  {expected}"  # under the join
     assert expected == "(cost=100.00..1968.00 rows=50000 width=29)"
+
+
+def test_explain_draws_the_joins_as_they_run(bed: QueryBed, catalog: Path) -> None:  # noqa: F811
+    """Each Hash is over the input the table is built on: after ANALYZE the filtered big
+    table, which FROM order (and an explicit JOIN's right side) would have probed with."""
+    join = "SELECT s.id FROM small s JOIN big b ON s.big_id = b.id WHERE b.x < 100"
+    explicit = "SELECT s.id FROM big b JOIN small s ON s.big_id = b.id WHERE b.x < 100"
+    fdwsh(bed, "ANALYZE big, small, mid")
+    assert plan(bed, explicit, "COSTS OFF").splitlines()[1:] == [
+        "  ->  Hash Join",
+        "        Hash Cond: (s.big_id = b.id)",
+        "        ->  Foreign Scan on small s",
+        "        ->  Hash",
+        "              ->  Foreign Scan on big b"]
+    assert plan(bed, join, "COSTS OFF") == plan(bed, explicit, "COSTS OFF")
+    tree = [line for line in plan(bed, THREE_TABLES, "ANALYZE, COSTS OFF, TIMING OFF, "
+                                  "SUMMARY OFF").splitlines()
+            if "->" in line or "Cond" in line]
+    assert tree == [
+        "  ->  Sort  (actual rows=97 loops=1)",
+        "        ->  Hash Join  (actual rows=97 loops=1)",
+        "              Hash Cond: (m.small_id = s.id)",
+        "              ->  Foreign Scan on mid m (actual rows=97 loops=1)",
+        "              ->  Hash  (actual rows=14 loops=1)",
+        "                    ->  Hash Join  (actual rows=14 loops=1)",
+        "                          Hash Cond: (s.big_id = b.id)",
+        "                          ->  Foreign Scan on small s (actual rows=14 loops=1)",
+        "                          ->  Hash  (actual rows=99 loops=1)",
+        "                                ->  Foreign Scan on big b (actual rows=99 loops=1)"]

@@ -18,7 +18,8 @@ Rows keep the FROM list's layout (each item's columns in its own slots): a parti
 NULLs in the slots of the items not joined yet, so conditions and keys compiled for that layout
 work unchanged.  WHERE is still tested on every row the product gives (by the caller).  Lists
 with a LATERAL item, or items other than foreign-table scans, keep FROM order.  EXPLAIN
-shows a chosen order as ``Join Order:``.
+shows a chosen order as ``Join Order:`` and draws its joins (:mod:`fdwsh.exec.plan_tree`) in
+that order, each ``Hash`` over the input the table is built on.
 """
 
 from __future__ import annotations
@@ -31,8 +32,10 @@ from fdwsh.exec import joins
 from fdwsh.exec.eval import compile_expr
 from fdwsh.exec.fold import fold_constants
 from fdwsh.exec.from_foreign import ForeignScan
+from fdwsh.exec.plan_tree import counted, hash_stats, join_node, recorder
 from fdwsh.plan import cost
 from fdwsh.sql import ir
+from fdwsh.sql import oids as T
 
 if TYPE_CHECKING:
     from fdwsh.exec.local_from import Node
@@ -105,12 +108,16 @@ def register(an: Analyzer, nodes: list[Node], where: list[ir.Expr | None]) -> No
         an.notes.append(JoinOrder(an, nodes, where))
 
 
-def ordered_cross(an: Analyzer, nodes: list[Node]) -> Iterator[Row] | None:
-    """The list's rows joined in the order the estimates choose; None where FROM order
-    stands (see the module docstring) or is what they choose."""
-    order = next((n for n in an.notes if isinstance(n, JoinOrder) and n.nodes is nodes), None)
+def ordered_cross(an: Analyzer, nodes: list[Node], ran: list[Any]) -> Iterator[Row] | None:
+    """The list's rows joined in the order the estimates choose (``ran`` gets its EXPLAIN
+    tree); None where FROM order stands (see the module docstring) or is what they choose."""
+    order = _order_of(an, nodes)
     steps = order.steps() if order is not None else None
-    return None if steps is None else _run(an, steps, sum(n.width for n in nodes))
+    return None if steps is None else _run(an, steps, sum(n.width for n in nodes), ran)
+
+
+def _order_of(an: Analyzer, nodes: list[Node]) -> JoinOrder | None:
+    return next((n for n in an.notes if isinstance(n, JoinOrder) and n.nodes is nodes), None)
 
 
 def _choose(an: Analyzer, nodes: list[Node], where: ir.Expr | None) -> list[Step] | None:
@@ -201,14 +208,56 @@ def _owner(slot: int, nodes: list[Node]) -> Node | None:
 # -- execution -------------------------------------------------------------------------------
 
 
-def _run(an: Analyzer, steps: list[Step], width: int) -> Iterator[Row]:
+def ordered_plan(an: Analyzer, nodes: list[Node]) -> Any:
+    """The EXPLAIN tree (fdwsh.exec.plan_tree) of the chosen order, None where FROM order
+    stands or the statement is not explained."""
+    order = _order_of(an, nodes)
+    steps = order.steps() if order is not None else None
+    rec = recorder(an.ctx)
+    if steps is None or rec is None:
+        return None
+    plan, joined = steps[0].node.plan, [steps[0].node]
+    for step in steps[1:]:
+        plan = _step_plan(step, joined, plan)
+        joined.append(step.node)
+    return plan
+
+
+def _run(an: Analyzer, steps: list[Step], width: int, ran: list[Any]) -> Iterator[Row]:
+    """The rows in the chosen order; ``ran`` gets the EXPLAIN tree as it runs."""
+    rec = recorder(an.ctx)
     first = steps[0].node
     rows: Iterable[Row] = (_placed(first, r, width) for r in _node_rows(first))
-    joined = [first]
+    plan, joined = first.plan, [first]
     for step in steps[1:]:
-        rows = _join(an, rows, step, joined, width)
+        plan = _step_plan(step, joined, plan) if rec is not None else None
+        rows = counted(rec, plan, _join(an, rows, step, joined, width, hash_stats(plan)))
         joined.append(step.node)
+    ran[:] = [plan]
     return iter(rows)
+
+
+def _step_plan(step: Step, joined: list[Node], below: Any) -> Any:
+    """A step's ``Hash Join`` (its Hash over the side the table is built on) or ``Nested
+    Loop``, over the tree of the rows so far (``below``)."""
+    if step.cond is None:
+        return join_node(joins.INNER, False, [], [], below, step.node.plan)
+    keys = _keys(step, joined)
+    outer, inner = (below, step.node.plan) if step.build_new else (step.node.plan, below)
+    pairs = [(k.left, k.right) if step.build_new else (k.right, k.left) for k in keys]
+    plan = join_node(joins.INNER, True, [ir.OpExpr(k.op, pair, T.BOOL)  # outer side first
+                                         for k, pair in zip(keys, pairs)], [], outer, inner)
+    plan.consumed = joins.conjuncts(step.cond)
+    return plan
+
+
+def _keys(step: Step, joined: list[Node]) -> list[joins.HashKey]:
+    """The hash keys of a step: left reads the rows so far, right the new item."""
+    node = step.node
+    slots = [s for n in joined for s in range(n.offset, n.offset + n.width)]
+    keys, _ = joins.split_hash_keys(step.cond, slots,  # type: ignore[arg-type]
+                                    range(node.offset, node.offset + node.width))
+    return keys
 
 
 def _node_rows(node: Node) -> Iterable[Row]:
@@ -220,15 +269,14 @@ def _placed(node: Node, row: Row, width: int) -> Row:
     return (None,) * node.offset + row + (None,) * (width - node.offset - node.width)
 
 
-def _join(an: Analyzer, rows: Iterable[Row], step: Step, joined: list[Node], width: int
-          ) -> Iterator[Row]:
+def _join(an: Analyzer, rows: Iterable[Row], step: Step, joined: list[Node], width: int,
+          stats: Any) -> Iterator[Row]:
     node = step.node
     lo, hi = node.offset, node.offset + node.width
     if step.cond is None:
         inner = list(_node_rows(node))
         return (acc[:lo] + r + acc[hi:] for acc in rows for r in inner)
-    slots = [s for n in joined for s in range(n.offset, n.offset + n.width)]
-    keys, _ = joins.split_hash_keys(step.cond, slots, range(lo, hi))  # type: ignore[arg-type]
+    keys = _keys(step, joined)
     ctx = an.ctx
     normal = joins.key_normaliser([k.op for k in keys])
     old_keys = [compile_expr(fold_constants(k.left, ctx), ctx) for k in keys]
@@ -243,8 +291,8 @@ def _join(an: Analyzer, rows: Iterable[Row], step: Step, joined: list[Node], wid
     w = node.width
     if step.build_new:
         out = joins.hash_join(joins.INNER, rows, _node_rows(node), old_key, new_key, None,
-                              (width, w))
+                              (width, w), stats)
         return (r[:lo] + r[width:] + r[hi:width] for r in out)
     out = joins.hash_join(joins.INNER, _node_rows(node), rows, new_key, old_key, None,
-                          (w, width))
+                          (w, width), stats)
     return (r[w:w + lo] + r[:w] + r[w + hi:] for r in out)

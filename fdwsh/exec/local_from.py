@@ -187,7 +187,8 @@ def build_from(an: Analyzer, items: Any) -> FromSource:
     elif rows.once:  # joins stream their probe sides (fdwsh.exec.streams)
         rows.streamer = lambda: _cross(an, nodes, where[0], ran)
     if rec is not None:
-        rec.froms[id(rows)] = lambda: ran[-1] if ran else _cross_plan(nodes, where[0])
+        rec.froms[id(rows)] = lambda: ran[-1] if ran else (
+            join_order.ordered_plan(an, nodes) or _cross_plan(nodes, where[0]))
     return FromSource(rows, namespace_resolver(an.ps, namespace, scope.rtable),
                       star_expander(an.ps, namespace, scope.rtable),
                       lambda cond: where.__setitem__(0, cond),
@@ -418,7 +419,7 @@ def _cross(an: Analyzer, nodes: list[Node], where: ir.Expr | None, ran: list[Any
     item runs once per row of the items before it).  WHERE itself is still tested on every
     row the product gives.  With ANALYZE statistics the order and the build sides come from
     the estimates (:mod:`fdwsh.exec.join_order`)."""
-    ordered = join_order.ordered_cross(an, nodes)
+    ordered = join_order.ordered_cross(an, nodes, ran)
     if ordered is not None:
         return ordered
     rows: Iterable[Row] | None = None
