@@ -220,7 +220,7 @@ def _run_script(session: Any, path: str, input_source: Any) -> int:
     if path == "":  # no -c/-f: a script on standard input, reported without a location
         return int(session.run_top(sys.stdin, input_source(None, Path.cwd())))
     try:
-        handle = open(os.path.expanduser(path), encoding="utf-8", errors="replace")
+        handle = open(os.path.expanduser(path), encoding="utf-8", errors="surrogateescape")
     except OSError as exc:
         raise FatalError(f"{path}: {exc.strerror}") from None
     with handle:
@@ -233,7 +233,7 @@ def _run_rc_file(session: Any) -> None:
 
     rc = Path(os.path.expanduser("~/.fdwshrc"))
     if rc.is_file():
-        with open(rc, encoding="utf-8", errors="replace") as handle:
+        with open(rc, encoding="utf-8", errors="surrogateescape") as handle:
             session.run_top(handle, InputSource(str(rc), rc.parent))
 
 

@@ -47,6 +47,13 @@ class SyntaxErr(FdwshError):
     sqlstate = "42601"
 
 
+def stack_depth_exceeded() -> FdwshError:
+    """PostgreSQL's error for a statement nested too deeply (fdwsh: Python's recursion limit)."""
+    return FdwshError("stack depth limit exceeded", sqlstate="54001",
+                      hint='Increase the configuration parameter "max_stack_depth" (currently '
+                           "2048kB), after ensuring the platform's stack depth limit is adequate.")
+
+
 class UndefinedObject(FdwshError):
     sqlstate = "42704"
 

@@ -19,7 +19,8 @@ from typing import IO, Any
 
 from fdwsh import __version__, psqltxn
 from fdwsh.catalog.store import CatalogStore, default_catalog_path
-from fdwsh.errors import FatalError, FdwshError, Notice
+from fdwsh.errors import FatalError, FdwshError, Notice, stack_depth_exceeded
+from fdwsh.input.lines import psql_lines
 from fdwsh.input.scanner import MetaCommand, Scanner
 from fdwsh.meta import registry
 from fdwsh.meta.conditional import BRANCHING, ConditionalStack
@@ -244,7 +245,7 @@ class Session:
         saved = (self.scanner, self.source, self.conditions)
         self.scanner, self.source = Scanner(self._variable), source
         self.conditions = ConditionalStack()
-        source.lines = iter(lines)
+        source.lines = psql_lines(lines)  # a NUL ends its line, as in psql
         try:
             for line in source.lines:
                 self.process_line(line.rstrip("\n"))
@@ -434,6 +435,8 @@ class Session:
                               sqlstate=QUERY_CANCELED)
         if isinstance(exc, sqlite3.Error):
             return FdwshError(f"catalog error: {exc}", sqlstate="58000")
+        if isinstance(exc, RecursionError):  # nested deeper than fdwsh's Python stack
+            return stack_depth_exceeded()
         if os.environ.get("FDWSH_DEBUG"):
             traceback.print_exception(exc, file=self.stderr)
         return FdwshError(f"internal error: {exc!r}")
@@ -490,5 +493,5 @@ class Session:
         if path == "-":
             self.run_lines(sys.stdin, InputSource("<stdin>", Path.cwd()))
             return
-        with open(target, encoding="utf-8", errors="replace") as handle:
+        with open(target, encoding="utf-8", errors="surrogateescape") as handle:
             self.run_lines(handle, InputSource(path, target.parent))

@@ -28,6 +28,9 @@ VarLookup = Callable[[str], "str | None"]
 _IDENT_CHAR = re.compile(r"[^\x00-\x23\x25-\x2f\x3a-\x40\x5b-\x5e\x60\x7b-\x7f]")
 _VAR_NAME = re.compile(r"[^\x00-\x2f\x3a-\x40\x5b-\x5e\x60\x7b-\x7f]+")
 _DOLLAR_TAG = re.compile(r"\$([^\x00-\x40\x5b-\x5e\x60\x7b-\x7f][^\x00-\x2f\x3a-\x40\x5b-\x5e\x60\x7b-\x7f]*)?\$")
+#: Characters _scan_token gives no meaning to, besides parentheses (whose depth it counts).
+_PLAIN = re.compile(r"[^\\:;'\"$/\-]+")
+_PARENS = re.compile(r"[()]")
 
 
 class Quote(Enum):
@@ -168,9 +171,7 @@ class Scanner:
         """Consume one token outside quotes, appending it to the buffer; return the new pos."""
         ch = line[pos]
         nxt = line[pos + 1] if pos + 1 < len(line) else ""
-        if ch.isspace():
-            if self.buffer:
-                self.buffer += ch
+        if ch.isspace() and not self.buffer:
             return pos + 1
         if ch == "-" and nxt == "-":
             if self.buffer:
@@ -196,12 +197,17 @@ class Scanner:
                 self._quote, self._dollar_tag = Quote.DOLLAR, match.group(0)
                 self.buffer += match.group(0)
                 return match.end()
-        if ch == "(":
-            self._paren_depth += 1
-        elif ch == ")" and self._paren_depth > 0:
-            self._paren_depth -= 1
-        self.buffer += ch
-        return pos + 1
+        # a run of characters with no meaning to the scanner is appended at once: appending
+        # one at a time copies the buffer each time (a 1 MB statement took minutes)
+        run = _PLAIN.match(line, pos)
+        text = run.group(0) if run else ch
+        for paren in _PARENS.findall(text):
+            if paren == "(":
+                self._paren_depth += 1
+            elif self._paren_depth > 0:
+                self._paren_depth -= 1
+        self.buffer += text
+        return pos + len(text)
 
     def _scan_quoted(self, line: str, pos: int) -> int:
         """Consume text inside a quote or comment; return the new pos."""
