@@ -152,7 +152,10 @@ def test_tab_completes_a_name_from_the_catalog_at_the_prompt(
     enter(child, "CREATE SCHEMA sales_reports;")
     child.send("DROP SCHEMA sales_r")
     child.expect_exact("sales_reports")  # the menu shows while typing
-    out = enter(child, "\t;")  # Tab takes the first entry
+    child.send("\t;\r")  # Tab takes the first entry
+    child.expect_exact("Do you want to proceed? (y/n):")  # DROP asks first at the prompt
+    child.send("y\r")  # the answer is a plain line read, not the prompt's
+    out = ready(child)
 
     assert "DROP SCHEMA" in plain(out)
     listing = enter(child, "\\dn")

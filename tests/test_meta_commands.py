@@ -283,13 +283,16 @@ def test_conninfo_names_the_catalog_and_local_user(tmp_path):
 
 def test_slash_help_lines_are_psqls_own(pg, tmp_path):
     r"""Every ``\?`` line fdwsh prints is a line of psql 15's ``\?``, except the lines where
-    fdwsh is not psql (quitting fdwsh, its options, what ``\conninfo`` shows)."""
+    fdwsh is not psql (quitting fdwsh, its options, what ``\conninfo`` shows, ``\c`` to a
+    server)."""
     folder = script_folder(tmp_path, "\\?\n")
     expected = run_psql(pg, folder, "-f", "script.sql")[0]
     actual = run_fdwsh(folder, "-f", "script.sql")[0]
     own = {"  \\q                     quit fdwsh",
            "  \\? options             show help on fdwsh command-line options",
-           "  \\conninfo              display information about the catalog and local user"}
+           "  \\conninfo              display information about the catalog and local user",
+           "  \\c[onnect] [SERVER|-]  run statements on SERVER directly (\\c alone: back to the "
+           "catalog)"}
     psql_lines = set(expected.splitlines())
     assert {line for line in _psql_commands_lines(actual, expected)
             if line not in psql_lines} == own

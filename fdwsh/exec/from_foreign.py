@@ -51,8 +51,8 @@ class ForeignScan:
     keys: KeyFilters | None = None
     #: The rows, once fetched.
     fetched: list[Row] | None = None
-    #: The remote server's estimate of its rows, once asked.
-    estimate: int | None = None
+    #: Its estimated rows (fdwsh.plan.cost.Estimate), once asked.
+    estimate: Any = None
     #: The SQL the fetch sent, once fetched with join keys (EXPLAIN ANALYZE shows it).
     sent_sql: str | None = None
     #: The statement's scan plan (fdwsh.plan.scan_filters.ScanPlan), None without one, and

@@ -31,7 +31,7 @@ from fdwsh.exec.ship_copy import (
     Shipped,
     as_local_error,
     check_target,
-    estimated_rows,
+    estimated_input,
     label,
     linked,
     remote_cost,
@@ -162,5 +162,5 @@ def _scan_of(an: Analyzer, stmt: ast.SelectStmt, refs: list[RelationRef], ref: R
 
 def _input(an: Analyzer, side: list[ForeignScan]) -> Input:
     """One server's side of the level (only a single table can be copied)."""
-    return Input(", ".join(label(scan) for scan in side), side[0].server,
-                 estimated_rows(side, an.ps.services), len(side) == 1)
+    return estimated_input(", ".join(label(scan) for scan in side), side,
+                           an.ps.services, len(side) == 1)

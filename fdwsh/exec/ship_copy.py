@@ -34,7 +34,7 @@ from pglast.enums import DropBehavior, ObjectType, OnCommitAction
 from pglast.stream import RawStream
 
 from fdwsh.errors import FdwshError
-from fdwsh.plan.ship_decide import Decision
+from fdwsh.plan.ship_decide import Decision, Input
 from fdwsh.remote.errors import QUERY_CANCELED, RemoteConnectionLost
 
 if TYPE_CHECKING:
@@ -190,11 +190,15 @@ def as_local_error(err: FdwshError) -> FdwshError:
     return err
 
 
-def estimated_rows(scans: list[ForeignScan], services: Any) -> int:
-    """One server's side of a join, estimated at its largest scan's estimate."""
-    from fdwsh.plan.cost import estimate_rows
+def estimated_input(label: str, scans: list[ForeignScan], services: Any, copyable: bool
+                    ) -> Input:
+    """One server's side of a join, estimated at its largest scan's estimate (known only
+    when every scan's is)."""
+    from fdwsh.plan.cost import cached_estimate
 
-    return max(int(estimate_rows(scan, services)) for scan in scans)
+    estimates = [cached_estimate(scan, services) for scan in scans]
+    return Input(label, scans[0].server, max(int(e.rows) for e in estimates), copyable,
+                 all(e.source != "default" for e in estimates))
 
 
 def linked(plan: Any, first: list[ForeignScan], second: list[ForeignScan]) -> bool:

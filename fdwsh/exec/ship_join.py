@@ -30,12 +30,12 @@ from fdwsh.exec.ship_copy import (
     Shipped,
     as_local_error,
     check_target,
-    estimated_rows,
+    estimated_input,
     label,
     linked,
     ship_threshold,
 )
-from fdwsh.plan.ship_decide import Input, decide
+from fdwsh.plan.ship_decide import decide
 
 if TYPE_CHECKING:
     from fdwsh.exec.local_from import Node
@@ -113,8 +113,8 @@ def _decide(an: Analyzer, j: ast.JoinExpr, left: Node, right: Node, node: Node) 
     sides = [_scans(left.remote), _scans(right.remote)]
     if any(s.fetched is not None for side in sides for s in side):
         return False  # fetched already (along with a sibling scan): nothing left to save
-    inputs = [Input(", ".join(label(s) for s in side), side[0].server,
-                    estimated_rows(side, services), len(side) == 1 and not side[0].renamed)
+    inputs = [estimated_input(", ".join(label(s) for s in side), side, services,
+                              len(side) == 1 and not side[0].renamed)
               for side in sides]
     decision = check_target(services, decide(inputs[0], inputs[1], ship_threshold(services),
                                              an.scan_plan.key_limit, linked(an.scan_plan, *sides)))

@@ -114,9 +114,14 @@ def scan_estimate(scan: Any, services: Any) -> Estimate:
 
 def estimate_rows(scan: Any, services: Any) -> float:
     """The scan's estimated rows, computed once per scan (kept in ``scan.estimate``)."""
+    return float(int(cached_estimate(scan, services).rows))
+
+
+def cached_estimate(scan: Any, services: Any) -> Estimate:
+    """:func:`scan_estimate`, asked once per scan (kept in ``scan.estimate``)."""
     if scan.estimate is None:
-        scan.estimate = int(scan_estimate(scan, services).rows)
-    return float(scan.estimate)
+        scan.estimate = scan_estimate(scan, services)
+    return scan.estimate
 
 
 def conditions_selectivity(conditions: Iterable[Any], table: Any, stats: TableStats) -> float:

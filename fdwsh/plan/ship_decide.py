@@ -13,6 +13,9 @@ The rule, from the cost model's estimate of each input (:func:`fdwsh.plan.cost.e
 of the input's scan with its pushed conditions: ANALYZE statistics, else the remote server's
 EXPLAIN; for several tables on one server, the largest of them):
 
+0. Both inputs must have such an estimate: without one (the server cannot be reached to ask)
+   the size is a guess, and a guess does not justify a copy.
+
 1. ``\\set SHIP_THRESHOLD n`` (default :data:`DEFAULT_THRESHOLD` rows; 0 = never): both inputs
    must be estimated above ``n`` rows, else the local join is cheap enough.
 2. Dynamic filtering cannot cut the large side: when the inputs are linked by an equi-join and
@@ -41,6 +44,8 @@ class Input:
     server: str
     rows: int  # the remote estimate
     copyable: bool  # a single foreign table (its rows can go into one temporary table)
+    #: The rows come from statistics or the remote's EXPLAIN, not the cost model's default.
+    known: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +64,10 @@ def decide(first: Input, second: Input, threshold: int, key_limit: int, linked: 
     """The decision rule of the module docstring for the two inputs."""
     if threshold <= 0:
         return Decision(None, None, "SHIP_THRESHOLD is 0")
+    guessed = [i.label for i in (first, second) if not i.known]
+    if guessed:
+        return Decision(None, None, f"no estimate of {' or '.join(guessed)} (no ANALYZE "
+                                    "statistics, and the server gave none)")
     small, large = sorted((first, second), key=lambda i: i.rows)
     if small.rows <= threshold:
         return Decision(None, None, f"{small.label} is estimated at {small.rows} rows "
