@@ -89,16 +89,71 @@ def test_without_a_topic_the_names_are_listed_in_columns_for_80_characters(tmp_p
     and as many fit as the screen (80 columns when output is not a terminal) allows."""
     assert fdwsh_help(tmp_path, "\\h\n") == (
         "Available help:\n"
-        "  ABORT                 CREATE SERVER         RELEASE SAVEPOINT\n"
-        "  ALTER FOREIGN TABLE   CREATE USER MAPPING   ROLLBACK\n"
-        "  ALTER SERVER          DELETE                ROLLBACK TO SAVEPOINT\n"
-        "  ALTER USER MAPPING    DROP EXTENSION        SAVEPOINT\n"
-        "  ANALYZE               DROP FOREIGN TABLE    SELECT\n"
-        "  BEGIN                 DROP SCHEMA           START TRANSACTION\n"
-        "  COMMENT               DROP SERVER           TABLE\n"
-        "  COMMIT                DROP USER MAPPING     TRUNCATE\n"
-        "  COPY                  END                   UPDATE\n"
-        "  CREATE EXTENSION      EXPLAIN               VALUES\n"
-        "  CREATE FOREIGN TABLE  IMPORT FOREIGN SCHEMA WITH\n"
-        "  CREATE SCHEMA         INSERT                \n"
+        "  ABORT                 CREATE USER MAPPING   ROLLBACK PREPARED\n"
+        "  ALTER FOREIGN TABLE   DELETE                ROLLBACK TO SAVEPOINT\n"
+        "  ALTER SERVER          DROP EXTENSION        SAVEPOINT\n"
+        "  ALTER USER MAPPING    DROP FOREIGN TABLE    SELECT\n"
+        "  ANALYZE               DROP SCHEMA           SET\n"
+        "  BEGIN                 DROP SERVER           SET TRANSACTION\n"
+        "  COMMENT               DROP USER MAPPING     SHOW\n"
+        "  COMMIT                END                   START TRANSACTION\n"
+        "  COMMIT PREPARED       EXPLAIN               TABLE\n"
+        "  COPY                  IMPORT FOREIGN SCHEMA TRUNCATE\n"
+        "  CREATE EXTENSION      INSERT                UPDATE\n"
+        "  CREATE FOREIGN TABLE  RELEASE SAVEPOINT     VACUUM\n"
+        "  CREATE SCHEMA         RESET                 VALUES\n"
+        "  CREATE SERVER         ROLLBACK              WITH\n"
     )
+
+
+#: One statement of each topic, run on a catalog with a server, a mapping and a foreign table
+#: (its server is down: a statement that reaches it fails to connect, which is not a refusal).
+SAMPLES = {
+    "ABORT": "ABORT", "ALTER FOREIGN TABLE": "ALTER FOREIGN TABLE ft ADD COLUMN b int",
+    "ALTER SERVER": "ALTER SERVER s OPTIONS (ADD fetch_size '10')",
+    "ALTER USER MAPPING": "ALTER USER MAPPING FOR PUBLIC SERVER s OPTIONS (ADD user 'u')",
+    "ANALYZE": "ANALYZE ft", "BEGIN": "BEGIN", "COMMENT": "COMMENT ON SERVER s IS 'x'",
+    "COMMIT": "COMMIT", "COMMIT PREPARED": "COMMIT PREPARED 'gid'",
+    "COPY": "COPY ft TO STDOUT", "CREATE EXTENSION": "CREATE EXTENSION IF NOT EXISTS postgres_fdw",
+    "CREATE FOREIGN TABLE": "CREATE FOREIGN TABLE ft2 (a int) SERVER s",
+    "CREATE SCHEMA": "CREATE SCHEMA sc", "CREATE SERVER":
+        "CREATE SERVER s2 FOREIGN DATA WRAPPER postgres_fdw",
+    "CREATE USER MAPPING": "CREATE USER MAPPING FOR CURRENT_USER SERVER s2",
+    "DELETE": "DELETE FROM ft WHERE a = 1", "DROP EXTENSION": "DROP EXTENSION IF EXISTS x",
+    "DROP FOREIGN TABLE": "DROP FOREIGN TABLE IF EXISTS nope", "DROP SCHEMA": "DROP SCHEMA sc",
+    "DROP SERVER": "DROP SERVER IF EXISTS nope", "DROP USER MAPPING":
+        "DROP USER MAPPING IF EXISTS FOR PUBLIC SERVER s2",
+    "END": "END", "EXPLAIN": "EXPLAIN SELECT 1",
+    "IMPORT FOREIGN SCHEMA": "IMPORT FOREIGN SCHEMA r FROM SERVER s INTO public",
+    "INSERT": "INSERT INTO ft VALUES (1)", "RELEASE SAVEPOINT": "RELEASE SAVEPOINT sp",
+    "RESET": "RESET search_path", "ROLLBACK": "ROLLBACK",
+    "ROLLBACK PREPARED": "ROLLBACK PREPARED 'gid'", "ROLLBACK TO SAVEPOINT": "ROLLBACK TO sp",
+    "SAVEPOINT": "SAVEPOINT sp", "SELECT": "SELECT 1", "SET": "SET search_path = public",
+    "SET TRANSACTION": "SET SESSION CHARACTERISTICS AS TRANSACTION READ WRITE",
+    "SHOW": "SHOW search_path", "START TRANSACTION": "START TRANSACTION",
+    "TABLE": "TABLE ft", "TRUNCATE": "TRUNCATE ft", "UPDATE": "UPDATE ft SET a = 2",
+    "VACUUM": "VACUUM ft", "VALUES": "VALUES (1)", "WITH": "WITH w AS (SELECT 1) SELECT * FROM w",
+}
+#: Statements fdwsh refuses, by the topic psql would show for them.
+REFUSED = {"PREPARE": "PREPARE q AS SELECT 1", "DISCARD": "DISCARD ALL",
+           "CHECKPOINT": "CHECKPOINT", "LISTEN": "LISTEN chan",
+           "CREATE TABLE": "CREATE TABLE t (a int)",
+           "ALTER SCHEMA": "ALTER SCHEMA public RENAME TO p"}
+
+
+def test_help_covers_exactly_the_statements_fdwsh_runs(tmp_path):
+    r"""Every ``\h`` topic is a statement fdwsh runs (one sample each is not refused as
+    unsupported), and statements it refuses point at ``\h`` and have no topic there."""
+    assert sorted(SAMPLES) == NAMES
+    setup = ("CREATE EXTENSION postgres_fdw;\n"
+             "CREATE SERVER s FOREIGN DATA WRAPPER postgres_fdw OPTIONS (port '1');\n"
+             "CREATE USER MAPPING FOR PUBLIC SERVER s;\n"
+             "CREATE FOREIGN TABLE ft (a int) SERVER s;\n")
+    out = fdwsh_help(tmp_path, setup + "".join(f"{sql};\n" for sql in SAMPLES.values()))
+    assert "not supported" not in out, out
+    refused = fdwsh_help(tmp_path, "".join(f"{sql};\n\\h {topic}\n\\echo ==\n"
+                                           for topic, sql in REFUSED.items()))
+    for topic, answer in zip(REFUSED, refused.split("==\n")):
+        assert answer.startswith(f"ERROR:  {topic} is not supported yet\n"
+                                 "HINT:  \\h lists the statements fdwsh runs.\n"), answer
+        assert f"Command:     {topic}\n" not in answer

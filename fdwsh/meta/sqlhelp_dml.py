@@ -1,4 +1,5 @@
-"""psql 15's ``\\h`` texts for queries, DML, COPY, EXPLAIN and transaction control (data).
+"""psql 15's ``\\h`` texts for queries, DML, COPY, EXPLAIN, ANALYZE/VACUUM, transaction control
+and session settings (data).
 
 Each entry is ``(command, description, docbook id, syntax)``, copied verbatim from psql 15's
 ``\\h COMMAND`` output; tests/test_sqlhelp.py compares every entry with the real psql.
@@ -186,4 +187,47 @@ VALUES ( expression [, ...] ) [, ...]
     [ OFFSET start [ ROW | ROWS ] ]
     [ FETCH { FIRST | NEXT } [ count ] { ROW | ROWS } ONLY ]"""),
     ('WITH', 'retrieve rows from a table or view', 'sql-select', _SELECT),
+    ('COMMIT PREPARED', 'commit a transaction that was earlier prepared for two-phase commit', 'sql-commit-prepared', """\
+COMMIT PREPARED transaction_id"""),
+    ('RESET', 'restore the value of a run-time parameter to the default value', 'sql-reset', """\
+RESET configuration_parameter
+RESET ALL"""),
+    ('ROLLBACK PREPARED', 'cancel a transaction that was earlier prepared for two-phase commit', 'sql-rollback-prepared', """\
+ROLLBACK PREPARED transaction_id"""),
+    ('SET', 'change a run-time parameter', 'sql-set', """\
+SET [ SESSION | LOCAL ] configuration_parameter { TO | = } { value | 'value' | DEFAULT }
+SET [ SESSION | LOCAL ] TIME ZONE { value | 'value' | LOCAL | DEFAULT }"""),
+    ('SET TRANSACTION', 'set the characteristics of the current transaction', 'sql-set-transaction', """\
+SET TRANSACTION transaction_mode [, ...]
+SET TRANSACTION SNAPSHOT snapshot_id
+SET SESSION CHARACTERISTICS AS TRANSACTION transaction_mode [, ...]
+
+where transaction_mode is one of:
+
+    ISOLATION LEVEL { SERIALIZABLE | REPEATABLE READ | READ COMMITTED | READ UNCOMMITTED }
+    READ WRITE | READ ONLY
+    [ NOT ] DEFERRABLE"""),
+    ('SHOW', 'show the value of a run-time parameter', 'sql-show', """\
+SHOW name
+SHOW ALL"""),
+    ('VACUUM', 'garbage-collect and optionally analyze a database', 'sql-vacuum', """\
+VACUUM [ ( option [, ...] ) ] [ table_and_columns [, ...] ]
+VACUUM [ FULL ] [ FREEZE ] [ VERBOSE ] [ ANALYZE ] [ table_and_columns [, ...] ]
+
+where option can be one of:
+
+    FULL [ boolean ]
+    FREEZE [ boolean ]
+    VERBOSE [ boolean ]
+    ANALYZE [ boolean ]
+    DISABLE_PAGE_SKIPPING [ boolean ]
+    SKIP_LOCKED [ boolean ]
+    INDEX_CLEANUP { AUTO | ON | OFF }
+    PROCESS_TOAST [ boolean ]
+    TRUNCATE [ boolean ]
+    PARALLEL integer
+
+and table_and_columns is:
+
+    table_name [ ( column_name [, ...] ) ]"""),
 )

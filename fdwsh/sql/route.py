@@ -28,8 +28,12 @@ _STATEMENT_NAMES = {
     "DeleteStmt": "DELETE", "CreateStmt": "CREATE TABLE", "CopyStmt": "COPY",
     "ExplainStmt": "EXPLAIN", "TruncateStmt": "TRUNCATE", "VacuumStmt": "ANALYZE",
     "ImportForeignSchemaStmt": "IMPORT FOREIGN SCHEMA", "VariableSetStmt": "SET",
-    "VariableShowStmt": "SHOW", "MergeStmt": "MERGE",
+    "VariableShowStmt": "SHOW", "MergeStmt": "MERGE", "CheckPointStmt": "CHECKPOINT",
+    "CreateFdwStmt": "CREATE FOREIGN DATA WRAPPER", "AlterFdwStmt": "ALTER FOREIGN DATA WRAPPER",
 }
+#: Statements named by the kind of object they alter (``ALTER SCHEMA`` for a RenameStmt).
+_ALTERS = {"RenameStmt": "renameType", "AlterOwnerStmt": "objectType",
+           "AlterObjectSchemaStmt": "objectType"}
 
 
 @dataclass(slots=True)
@@ -87,6 +91,9 @@ def statement_name(stmt: ast.Node) -> str:
     cls = type(stmt).__name__
     if cls in _STATEMENT_NAMES:
         return _STATEMENT_NAMES[cls]
+    if cls in _ALTERS:
+        kind = getattr(getattr(stmt, _ALTERS[cls]), "name", "")
+        return "ALTER " + kind.removeprefix("OBJECT_").replace("_", " ")
     words = re.findall(r"[A-Z][a-z]*", cls.removesuffix("Stmt"))
     return " ".join(words).upper()
 
@@ -124,9 +131,7 @@ def execute(stmt: ast.Node, ctx: StatementContext) -> Result:
         return ddl.execute(stmt, dctx)
     raise FeatureNotSupported(
         f"{statement_name(stmt)} is not supported yet",
-        hint="This version of fdwsh runs queries, catalog statements (CREATE EXTENSION, "
-             "SERVER, USER MAPPING, FOREIGN TABLE, SCHEMA, COMMENT), SET/SHOW and "
-             "transaction control.",
+        hint="\\h lists the statements fdwsh runs.",
     )
 
 
