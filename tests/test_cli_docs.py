@@ -4,9 +4,11 @@ completion loads in bash and completes."""
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 
+import pexpect
 import pytest
 import typer.main
 
@@ -70,6 +72,35 @@ def test_bash_completion_loads_and_completes_options() -> None:
     assert done.returncode == 0, done.stderr
     assert done.stdout.split("\n")[:2] == ["--csv", "--demo"]
 
+
+
+def test_zsh_completion_loads_and_completes_options_at_a_prompt() -> None:
+    """Typed into an interactive zsh (scripts/test installs zsh): Tab completes an option and
+    lists the options with their descriptions."""
+    child = pexpect.spawn("zsh", ["-f"], env={"PATH": os.environ["PATH"], "TERM": "dumb",
+                                            "HOME": "/nonexistent"}, encoding="utf-8", timeout=10)
+    try:
+        child.sendline(f"PS1='> '; fpath=({ROOT / 'completions'} $fpath); autoload -U compinit; "
+                       "compinit -u -D; echo READY")
+        child.expect_exact("READY")
+        child.send("fdwsh --cs\t")
+        child.expect_exact("fdwsh --csv")
+        child.sendcontrol("u")
+        child.send("fdwsh -\t\t")
+        child.expect_exact("--catalog")
+        child.expect_exact("catalog file")
+    finally:
+        child.close(force=True)
+
+
+def test_fish_completion_loads_and_completes_options() -> None:
+    done = subprocess.run(["fish", "--no-config", "-c",
+                           f"source {ROOT / 'completions' / 'fdwsh.fish'}; "
+                           "complete -C 'fdwsh --cs'; complete -C 'fdwsh --de'"],
+                          capture_output=True, text=True, timeout=30)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == [
+        "--csv\tCSV output", "--demo\tStart two throwaway sample servers and a catalog for them"]
 
 
 def test_the_install_step_puts_completions_and_the_man_page_in_place(tmp_path) -> None:
