@@ -6,10 +6,13 @@ the catalog); the last tests drive the real prompt through a pseudo-terminal.
 
 from __future__ import annotations
 
+import re
 import sqlite3
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import pexpect
 import pytest
 from prompt_toolkit.completion import CompleteEvent
 from prompt_toolkit.document import Document
@@ -160,3 +163,53 @@ def test_tab_completes_a_name_from_the_catalog_at_the_prompt(
     assert "DROP SCHEMA" in plain(out)
     listing = enter(child, "\\dn")
     assert "sales_reports" not in listing
+
+
+#: A row of the completion menu as the screen shows it: `` name   kind``.
+_MENU_ROW = re.compile(r"^ (\S.*?) +(column|function|keyword|table|schema|server|view)\s*$",
+                       re.M)
+
+
+def _menu(child: pexpect.spawn, text: str, back: int, rows: int) -> list[tuple[str, str]]:
+    """Type ``text``, move the cursor ``back`` characters left, press Tab; the first ``rows``
+    (name, kind) entries of the menu drawn there.  Ctrl-C then clears the line."""
+    child.send(text)
+    child.send("\x1b[D" * (back + 1) + "\x1b[C")  # moving closes the menu drawn while typing
+    _drain(child)
+    child.send("\t")
+    screen, found = "", []
+    deadline = time.monotonic() + 10
+    while len(found) < rows and time.monotonic() < deadline:
+        try:
+            screen += plain(child.read_nonblocking(100000, timeout=0.2))
+        except pexpect.TIMEOUT:
+            pass
+        found = _MENU_ROW.findall(screen)
+    child.sendcontrol("c")
+    ready(child)
+    return found[:rows]
+
+
+def _drain(child: pexpect.spawn) -> None:
+    """Read what the terminal shows until it is quiet (the menu while typing, cursor moves)."""
+    while True:
+        try:
+            child.read_nonblocking(100000, timeout=0.3)
+        except pexpect.TIMEOUT:
+            return
+
+
+def test_the_menu_at_the_cursor_offers_what_fits_there(fdwsh: Spawn, tmp_path: Path  # noqa: F811
+                                                         ) -> None:
+    done = run_fdwsh("-X", "-q", input=DDL, catalog=tmp_path / "c.db")
+    assert done.returncode == 0, done.stdout
+    child = fdwsh("-X")
+    ready(child)
+    assert _menu(child, "SELECT  FROM orders o", len(" FROM orders o"), 4) == [
+        ("id", "column"), ("customer_id", "column"), ("amount", "column"), ("abs", "function")]
+    assert _menu(child, "SELECT o. FROM orders o", len(" FROM orders o"), 3) == [
+        ("o.id", "column"), ("o.customer_id", "column"), ("o.amount", "column")]
+    assert _menu(child, "SELECT * FROM  WHERE true", len(" WHERE true"), 3) == [
+        ('"My Schema"', "schema"), ("public", "schema"), ("order_customers", "table")]
+    assert _menu(child, "CREATE USER MAPPING FOR public SERVER ", 0, 2) == [
+        ("crm", "server"), ("sales", "server")]
