@@ -206,12 +206,16 @@ def _captured(stdin: bytes) -> Iterator[io.BytesIO]:
     out = io.BytesIO()
     saved = sys.stdin, sys.stdout, sys.stderr
     sys.stdin = io.TextIOWrapper(io.BytesIO(stdin), encoding="utf-8", errors="surrogateescape")
-    sys.stdout = sys.stderr = io.TextIOWrapper(out, encoding="utf-8", errors="surrogateescape",
-                                               write_through=True)
+    wrapper = io.TextIOWrapper(out, encoding="utf-8", errors="surrogateescape",
+                               write_through=True)
+    sys.stdout = sys.stderr = wrapper
     try:
         yield out
     finally:
         sys.stdin, sys.stdout, sys.stderr = saved
+        if not wrapper.closed:
+            wrapper.flush()
+            wrapper.detach()  # else collecting the wrapper closes ``out`` before it is read
 
 
 def _alarm(signum: int, frame: object) -> None:
