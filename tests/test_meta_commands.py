@@ -12,6 +12,7 @@ import re
 
 import pytest
 
+from fdwsh.meta import registry
 from tests.meta_oracle import run_fdwsh, run_psql, same_as_psql, script_folder
 
 SCRIPTS: dict[str, str] = {
@@ -339,3 +340,12 @@ def test_slash_help_options_and_variables(tmp_path):
     assert "  -c, --command=COMMAND    run only single command (SQL or internal) and exit\n" in out
     assert "List of specially treated variables\n" in out
     assert "  ON_ERROR_STOP\n    stop batch execution after error\n" in out
+
+
+def test_slash_help_lists_every_meta_command(tmp_path):
+    r"""``\?`` shows each registered command's syntax (psql's, or fdwsh's own)."""
+    registry.lookup("?")  # loads every command module
+    shown = run_fdwsh(script_folder(tmp_path, "\\?\n"), "-f", "script.sql")[0].splitlines()
+    missing = [spec.syntax for spec in registry.ORDERED
+               if not any(line.startswith("  " + spec.syntax) for line in shown)]
+    assert not missing
