@@ -202,3 +202,20 @@ def test_set_operations_append_their_branches(query_bed: QueryBed) -> None:  # n
     total = int(query_bed.remote("SELECT count(*) FROM (SELECT id FROM orders UNION "
                                  "SELECT id FROM customers) u").split()[-3])
     assert counted[1] == f"  ->  HashAggregate  (actual rows={total} loops=1)"
+
+
+def test_a_sub_select_sent_whole_is_drawn_once_below_its_subquery_scan(
+        query_bed: QueryBed) -> None:  # noqa: F811
+    """Eager aggregation's partial query runs on the server: its Foreign Scan (with the rows it
+    gave) stands below the Subquery Scan, not a local HashAggregate that never ran plus a
+    second, detached Foreign Scan."""
+    (text,) = fdwsh_batch(query_bed, [
+        "EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) SELECT c.name, sum(o.amount) "
+        "FROM orders o JOIN s2.customers c ON c.id = o.customer_id GROUP BY c.name"])
+    lines = text.splitlines()
+    at = next(i for i, line in enumerate(lines) if "Subquery Scan on o" in line)
+    rows = re.search(r"actual rows=(\d+)", lines[at]).group(1)
+    assert lines[at + 1:at + 3] == [
+        lines[at][:lines[at].index("->")] + f"      ->  Foreign Scan (actual rows={rows} loops=1)",
+        lines[at][:lines[at].index("->")] + "            Relations: Aggregate on (public.orders o)"]
+    assert text.count("Foreign Scan") == 2 and "never executed" not in text

@@ -171,12 +171,13 @@ class Analyzer:
     def run(self, stmt: ast.SelectStmt, resolve_unknowns: bool = True) -> LocalRelation:
         """The query level's result: fetched whole from one server when one can run it
         (:mod:`fdwsh.exec.remote_fragment`), else evaluated here."""
+        original = stmt
         if self.notes:
             from fdwsh.exec.partial_agg import level_to_run
             stmt = level_to_run(self, stmt)
         if self.relations:
             from fdwsh.exec.remote_fragment import run_remotely
-            remote = run_remotely(self, stmt, resolve_unknowns)
+            remote = run_remotely(self, stmt, resolve_unknowns, original)
             if remote is None:  # two servers: one may run it after a copy (data shipping)
                 from fdwsh.exec.ship import run_shipped
                 remote = run_shipped(self, stmt, resolve_unknowns)

@@ -77,9 +77,17 @@ class PlanRecorder:
     levels: list[Level] = field(default_factory=list)
     #: The FROM clauses' trees, by the id of their rows object (FromSource.rows).
     froms: dict[int, Callable[[], PlanNode | None]] = field(default_factory=dict)
+    #: The remote fragments of levels sent whole to a server, by the id of their SelectStmt.
+    remote_levels: dict[int, Any] = field(default_factory=dict)
 
     def level_of(self, stmt: Any) -> Level | None:
         return next((lv for lv in reversed(self.levels) if lv.stmt is stmt), None)
+
+    def ran_remotely(self, stmt: Any, fragment: Any, levels_before: int) -> None:
+        """``stmt`` was sent whole as ``fragment``: its levels recorded since
+        ``levels_before`` (fdwsh's analysis of it over empty inputs) never ran."""
+        del self.levels[levels_before:]
+        self.remote_levels[id(stmt)] = fragment
 
 
 def recorder(ctx: Any) -> PlanRecorder | None:

@@ -22,6 +22,7 @@ from pglast import ast
 from pglast.visitors import Ancestor, Visitor
 
 from fdwsh.errors import FdwshError
+from fdwsh.exec.plan_tree import recorder
 from fdwsh.plan.query import RemoteQuery, fetch_size_of
 from fdwsh.plan.shippable import unshippable_reasons
 from fdwsh.remote.deparse import remote_tree
@@ -98,15 +99,18 @@ class RemoteFragment:
                         for (oid, typmod), text in zip(types, remote))
 
 
-def run_remotely(an: Analyzer, stmt: ast.SelectStmt, resolve_unknowns: bool = True
-                 ) -> LocalRelation | None:
+def run_remotely(an: Analyzer, stmt: ast.SelectStmt, resolve_unknowns: bool = True,
+                 shown_as: ast.SelectStmt | None = None) -> LocalRelation | None:
     """``stmt``'s result fetched from the one server that can run it whole (None: it runs
-    in fdwsh's executor)."""
+    in fdwsh's executor).  EXPLAIN draws the fragment where ``shown_as`` (the level a
+    planner rule replaced by ``stmt``; default ``stmt``) stands in the plan."""
     refs = _relations_within(an, stmt)
     if not refs or len({r.table.server_id for r in refs}) != 1:
         return None
     if unshippable_reasons(stmt) or _references_outside(stmt, refs):
         return None
+    rec = recorder(an.ctx)
+    levels_before = len(rec.levels) if rec is not None else 0
     columns = _output_columns(an, stmt, resolve_unknowns)
     if columns is not None and any(c.type == T.UNKNOWN for c in columns):
         return None
@@ -122,6 +126,8 @@ def run_remotely(an: Analyzer, stmt: ast.SelectStmt, resolve_unknowns: bool = Tr
         if columns is None:
             return None
     an.scans.append(fragment)
+    if rec is not None:
+        rec.ran_remotely(shown_as or stmt, fragment, levels_before)
     rows = [] if an.explain_only else fragment.rows(an.ps.services)
     exprs: list[ir.Expr] = [ir.Var(i, c.type, c.typmod, c.name) for i, c in enumerate(columns)]
     return LocalRelation(columns, rows, exprs)

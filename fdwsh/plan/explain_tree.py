@@ -98,7 +98,11 @@ class Drawer:
         below = node.names or inherited
         for child in node.children:
             out.extend(self.lines(child, depth + 1, below))
-        if node.subquery is not None:
+        fragment = self.rec.remote_levels.get(id(node.subquery))
+        if fragment is not None:  # sent whole: the server's lines, with the rows it gave
+            out.extend(self._remote(PlanNode("Foreign Scan", remote=fragment, rows=node.rows,
+                                             loops=node.loops), depth + 1))
+        elif node.subquery is not None:
             sub = self.rec.level_of(node.subquery)
             tree = self.level_tree(sub) if sub is not None else None
             if tree is not None:
@@ -139,14 +143,17 @@ class Drawer:
 
     def _remote(self, node: PlanNode, depth: int) -> list[str]:
         from fdwsh.exec.join_fragment import JoinFragment
-        from fdwsh.plan.explain_local import _join_lines, _scan_lines
+        from fdwsh.exec.remote_fragment import RemoteFragment
+        from fdwsh.plan.explain_local import _fragment_lines, _join_lines, _scan_lines
 
         scan = node.remote
         self.drawn.add(id(scan))
         # a remote scan gives the rows it fetched, as outside the tree
         actual = f"(actual rows={node.rows} loops={max(node.loops, 1)})" \
             if self.rec.analyze else None
-        if isinstance(scan, JoinFragment):
+        if isinstance(scan, RemoteFragment):
+            lines = _fragment_lines(scan, self.opts, self.remote_cost)
+        elif isinstance(scan, JoinFragment):
             lines = _join_lines(scan, self.opts, self.remote_cost, actual)
         else:
             lines = _scan_lines(scan, self.opts, self.remote_cost, self.qualify, actual)
