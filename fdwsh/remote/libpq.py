@@ -104,8 +104,18 @@ def connect_pgconn(conninfo: str, server_name: str) -> pq.PGconn:
 
 
 def session_setup_sql(server_version: int) -> str:
-    """configure_remote_session(): settings that make deparsed SQL and returned text unambiguous."""
+    """configure_remote_session(): settings that make deparsed SQL and returned text unambiguous.
+
+    Beyond postgres_fdw's settings, ``standard_conforming_strings`` is pinned on: pglast writes
+    every literal as ``'...'`` with only quotes doubled, which a server (or role, or database)
+    set to ``off`` would read with backslash escapes, so that a value ending in a backslash
+    could end its literal early and the rest of the value would run as SQL.  postgres_fdw
+    avoids this by writing ``E'...'`` with doubled backslashes; fdwsh pins the reading instead,
+    once per session, for every statement it deparses.
+    """
     parts = ["SET search_path = pg_catalog", "SET timezone = 'UTC'", "SET datestyle = ISO"]
+    if server_version >= 80200:
+        parts.append("SET standard_conforming_strings = on")
     if server_version >= 80400:
         parts.append("SET intervalstyle = postgres")
     parts.append("SET extra_float_digits = " + ("3" if server_version >= 90000 else "2"))
