@@ -268,3 +268,108 @@ def test_a_server_reading_backslash_escapes_still_gets_the_value(bed: Bed, rows:
     assert "SET standard_conforming_strings = on" in sent[0].text
     assert remote_rows(bed, sql.SQL("SELECT count(*) FROM {}").format(
         sql.Identifier(KEYS_TABLE)), "inj_b") == before
+
+
+# -- values of INSERT / UPDATE / DELETE / COPY, and the table TRUNCATE empties ------------------
+
+T_TABLE = '"Sch""ema; DROP TABLE canary; --"."Tab\'le $$ \\ ;"'
+T_COLUMNS = ('id, "co""l", "it\'s", "semi;colon", "back\\slash", "$$dollar$$", "ÜnïCödé ✓", '
+             '"With Space", "UPPER"')
+
+
+def test_dml_values_change_only_the_intended_rows(bed: Bed, rows: list) -> None:
+    out, sent = logged(bed, "INSERT INTO t (id, \"Lo\"\"cal; --\", c2) VALUES "
+                            "(6, 'x''); DROP TABLE canary; --', E'\\\\');\n"
+                            "UPDATE t SET c3 = 'y''; DROP TABLE canary; --' "
+                            "WHERE \"Lo\"\"cal; --\" = 'ends in a backslash\\';\n"
+                            "DELETE FROM t WHERE c8 = '$$; DROP TABLE canary; $$';\n")
+    assert out == "INSERT 0 1\nUPDATE 1\nDELETE 1\n"
+    assert statements_on(sent, "inj_a", "INSERT") == [
+        f"INSERT INTO {T_TABLE} ({T_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"]
+    assert statements_on(sent, "inj_a", "UPDATE") == [
+        f"UPDATE {T_TABLE} AS t SET \"semi;colon\" = 'y''; DROP TABLE canary; --' "
+        "WHERE \"co\"\"l\" = 'ends in a backslash\\'"]
+    assert statements_on(sent, "inj_a", "DELETE") == [
+        f"DELETE FROM {T_TABLE} AS t WHERE \"UPPER\" = '$$; DROP TABLE canary; $$'"]
+    changed = rows[:1] + [(2, VALUES[1], VALUES[1], "y'; DROP TABLE canary; --", *rows[1][4:])]
+    changed += rows[3:] + [(6, VALUES[0], "\\", *[None] * 6)]
+    assert remote_rows(bed, odd_table()) == changed
+
+
+def test_copy_from_stdin_sends_the_values_as_data(bed: Bed, rows: list) -> None:
+    out, sent = logged(bed, "COPY t (id, \"Lo\"\"cal; --\", c8) FROM STDIN;\n"
+                            "7\tx'); DROP TABLE canary; --\tback\\\\slash\\\\\n"
+                            "8\t$$; DROP TABLE canary; $$\t\\N\n\\.\n")
+    assert out == "COPY 2\n"
+    assert statements_on(sent, "inj_a", "COPY") == [f"COPY {T_TABLE} ({T_COLUMNS}) FROM STDIN"]
+    assert remote_rows(bed, odd_table())[5:] == [
+        (7, VALUES[0], *[None] * 6, "back\\slash\\"), (8, VALUES[2], *[None] * 7)]
+
+
+def test_truncate_empties_the_table_the_options_name(bed: Bed, rows: list) -> None:
+    out, sent = logged(bed, "TRUNCATE t;")
+    assert out == "TRUNCATE TABLE\n"
+    assert statements_on(sent, "inj_a", "TRUNCATE") == [f"TRUNCATE TABLE {T_TABLE}"]
+    assert remote_rows(bed, odd_table()) == []
+
+
+# -- names from the remote catalog ----------------------------------------------------------------
+
+def test_import_foreign_schema_declares_the_odd_names_as_they_are(bed: Bed, rows: list) -> None:
+    script = ("CREATE SCHEMA imp;\n"
+              "IMPORT FOREIGN SCHEMA \"Sch\"\"ema; DROP TABLE canary; --\" "
+              "LIMIT TO (\"Tab'le $$ \\ ;\") FROM SERVER a INTO imp;\n"
+              "\\det+ imp.*\n"
+              "SELECT \"co\"\"l\", \"back\\slash\", \"ÜnïCödé ✓\" FROM imp.\"Tab'le $$ \\ ;\" "
+              "WHERE \"it's\" = 'ünï ✓';\n"
+              "DROP SCHEMA imp CASCADE;\n")
+    out, sent = logged(bed, script, "-qA")
+    assert out.splitlines() == [
+        "List of foreign tables", "Schema|Table|Server|FDW options|Description",
+        "imp|Tab'le $$ \\ ;|a|(schema_name 'Sch\"ema; DROP TABLE canary; --', "
+        "table_name E'Tab''le $$ \\\\ ;')|", "(1 row)",
+        'co"l|back\\slash|ÜnïCödé ✓', "ünï ✓|ünï ✓|ünï ✓", "(1 row)",
+        "fdwsh:<stdin>:5: NOTICE:  drop cascades to foreign table imp.\"Tab'le $$ \\ ;\""]
+    catalog_reads = [s.text for s in sent if "pg_namespace" in s.text]
+    assert all("$1" in text for text in catalog_reads) and len(catalog_reads) == 2
+    assert statements_on(sent, "inj_a", "SELECT * FROM") + statements_on(
+        sent, "inj_a", "SELECT \"co") == [
+        'SELECT "co""l", "back\\slash", "ÜnïCödé ✓" FROM (SELECT "co""l", "it\'s", '
+        f'"back\\slash", "ÜnïCödé ✓" FROM {T_TABLE}) AS "Tab\'le $$ \\ ;" '
+        "WHERE \"it's\" = 'ünï ✓'"]
+
+
+# -- what fdwsh's own executor sends: join keys, shipped rows -------------------------------------
+
+JOIN = 'SELECT t.id, kb.n FROM t JOIN kb ON kb.key = t."Lo""cal; --" ORDER BY 1;'
+#: Rows 1-3 of the odd table hold the three values the keys table holds too.
+JOINED = ["1|-1", "2|-2", "3|-3"]
+
+
+def test_dynamic_filter_keys_travel_as_one_array_parameter(bed: Bed, rows: list) -> None:
+    out, sent = logged(bed, JOIN, "-At")
+    assert out.splitlines() == JOINED
+    assert statements_on(sent, "inj_b", "SELECT") == [
+        'SELECT key, n FROM (SELECT "k;e""y" AS key, n FROM public."Ke""ys; --") AS kb '
+        "WHERE kb.key = ANY(CAST($1 AS pg_catalog.text[]))"]  # the keys: a parameter
+
+
+def test_data_shipping_copies_into_a_temporary_table_of_fdwshs_naming(bed: Bed,
+                                                                      rows: list) -> None:
+    out, sent = logged(bed, f"\\set SHIP_THRESHOLD 1\n\\set DYNAMIC_FILTER_LIMIT 0\n{JOIN}",
+                       "-At")
+    assert out.splitlines() == JOINED
+    created = statements_on(sent, "inj_b", "CREATE")
+    assert len(created) == 1
+    name = re.fullmatch(r'CREATE TEMPORARY TABLE (fdwsh_ship_\d+) \(id integer, "Lo""cal; --" '
+                        r"text\) ON COMMIT DROP", created[0])
+    assert name, created
+    temp = f"pg_temp.{name.group(1)}"
+    assert statements_on(sent, "inj_b", "COPY") == [
+        f'COPY {temp} (id, "Lo""cal; --") FROM STDIN']
+    assert statements_on(sent, "inj_a", "COPY") == [
+        f'COPY (SELECT id, "co""l" AS "Lo""cal; --" FROM {T_TABLE}) TO STDOUT']
+    assert statements_on(sent, "inj_b", "SELECT t.id") == [
+        f'SELECT t.id, kb.n FROM (SELECT id, "Lo""cal; --" FROM {temp}) AS t INNER JOIN '
+        '(SELECT "k;e""y" AS key, n FROM public."Ke""ys; --") AS kb '
+        'ON kb.key = t."Lo""cal; --" ORDER BY 1']
