@@ -32,6 +32,10 @@ CREATE TABLE mm (id int, val text);
 INSERT INTO mm VALUES (1, '12'), (2, 'abc');
 CREATE TABLE arr (id int, xs int[], ts text[], d date, j jsonb);
 INSERT INTO arr VALUES (1, '{1,2}', '{"a b",NULL}', '2024-02-29', '{"k": [1]}'), (2, NULL, '{}', NULL, 'null');
+CREATE TABLE gen (id int, a int, g int GENERATED ALWAYS AS (a * 2) STORED, b text DEFAULT 'rd');
+INSERT INTO gen (id, a, b) VALUES (1, 1, 'x'), (2, 2, 'y');
+CREATE TABLE genp (id int, a int, g int, b text DEFAULT 'rd');
+INSERT INTO genp VALUES (1, 1, 1, 'x'), (2, 2, 2, 'y');
 """
 REMOTE_B = """
 CREATE TABLE cust (id int PRIMARY KEY, tier int);
@@ -57,6 +61,10 @@ CREATE FOREIGN TABLE cust (id int, tier int) SERVER s2;
 CREATE FOREIGN TABLE farr (id int, xs int[], ts text[], d date, j jsonb) SERVER s
     OPTIONS (table_name 'arr');
 CREATE FOREIGN TABLE ftm (id int, val int) SERVER s OPTIONS (table_name 'mm');
+CREATE FOREIGN TABLE fgen (id int, a int, g int GENERATED ALWAYS AS (a * 2) STORED, b text)
+    SERVER s OPTIONS (table_name 'gen');
+CREATE FOREIGN TABLE fgenp (id int, a int, g int GENERATED ALWAYS AS (a * 3) STORED, b text)
+    SERVER s OPTIONS (table_name 'genp');
 """
 
 

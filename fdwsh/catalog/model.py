@@ -30,6 +30,9 @@ class ForeignColumn:
     generated: bool = False
     #: The column's own collation (None: its type's default), as ``\d`` shows it.
     collation: str | None = None
+    #: A stored generated column's expression (catalog text), for the columns an UPDATE
+    #: recomputes and the row an error shows.
+    generation: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,7 +81,8 @@ def load_table(db: sqlite3.Connection, row: sqlite3.Row) -> ForeignTable:
         ForeignColumn(c["name"], c["type"], bool(c["not_null"]),
                       None if c["generated"] else c["default_expr"],
                       dict(load_options(c["options"])).get("column_name", c["name"]),
-                      bool(c["generated"]), c["collation"])
+                      bool(c["generated"]), c["collation"],
+                      c["default_expr"] if c["generated"] else None)
         for c in objects.table_columns(db, row["id"])
     )
     return ForeignTable(

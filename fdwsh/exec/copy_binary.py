@@ -32,14 +32,14 @@ _BINARY = ast.DefElem(defname="format", arg=ast.String(sval="binary"))
 
 def copy_from_binary(table: ForeignTable, columns: list[ForeignColumn], ctx: Any) -> int:
     """Pass binary COPY data through to the remote table; the number of rows."""
-    from fdwsh.exec.copy_from import remote_copy_sql
+    from fdwsh.exec.copy_from import remote_copy_sql, sent_columns
     from fdwsh.remote.copy import copy_in
 
     chunks = ctx.copy.binary_chunks()
     if chunks is None:
         raise FeatureNotSupported("COPY FROM STDIN in binary format reads a \\copy file or "
                                   "program, or standard input with -c, not a script's lines")
-    if columns != list(table.columns):
+    if columns != sent_columns(table):
         raise FeatureNotSupported("COPY FROM in binary format must read every column of the "
                                   "foreign table, in order")
     conn = ctx.remote().get(table.server)

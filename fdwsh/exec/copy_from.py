@@ -16,7 +16,8 @@ Contract:
   line).  The remote COPY is then ended with an error: nothing of it is committed.
 - Every declared column is sent (postgres_fdw inserts all of them): one left out of the column
   list gets its DEFAULT, evaluated locally for each row (:mod:`fdwsh.exec.copy_defaults`),
-  else NULL.
+  else NULL.  A stored generated column is not in the data nor sent (postgres_fdw sends
+  DEFAULT for it), and naming one is PostgreSQL's ``column "g" is a generated column``.
 - Local NOT NULL is not checked (PostgreSQL does not check constraints of foreign tables); the
   remote table's own constraints and types apply, and its errors come back as postgres_fdw
   reports them: the remote SQL, then the local line (:mod:`fdwsh.exec.copy_records`).
@@ -81,19 +82,29 @@ def _drain(lines: Iterator[str]) -> None:
 
 
 def target_columns(stmt: ast.CopyStmt, table: ForeignTable) -> list[ForeignColumn]:
-    """The columns the data holds: the column list (checked), else every declared column."""
+    """The columns the data holds: the column list (checked), else every declared column
+    but the generated ones."""
     if not stmt.attlist:
-        return list(table.columns)
+        return sent_columns(table)
     chosen: list[ForeignColumn] = []
     for item in stmt.attlist:
         column = table.column(item.sval)
         if column is None:
             raise FdwshError(f'column "{item.sval}" of relation "{table.name}" does not exist',
                              sqlstate="42703")
+        if column.generated:
+            raise FdwshError(f'column "{item.sval}" is a generated column', sqlstate="42P10",
+                             detail="Generated columns cannot be used in COPY.")
         if column in chosen:
             raise FdwshError(f'column "{item.sval}" specified more than once', sqlstate="42701")
         chosen.append(column)
     return chosen
+
+
+def sent_columns(table: ForeignTable) -> list[ForeignColumn]:
+    """The columns sent to the remote: not the stored generated ones, which it fills itself
+    (postgres_fdw sends DEFAULT for them)."""
+    return [c for c in table.columns if not c.generated]
 
 
 def _run(stmt: ast.CopyStmt, table: ForeignTable, columns: list[ForeignColumn],
@@ -135,7 +146,7 @@ def remote_copy_sql(table: ForeignTable, options: tuple[ast.DefElem, ...] | None
     """``COPY schema.table (every remote column) FROM STDIN``, deparsed from its AST."""
     relation = ast.RangeVar(schemaname=table.remote_schema, relname=table.remote_name,
                             inh=True, relpersistence="p")
-    attlist = tuple(ast.String(sval=c.remote_name) for c in table.columns)
+    attlist = tuple(ast.String(sval=c.remote_name) for c in sent_columns(table))
     return str(RawStream()(ast.CopyStmt(relation=relation, attlist=attlist, is_from=True,
                                         is_program=False, options=options)))
 
@@ -146,7 +157,8 @@ def _chunks(rows: Iterable[tuple[str | None, list[str | None]]],
             note_sent: Callable[[], None]) -> Iterator[bytes]:
     """The remote COPY data: every declared column of each row (a column left out: its
     DEFAULT, else NULL) where ``keep`` holds, in chunks of about :data:`CHUNK_BYTES`."""
-    order = [columns.index(c) if c in columns else defaults.get(c.name) for c in table.columns]
+    order = [columns.index(c) if c in columns else defaults.get(c.name)
+             for c in sent_columns(table)]
     identity = order == list(range(len(columns)))
     buffer: list[str] = []
     size = 0

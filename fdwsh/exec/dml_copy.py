@@ -42,7 +42,7 @@ def may_copy(source: ast.SelectStmt, target: Target, returning: Any, on_conflict
 
 
 def copy_rows(conn: Any, target: Target, rows: Iterable[tuple[str | None, ...]]) -> int | None:
-    """COPY the rows (remote text, every declared column) into the remote table: how many
+    """COPY the rows (remote text, the columns an INSERT sends) into the remote table: how many
     went in, or None (nothing sent) when the remote relation must be filled by INSERTs."""
     from fdwsh.remote.copy import copy_in
 
@@ -51,7 +51,8 @@ def copy_rows(conn: Any, target: Target, rows: Iterable[tuple[str | None, ...]])
     if found not in ([("r", "f")], [("p", "f")]):
         return None
     stmt = ast.CopyStmt(relation=target.remote_relation(), is_from=True, is_program=False,
-                        attlist=tuple(ast.String(sval=c.remote_name) for c in table.columns))
+                        attlist=tuple(ast.String(sval=table.columns[i].remote_name)
+                                      for i in target.sent))
     sql = RawStream()(stmt)
     try:
         tag = copy_in(conn, sql, _chunks(rows))

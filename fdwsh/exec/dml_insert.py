@@ -36,6 +36,7 @@ from pglast.enums import OnConflictAction
 from pglast.stream import RawStream
 
 from fdwsh.errors import FdwshError, FeatureNotSupported
+from fdwsh.exec.dml_generated import check_inserted
 from fdwsh.exec.dml_literals import literal_sink, rewrite_literals
 from fdwsh.exec.dml_returning import Returning, command_result, prepare_returning
 from fdwsh.exec.dml_relay import relayed_rows
@@ -67,7 +68,7 @@ class InsertPlan:
     def batch_size(self) -> int:
         option = self.target.table.option("batch_size")
         size = int(option) if option else DEFAULT_BATCH_SIZE
-        return max(1, min(size, MAX_PARAMS // max(1, len(self.target.columns))))
+        return max(1, min(size, MAX_PARAMS // max(1, len(self.target.sent))))
 
     def remote_insert(self, source: ast.SelectStmt, columns: tuple[str, ...]) -> str:
         """``INSERT INTO remote_table (columns) source [ON CONFLICT DO NOTHING] [RETURNING …]``."""
@@ -80,11 +81,13 @@ class InsertPlan:
 
     def values_sql(self, rows: int) -> str:
         """The batched statement for ``rows`` rows of parameters."""
-        width = len(self.target.columns)
+        sent = self.target.sent
+        width = len(sent)
         lists = tuple(tuple(ast.ParamRef(number=r * width + i + 1) for i in range(width))
                       for r in range(rows))
         source = ast.SelectStmt(valuesLists=lists, limitOption=0, op=0)
-        return self.remote_insert(source, tuple(c.remote_name for c in self.target.table.columns))
+        return self.remote_insert(source, tuple(self.target.columns[i].column.remote_name
+                                                for i in sent))
 
 
 def run_insert(stmt: ast.InsertStmt, ctx: Any) -> Result:
@@ -114,8 +117,8 @@ def plan_insert(stmt: ast.InsertStmt, ctx: Any) -> InsertPlan:
     if source is not None:
         plan.shipped, plan.remote_columns = source.tree, source.columns
     else:
-        plan.rows = relayed_rows(stmt, target, listed, ctx) or _texts(
-            target, local_rows(stmt, target, listed, ctx))
+        plan.rows = _sent(target, relayed_rows(stmt, target, listed, ctx) or _texts(
+            target, local_rows(stmt, target, listed, ctx)))
     plan.on_conflict = _on_conflict(stmt)
     plan.returning = prepare_returning(stmt.returningClause, target, ctx)
     if source is None and stmt.selectStmt is not None and not stmt.selectStmt.valuesLists:
@@ -171,6 +174,15 @@ def _texts(target: Target, rows: Iterable[Row]) -> Iterator[tuple[str | None, ..
         yield tuple(text(v) for text, v in zip(texts, row))
 
 
+def _sent(target: Target, rows: Iterable[tuple[str | None, ...]]
+          ) -> Iterable[tuple[str | None, ...]]:
+    """Full rows cut to the columns an INSERT sends (no generated column)."""
+    sent = target.sent
+    if len(sent) == len(target.columns):
+        return rows
+    return (tuple(row[i] for i in sent) for row in rows)
+
+
 def _run_batched(conn: Any, plan: InsertPlan) -> int:
     if plan.copy:
         from fdwsh.exec.dml_copy import copy_rows
@@ -224,9 +236,11 @@ class _ShippedSource:
         typed = literal_sink(ctx)  # date/time literals must then be typed (dml_literals)
         width = _source_width(stmt, listed) if typed is None else None
         listed = width or check_types(stmt, target, list(listed), ctx, typed)
+        check_inserted(target, listed)
         if typed:
             rewrite_literals(select, target, typed)
-        missing = [c for i, c in enumerate(target.columns) if i not in listed]
+        missing = [c for i, c in enumerate(target.columns)
+                   if i not in listed and not c.column.generated]
         defaults = [default_node(c) if c.column.default else None for c in missing]
         if any(d is not None and unshippable_reasons(d) for d in defaults):
             return None

@@ -21,10 +21,18 @@ from fdwsh.pgtypes import format_type
 
 
 def joined_targets(stmt: ast.Node, target: Any, sets: list[int],
-                   others: tuple[ast.Node, ...]) -> list[ast.ResTarget]:
-    """The RETURNING list as outputs of the locating SELECT."""
+                   others: tuple[ast.Node, ...], recomputed: list[int] = ()
+                   ) -> list[ast.ResTarget]:
+    """The RETURNING list as outputs of the locating SELECT (a generated column the UPDATE
+    recomputes reads its expression over the new values: what the remote computes when its
+    column is generated as declared)."""
     new = {target.columns[i].name: item.val
            for i, item in zip(sets, getattr(stmt, "targetList", None) or ())}
+    if recomputed:
+        from fdwsh.exec.dml_generated import generation_node
+
+        new.update({target.columns[i].name: _substituted(generation_node(target, i), target, new)
+                    for i in recomputed})
     out: list[ast.ResTarget] = []
     for item in stmt.returningClause.exprs:
         star = _star_of(item.val, target.alias)

@@ -66,6 +66,8 @@ class ModifyPlan:
     joined: list[ast.ResTarget] = field(default_factory=list)
     located: list[tuple[Any, ...]] = field(default_factory=list)
     returning_settings: Any = None
+    #: The generated columns an UPDATE sets to DEFAULT (the remote recomputes them).
+    recomputed: list[int] = field(default_factory=list)
 
     @property
     def verb(self) -> str:
@@ -103,12 +105,19 @@ def plan_modify(stmt: ast.Node, ctx: Any, operation: str) -> ModifyPlan:
     it runs."""
     check_with(stmt.withClause)
     target = resolve_target(stmt, ctx)
+    defaulted: list[int] = []
     if operation == "update":
+        from fdwsh.exec.dml_generated import split_update
         from fdwsh.exec.dml_sets import plain_sets
 
-        stmt = plain_sets(stmt, target)
+        _set_columns(stmt, target)  # a column named twice is refused first
+        stmt, defaulted = split_update(plain_sets(stmt, target), target)
     sets = _set_columns(stmt, target) if operation == "update" else []
     plan = ModifyPlan(operation, target, sets, None)
+    if defaulted or any(c.column.generated for c in target.columns):
+        from fdwsh.exec.dml_generated import recomputed
+
+        plan.recomputed = recomputed(target, sets, defaulted)
     typed = literal_sink(ctx)
     if typed is not None:  # the statement may go whole: its date/time literals as the remote reads them
         _analyse_locate(stmt, plan, ctx, run=False, typed=typed)
@@ -117,7 +126,7 @@ def plan_modify(stmt: ast.Node, ctx: Any, operation: str) -> ModifyPlan:
     if others and stmt.returningClause is not None and stmt.returningClause.exprs:
         from fdwsh.exec.dml_joined import joined_targets
 
-        plan.joined = joined_targets(stmt, target, sets, tuple(others))
+        plan.joined = joined_targets(stmt, target, sets, tuple(others), plan.recomputed)
         direct, params = None, []
     else:
         direct, params = _direct(stmt, plan, ctx)
@@ -243,8 +252,15 @@ def by_ctid(plan: ModifyPlan) -> ast.Node:
                         lexpr=copy.deepcopy(ctid), rexpr=ast.ColumnRef(fields=(ast.String(sval="fdwsh_new"),
                                                     ast.String(sval="fdwsh_ctid"))))
     where = ast.BoolExpr(boolop=0, args=(joined, located))
+    sets += _recomputed_items(plan)
     return ast.UpdateStmt(relation=target.remote_relation(alias), targetList=sets,
                           fromClause=(source,), whereClause=where, returningClause=returning)
+
+
+def _recomputed_items(plan: ModifyPlan) -> tuple[ast.ResTarget, ...]:
+    from fdwsh.exec.dml_generated import default_item
+
+    return tuple(default_item(plan.target, i) for i in plan.recomputed)
 
 
 # -- direct modification ------------------------------------------------------------------------
@@ -275,6 +291,7 @@ def _direct(stmt: ast.Node, plan: ModifyPlan, ctx: Any) -> tuple[ast.Node | None
     if plan.operation == "update":
         for item in tree.targetList:
             item.name = target.table.column(item.name).remote_name  # type: ignore[union-attr]
+        tree.targetList = (*tree.targetList, *_recomputed_items(plan))
     if renamed:
         _rename_columns(tree, renamed, target.alias)
     return tree, params

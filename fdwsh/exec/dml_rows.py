@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from pglast import ast
 
+from fdwsh.exec.dml_generated import check_inserted
 from fdwsh.exec.dml_target import Row, Target, TargetColumn, analyzer_for, assigned, literal_value
 from fdwsh.sql.pstate import ParseState, error
 
@@ -42,6 +43,7 @@ def local_rows(stmt: ast.InsertStmt, target: Target, listed: list[int], ctx: Any
     rel = analyzer.run(select, resolve_unknowns=False)
     exprs, locations = source_columns(analyzer, rel, select)
     row = _complete_row(ps, target, listed, exprs, locations, stmt)
+    check_inserted(target, listed)
     return _evaluated_stream([compile_(e) for e in row], rel.stream())
 
 
@@ -62,6 +64,7 @@ def _values_rows(ps: ParseState, stmt: ast.InsertStmt, target: Target, listed: l
                      for e in sub]
             row = _complete_row(ps, target, list(listed), exprs, [ps.loc(e) for e in sub], stmt)
             rows.append([compile_(e) for e in row])
+    check_inserted(target, listed[:width], select.valuesLists)
     return _evaluated(rows, ())
 
 
@@ -156,6 +159,7 @@ def typed_source(stmt: ast.InsertStmt, target: Target, listed: list[int], ctx: A
     rel = analyzer.run(stmt.selectStmt, resolve_unknowns=False)
     exprs, locations = source_columns(analyzer, rel, stmt.selectStmt)
     _complete_row(analyzer.ps, target, listed, exprs, locations, stmt)
+    check_inserted(target, listed)
     return listed, rel.columns
 
 

@@ -29,14 +29,13 @@ def plain_sets(stmt: ast.UpdateStmt, target: Target) -> ast.UpdateStmt:
 
 
 def _plain(item: ast.ResTarget, target: Target) -> ast.ResTarget:
-    val = item.val
-    if isinstance(val, ast.SetToDefault):
-        column = target.table.column(item.name)
-        value: ast.Node = (default_node(column.default) if column is not None and column.default
-                           else ast.A_Const(isnull=True, val=None))
-    elif isinstance(val, ast.MultiAssignRef):
-        value = _one_of(val, item)
-    else:
+    """One plain item; a generated column's DEFAULT stays DEFAULT (dml_generated)."""
+    value = _one_of(item.val, item) if isinstance(item.val, ast.MultiAssignRef) else item.val
+    column = target.table.column(item.name)
+    if isinstance(value, ast.SetToDefault) and not (column is not None and column.generated):
+        value = (default_node(column.default) if column is not None and column.default
+                 else ast.A_Const(isnull=True, val=None))
+    if value is item.val:
         return item
     return ast.ResTarget(name=item.name, indirection=item.indirection, val=value,
                          location=item.location)

@@ -64,6 +64,12 @@ class Target:
     def alias(self) -> str:
         return self.node.alias.aliasname if self.node.alias else self.node.relname
 
+    @property
+    def sent(self) -> list[int]:
+        """The columns an INSERT sends: all but the stored generated ones, which the remote
+        fills itself (postgres_fdw sends DEFAULT for them; see dml_generated)."""
+        return [i for i, c in enumerate(self.columns) if not c.column.generated]
+
     def column(self, name: str, location: int) -> int:
         """The index of column ``name``, else PostgreSQL's ``column … does not exist``."""
         for i, col in enumerate(self.columns):
