@@ -25,7 +25,8 @@ def cmd_connect(call: MetaCall) -> MetaStatus:
     from fdwsh.remote.passthrough import PassThrough
 
     conninfo = session.remote().conninfo(target)  # the server and mapping must exist
-    opened = PassThrough.open(target, conninfo)
+    opened = PassThrough.open(target, conninfo,
+                              require_password=session.remote().password_required(target))
     if session.passthrough is not None:
         _leave(session)
     session.passthrough = opened

@@ -51,7 +51,7 @@ from fdwsh.catalog.options import parse_boolean_option
 from fdwsh.catalog.store import CatalogStore, load_options
 from fdwsh.errors import FdwshError
 from fdwsh.remote import errors as rerr
-from fdwsh.remote.params import DEFAULT_APPLICATION_NAME, build_conninfo
+from fdwsh.remote.params import DEFAULT_APPLICATION_NAME, build_conninfo, password_required
 
 if TYPE_CHECKING:
     from fdwsh.remote.link import RemoteConnection
@@ -152,14 +152,21 @@ class ConnectionCache:
         return build_conninfo(load_options(srv["options"]), load_options(mapping["options"]),
                               application_name=self.application_name)
 
+    def password_required(self, server: str) -> bool:
+        """Whether the effective mapping for ``server`` says ``password_required 'true'``."""
+        mapping = self._mapping(self._server(server)["id"])
+        return password_required(load_options(mapping["options"]))
+
     def _open(self, server: sqlite3.Row, mapping: sqlite3.Row) -> CacheEntry:
         from fdwsh.remote.link import RemoteConnection
 
         server_options = load_options(server["options"])
-        conninfo = build_conninfo(server_options, load_options(mapping["options"]),
+        mapping_options = load_options(mapping["options"])
+        conninfo = build_conninfo(server_options, mapping_options,
                                   application_name=self.application_name)
         keep = dict(server_options).get("keep_connections", "on")
-        conn = RemoteConnection.open(server["name"], conninfo)
+        conn = RemoteConnection.open(server["name"], conninfo,
+                                     require_password=password_required(mapping_options))
         return CacheEntry(server["id"], mapping["id"], conn, _fingerprint(server, mapping),
                           parse_boolean_option("keep_connections", keep))
 

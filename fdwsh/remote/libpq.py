@@ -18,6 +18,7 @@ import psycopg
 from psycopg import pq
 
 from fdwsh.remote import errors as rerr
+from fdwsh.remote.params import password_not_requested
 
 POLL = pq.PollingStatus
 BAD = pq.ConnStatus.BAD
@@ -91,11 +92,16 @@ def _poll_connect(pgconn: pq.PGconn, server_name: str) -> None:
             raise rerr.could_not_connect(server_name, message)
 
 
-def connect_pgconn(conninfo: str, server_name: str) -> pq.PGconn:
-    """A new nonblocking libpq connection, or postgres_fdw's ``could not connect`` error."""
+def connect_pgconn(conninfo: str, server_name: str, *, require_password: bool = False
+                   ) -> pq.PGconn:
+    """A new nonblocking libpq connection, or postgres_fdw's ``could not connect`` error;
+    with ``require_password``, the server must have asked for the password
+    (PQconnectionUsedPassword, see fdwsh.remote.params)."""
     pgconn = pq.PGconn.connect_start(conninfo.encode())
     try:
         _poll_connect(pgconn, server_name)
+        if require_password and not pgconn.used_password:
+            raise password_not_requested()
     except BaseException:
         pgconn.finish()
         raise

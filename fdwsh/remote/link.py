@@ -81,11 +81,16 @@ class RemoteConnection(Wire):
         self._scan_guard = False
         self._guarding = False
         self._type_names: dict[tuple[int, int], str] = {}
+        #: The mapping says ``password_required 'true'`` (checked again on a reconnect).
+        self.require_password = False
 
     @classmethod
-    def open(cls, server_name: str, conninfo: str) -> RemoteConnection:
-        """Connect and pin the session settings."""
-        conn = cls(server_name, conninfo, connect_pgconn(conninfo, server_name))
+    def open(cls, server_name: str, conninfo: str, *, require_password: bool = False
+             ) -> RemoteConnection:
+        """Connect and pin the session settings (``require_password``: see connect_pgconn)."""
+        conn = cls(server_name, conninfo, connect_pgconn(conninfo, server_name,
+                                                         require_password=require_password))
+        conn.require_password = require_password
         try:
             conn._configure()
         except BaseException:
@@ -99,7 +104,8 @@ class RemoteConnection(Wire):
     def _reopen(self) -> None:
         """Replace a dead wire by a new one (only at depth 0, nothing to lose)."""
         self._pg.finish()
-        self._attach(connect_pgconn(self.conninfo, self.server_name))
+        self._attach(connect_pgconn(self.conninfo, self.server_name,
+                                    require_password=self.require_password))
         self.broken, self._abandoned, self._active = False, False, None
         self.xact_depth, self.implicit, self._scan_guard = 0, False, False
         self._configure()

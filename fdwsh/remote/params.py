@@ -14,8 +14,14 @@ Whatever is not given falls to libpq's defaults and environment (``PGHOST``, ``P
 does for postgres_fdw inside the server.  In particular no password is made up: without a
 ``password`` option libpq reads ``~/.pgpass`` (or ``$PGPASSFILE``, or the server's ``passfile``).
 
-postgres_fdw refuses a non-superuser whose mapping has no password (``password_required``); the
-local fdwsh user owns the catalog and counts as a superuser, so that check is not made here.
+``password_required``: postgres_fdw makes a non-superuser's connection carry the mapping's own
+password, and the server must really ask for it, unless a superuser set ``password_required
+'false'``.  The local fdwsh user owns the catalog and counts as a superuser, so without the
+option nothing is checked; a mapping that says ``password_required 'true'`` opts into the
+non-superuser rules (a shared catalog can insist that no connection rides on the machine's
+``trust``/``peer`` authentication, ``~/.pgpass`` or ``$PGPASSWORD``): :func:`connection_params`
+refuses a mapping without a non-empty ``password`` (check_conn_params()) and
+:func:`fdwsh.remote.libpq.connect_pgconn` a connection the server let in without asking for it.
 
 The string is built by ``psycopg.conninfo.make_conninfo`` (quoting is libpq's, never ours);
 psycopg is imported only when a string is actually built.
@@ -25,9 +31,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-from fdwsh.catalog.options import SERVER, VALID_OPTIONS
+from fdwsh.catalog.options import SERVER, VALID_OPTIONS, parse_boolean_option
+from fdwsh.errors import FdwshError
 
 DEFAULT_APPLICATION_NAME = "fdwsh"
+PROHIBITED = "2F003"  # ERRCODE_S_R_E_PROHIBITED_SQL_STATEMENT_ATTEMPTED
 CLIENT_ENCODING = "UTF8"
 
 #: Options of postgres_fdw itself (option.c's non-libpq entries): never passed to libpq.
@@ -62,7 +70,27 @@ def connection_params(server_options: Options, mapping_options: Options, *,
             params[name] = value
     params["fallback_application_name"] = application_name
     params["client_encoding"] = CLIENT_ENCODING
+    if password_required(mapping_options) and not params.get("password"):
+        raise FdwshError("password is required", sqlstate=PROHIBITED,
+                         detail="Non-superusers must provide a password in the user mapping.")
     return params
+
+
+def password_required(mapping_options: Options) -> bool:
+    """Whether the mapping opted into postgres_fdw's non-superuser password rules (see the
+    module docstring): ``password_required 'true'`` given explicitly."""
+    value = option_value(list(mapping_options), "password_required")
+    return value is not None and parse_boolean_option("password_required", value)
+
+
+def password_not_requested() -> FdwshError:
+    """connect_pg_server()'s error when the server let a password-required mapping in without
+    asking for the password."""
+    return FdwshError("password is required", sqlstate=PROHIBITED,
+                      detail="Non-superuser cannot connect if the server does not request a "
+                             "password.",
+                      hint="Target server's authentication method must be changed or "
+                           "password_required=false set in the user mapping attributes.")
 
 
 def build_conninfo(server_options: Options, mapping_options: Options, *,

@@ -32,9 +32,10 @@ class PassThrough:
         self.conn = conn
 
     @classmethod
-    def open(cls, server_name: str, conninfo: str) -> PassThrough:
-        return cls(server_name, RemoteConnection(server_name, conninfo,
-                                                 connect_pgconn(conninfo, server_name)))
+    def open(cls, server_name: str, conninfo: str, *, require_password: bool = False
+             ) -> PassThrough:
+        pgconn = connect_pgconn(conninfo, server_name, require_password=require_password)
+        return cls(server_name, RemoteConnection(server_name, conninfo, pgconn))
 
     def identity(self) -> tuple[str, str]:
         """The database and user the session runs as."""
