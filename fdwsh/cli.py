@@ -11,15 +11,17 @@ import getpass
 import os
 import sys
 from pathlib import Path
-from typing import Annotated, Any, Optional
+from typing import TYPE_CHECKING, Annotated, Any, Optional
 
-import click
 import typer
 import typer.core
 
 from fdwsh import __version__
 from fdwsh.errors import FatalError
 from fdwsh.settings import Settings
+
+if TYPE_CHECKING:  # typer runs on its bundled click (typer._click); importing click costs 12 ms
+    import click
 
 EXIT_FAILURE = 1
 
@@ -117,7 +119,9 @@ def _current_context() -> Any:
     """The running command's context: typer >= 0.29 runs on its own bundled copy of click."""
     try:
         from typer._click.globals import get_current_context
-    except ImportError:
+    except ImportError:  # an older typer on the real click
+        import click
+
         get_current_context = click.get_current_context
     return get_current_context()
 
