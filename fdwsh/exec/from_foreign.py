@@ -151,11 +151,11 @@ class ForeignScan:
 
     def _reader(self, index: int) -> Callable[[str], Any]:
         """The declared type's input function for column ``index`` (errors name the column)."""
-        from fdwsh.exec.values import parse_input
+        from fdwsh.exec.values import input_function
         from fdwsh.types.convert import naming_column
 
         oid, typmod = self.columns[index].type, self.columns[index].typmod
-        return naming_column(lambda text: parse_input(oid, text, typmod, REMOTE),
+        return naming_column(input_function(oid, typmod, REMOTE),
                              self.table.columns[index].name, self.alias)
 
 

@@ -66,6 +66,9 @@ class AggCall:
     def __init__(self, node: Aggref, ctx: EvalContext) -> None:
         self.spec: Aggregate = build_aggregate(node.func, [a.type for a in node.args], ctx)
         self.args = [_compile(a, ctx) for a in node.args]
+        #: The input slot of a lone column argument (None: an expression or none).
+        self.slot = node.args[0].index if len(node.args) == 1 and \
+            type(node.args[0]) is ir.Var else None
         self.filter = _compile(node.filter, ctx) if node.filter is not None else None
         self.distinct = node.distinct
         self.order = [_compile(o.expr, ctx) for o in node.order]
@@ -95,6 +98,28 @@ class AggCall:
             state.append(values + tuple(o(row) for o in self.order))
             return state
         return self.spec.step(state, *values)
+
+    def stepper(self) -> Callable[[Any, Row], Any]:
+        """:meth:`accumulate` specialised once for this call: without FILTER, DISTINCT or
+        ORDER BY and with at most one argument (most calls), the checks it makes per row
+        are settled here, and a column argument is read straight from its slot."""
+        if self.filter is not None or self.collect or len(self.args) > 1:
+            return self.accumulate
+        step, strict = self.spec.step, self.spec.strict
+        if not self.args:
+            return lambda state, row: step(state)
+        (arg,) = self.args
+        if self.slot is not None:
+            slot = self.slot
+            if strict:
+                return lambda state, row: state if row[slot] is None else step(state, row[slot])
+            return lambda state, row: step(state, row[slot])
+        if strict:
+            def strict_step(state: Any, row: Row) -> Any:
+                value = arg(row)
+                return state if value is None else step(state, value)
+            return strict_step
+        return lambda state, row: step(state, arg(row))
 
     def finish(self, state: Any) -> Any:
         if not self.collect:
@@ -171,7 +196,7 @@ class GroupedSelect:
     def _aggregate(self, source_rows: Iterable[Row], test: Callable[[Row], Any] | None,
                    key_fns: list[Callable[[Row], Any]], calls: list[AggCall],
                    hashers: list[Callable[[list[Any]], Any]]) -> list[Row]:
-        rows = (row for row in source_rows if test is None or test(row))
+        rows = source_rows if test is None else (row for row in source_rows if test(row))
         return [out for index, table in hash_groups(rows, key_fns, calls, hashers, self.stats)
                 for out in self._emit(self.sets[index], table, calls)]
 
@@ -187,9 +212,21 @@ class GroupedSelect:
 
 
 def _set_hasher(keys: list[ir.Expr], gset: GroupingSet) -> Callable[[list[Any]], Any]:
+    """The hash key of a group of the set from the values of all grouping expressions."""
     members = sorted(set(gset))
-    key = row_key_function([keys[i].type for i in members])
-    return lambda values: key(tuple(values[i] for i in members))
+    types = [keys[i].type for i in members]
+    key = row_key_function(types)  # raises for a type without an equality
+    if not all(_hashes_as_is(t) for t in types):
+        return lambda values: key(tuple(values[i] for i in members))
+    if members == list(range(len(keys))):  # the common case: the values are the key
+        return tuple
+    return lambda values: tuple(values[i] for i in members)
+
+
+def _hashes_as_is(oid: int) -> bool:
+    """Whether values of ``oid`` that are equal are equal Python values (row_key_function
+    would leave them as they are)."""
+    return sort_key(oid if oid != ir.UNKNOWN_OID else ir.TEXT_OID) is None
 
 
 def _grouping_value(refs: tuple[int, ...], members: set[int]) -> int:

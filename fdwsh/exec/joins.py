@@ -83,6 +83,9 @@ def _probe(kind: str, outer: Iterable[Row], build: list[Row],
            outer_key: Callable[[Row], Any], inner_key: Callable[[Row], Any], match: Match,
            widths: tuple[int, int]) -> Iterator[Row]:
     """The in-memory hash join of the streamed ``outer`` rows with ``build``."""
+    if kind == INNER and match is None:
+        yield from _probe_inner(outer, build, outer_key, inner_key)
+        return
     table: dict[Any, list[int]] = {}
     for i, row in enumerate(build):
         key = inner_key(row)
@@ -104,6 +107,27 @@ def _probe(kind: str, outer: Iterable[Row], build: list[Row],
             yield left + right_nulls
     if matched is not None:
         yield from _unmatched_right(build, matched, widths[0])
+
+
+def _probe_inner(outer: Iterable[Row], build: list[Row], outer_key: Callable[[Row], Any],
+                 inner_key: Callable[[Row], Any]) -> Iterator[Row]:
+    """The common case without the bookkeeping of outer joins and filters: an inner join on
+    its keys alone, the table holding the rows themselves."""
+    table: dict[Any, list[Row]] = {}
+    for row in build:
+        key = inner_key(row)
+        if key is not None:
+            found = table.get(key)
+            if found is None:
+                table[key] = [row]
+            else:
+                found.append(row)
+    get = table.get
+    for left in outer:
+        key = outer_key(left)
+        if key is not None:
+            for right in get(key, ()):
+                yield left + right
 
 
 #: Recursion depth past which a partition that still does not fit is joined in memory (its
@@ -259,16 +283,19 @@ def _hashed(ctx: EvalContext, kind: str, left: Node, right: Node, keys: list[Has
     lkeys = [compile_expr(fold_constants(k.left, ctx), ctx) for k in keys]
     rkeys = [compile_expr(fold_constants(k.right, ctx), ctx) for k in keys]
     pad = (None,) * right.offset
+    fast_rkey = _slot_key(keys, "right", right.offset)
 
     def hashed(prefix: Row) -> Iterator[Row]:
         match = _matcher(test, prefix)
         lrows, rrows = left.rows(prefix), right.rows(prefix + (None,) * left.width)
+        lkey = _slot_key(keys, "left", len(prefix)) if fast_rkey is not None else None
+        rkey = fast_rkey if lkey is not None else None
+        if lkey is None or rkey is None:  # both sides' keys must have one shape
+            def lkey(row: Row) -> Any:
+                return normal([fn(prefix + row) for fn in lkeys])
 
-        def lkey(row: Row) -> Any:
-            return normal([fn(prefix + row) for fn in lkeys])
-
-        def rkey(row: Row) -> Any:
-            return normal([fn(pad + row) for fn in rkeys])
+            def rkey(row: Row) -> Any:
+                return normal([fn(pad + row) for fn in rkeys])
         if not swap:
             return hash_join(kind, lrows, rrows, lkey, rkey, match, widths, stats)
         back = None if match is None else (lambda r, left_row: match(left_row, r))
@@ -415,6 +442,25 @@ def key_normaliser(ops: list[Operator]) -> Callable[[list[Any]], Any]:
             out.append(_freeze(k(v) if k else v))
         return tuple(out)
     return normal
+
+
+def _slot_key(keys: list[HashKey], side: str, offset: int) -> Callable[[Row], Any] | None:
+    """A side's key function read straight from its row's slots, where every key of that
+    side is a column (None otherwise: the compiled expressions run on the combined row).
+    Both sides of a join then get keys of one shape (the value itself for one key, else a
+    tuple), equal exactly when :func:`key_normaliser`'s would be."""
+    exprs = [getattr(k, side) for k in keys]
+    if not all(isinstance(e, ir.Var) and e.index >= offset for e in exprs):
+        return None
+    slots = [e.index - offset for e in exprs]
+    norms = [None if k.op.left != k.op.right else sort_key(k.op.left) for k in keys]
+    if len(slots) == 1:
+        (slot,), (norm,) = slots, norms
+        if norm is None:
+            return lambda row: row[slot]  # None for NULL: no match, as normal() gives
+        return lambda row: None if row[slot] is None else _freeze(norm(row[slot]))
+    normal = key_normaliser([k.op for k in keys])
+    return lambda row: normal([row[s] for s in slots])
 
 
 def _freeze(value: Any) -> Any:

@@ -89,14 +89,14 @@ class RemoteFragment:
         return conn.stream(self.sql, fetch_size=self.plan.fetch_size)
 
     def _fetch(self, services: Any) -> Iterator[Row]:
-        from fdwsh.exec.values import parse_input
+        from fdwsh.exec.values import input_function
 
         stream, self._stream = self._stream or self._start(services), None
         assert self.columns is not None
-        types = [(c.type, c.typmod) for c in self.columns]
+        readers = [input_function(c.type, c.typmod, REMOTE) for c in self.columns]
         for remote in stream:
-            yield tuple(None if text is None else parse_input(oid, text, typmod, REMOTE)
-                        for (oid, typmod), text in zip(types, remote))
+            yield tuple([None if text is None else read(text)
+                         for read, text in zip(readers, remote)])
 
 
 def run_remotely(an: Analyzer, stmt: ast.SelectStmt, resolve_unknowns: bool = True,

@@ -45,6 +45,7 @@ def _groups(rows: Iterable[Row], key_fns: list[Callable[[Row], Any]],
     spill: SpillDir | None = None
     parts: list[list[SpillFile]] = []
     count = 0
+    steps = list(enumerate(_stepper(c) for c in calls))
     try:
         for row in rows:
             values = [fn(row) for fn in key_fns]
@@ -61,8 +62,8 @@ def _groups(rows: Iterable[Row], key_fns: list[Callable[[Row], Any]],
                         count = partition_count(meter.bytes, meter.limit)
                         parts = [[spill.new_file() for _ in range(count)] for _ in tables]
                 states = entry[1]
-                for i, call in enumerate(calls):
-                    states[i] = call.accumulate(states[i], row)
+                for i, step in steps:
+                    states[i] = step(states[i], row)
         if stats is not None:
             stats.memory_kb = max(stats.memory_kb, meter.peak_kb)
         for (index, _), table in zip(hashers, tables):
@@ -73,6 +74,12 @@ def _groups(rows: Iterable[Row], key_fns: list[Callable[[Row], Any]],
     finally:
         if spill is not None:
             spill.close()
+
+
+def _stepper(call: Accumulator) -> Callable[[Any, Row], Any]:
+    """The call's accumulate function, specialised where it can be (hashagg.AggCall)."""
+    stepper = getattr(call, "stepper", None)
+    return stepper() if stepper is not None else call.accumulate
 
 
 def _partitions(spill: SpillDir, parts: list[list[SpillFile]],

@@ -51,6 +51,13 @@ def parse_input(oid: int, text: str, typmod: int, settings: Any) -> Any:
     return _io(oid)[0](text, typmod, settings)
 
 
+def input_function(oid: int, typmod: int, settings: Any) -> Callable[[str], Any]:
+    """:func:`parse_input` for one column, its type's function looked up once (the reader of
+    a column of remote rows, called once per value)."""
+    parse = _io(oid)[0]
+    return lambda text: parse(text, typmod, settings)
+
+
 def format_output(oid: int, value: Any, settings: Any) -> str:
     """The type's output function: the text psql would show for ``value``."""
     return _io(oid)[1](value, settings)
