@@ -18,9 +18,11 @@ Contract:
   list gets its DEFAULT, evaluated locally for each row (:mod:`fdwsh.exec.copy_defaults`),
   else NULL.  A stored generated column is not in the data nor sent (postgres_fdw sends
   DEFAULT for it), and naming one is PostgreSQL's ``column "g" is a generated column``.
-- Local NOT NULL is not checked (PostgreSQL does not check constraints of foreign tables); the
-  remote table's own constraints and types apply, and its errors come back as postgres_fdw
-  reports them: the remote SQL, then the local line (:mod:`fdwsh.exec.copy_records`).
+- A NULL in a column declared NOT NULL is refused here with PostgreSQL's message for a local
+  table and the data line as CONTEXT (:mod:`fdwsh.exec.dml_notnull`; PostgreSQL itself does
+  not check a foreign table's constraints; binary data is not checked); the remote table's own
+  constraints and types apply too, and its errors come back as postgres_fdw reports them: the
+  remote SQL, then the local line (:mod:`fdwsh.exec.copy_records`).
 - Ctrl-C ends the remote COPY (``COPY from stdin failed: canceled by user``) and, as in psql,
   stops reading the data there.
 - ``WHERE`` keeps the rows its condition is true for (:mod:`fdwsh.exec.copy_where`).
@@ -41,6 +43,7 @@ from fdwsh.exec.copy import check_forced
 from fdwsh.exec.copy_format import remote_line
 from fdwsh.exec.copy_options import CopyOptions, parse_copy_options
 from fdwsh.exec.copy_where import Keep, where_filter
+from fdwsh.exec.dml_notnull import NotNullViolation
 from fdwsh.exec.truncate import find_table
 from fdwsh.output.result import Result
 
@@ -124,6 +127,7 @@ def _run(stmt: ast.CopyStmt, table: ForeignTable, columns: list[ForeignColumn],
     reader = RecordReader(table.name, columns, opts, ctx.gucs,
                           lambda: bool(ctx.copy.end_marker_seen))
     defaults = default_makers(stmt, [c for c in table.columns if c not in columns], ctx)
+    keep = _not_null_kept(stmt, table, ctx, reader, keep)
     conn = ctx.remote().get(table.server)  # connected first, as BeginForeignInsert does
     with progress(ctx.copy) as advance:
         rows = reader.rows(lines, advance)
@@ -134,11 +138,37 @@ def _run(stmt: ast.CopyStmt, table: ForeignTable, columns: list[ForeignColumn],
             tag = copy_in(conn, remote_copy_sql(table),
                           _chunks(itertools.chain([first], rows), columns, table, defaults,
                                   keep, reader.note_sent))
+        except NotNullViolation:
+            raise
         except FdwshError as err:
             err.context = reader.local_context(err.context)
             raise
     conn.modified = True
     return int(tag.split()[-1]) if tag.startswith("COPY ") else reader.count
+
+
+def _not_null_kept(stmt: ast.CopyStmt, table: ForeignTable, ctx: Any, reader: Any,
+                   keep: Keep | None) -> Keep | None:
+    """``keep`` (the WHERE) followed by the local NOT NULL check of each kept row
+    (:mod:`fdwsh.exec.dml_notnull`), whose error names the data line."""
+    from fdwsh.exec.dml_notnull import text_checker
+    from fdwsh.exec.dml_target import resolve_target
+
+    target = resolve_target(stmt, ctx)
+    check = text_checker(target, ctx, [i for i, c in enumerate(table.columns) if not c.generated])
+    if check is None:
+        return keep
+
+    def kept(row: list[str | None]) -> bool:
+        if keep is not None and not keep(row):
+            return False
+        try:
+            check(row)
+        except NotNullViolation as err:
+            err.context = reader.line_context()
+            raise
+        return True
+    return kept
 
 
 def remote_copy_sql(table: ForeignTable, options: tuple[ast.DefElem, ...] | None = None

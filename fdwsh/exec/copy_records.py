@@ -118,6 +118,11 @@ class RecordReader:
             advance(len(more) + 1)
             line = f"{line}\n{more}"
 
+    def line_context(self) -> str:
+        """``COPY ft, line n: "…"`` of the current row (a row refused here)."""
+        lineno, line = self.current
+        return f'COPY {self.relname}, line {lineno}: "{_display(line)}"'
+
     def note_sent(self) -> None:
         """The current row goes to the remote server."""
         self.sent_lines.append(self.current)

@@ -37,6 +37,7 @@ from pglast.stream import RawStream
 
 from fdwsh.errors import FdwshError, FeatureNotSupported
 from fdwsh.exec.dml_generated import check_inserted
+from fdwsh.exec.dml_notnull import checked_rows
 from fdwsh.exec.dml_literals import literal_sink, rewrite_literals
 from fdwsh.exec.dml_returning import Returning, command_result, prepare_returning
 from fdwsh.exec.dml_relay import relayed_rows
@@ -117,8 +118,9 @@ def plan_insert(stmt: ast.InsertStmt, ctx: Any) -> InsertPlan:
     if source is not None:
         plan.shipped, plan.remote_columns = source.tree, source.columns
     else:
-        plan.rows = _sent(target, relayed_rows(stmt, target, listed, ctx) or _texts(
-            target, local_rows(stmt, target, listed, ctx)))
+        rows = relayed_rows(stmt, target, listed, ctx) or _texts(
+            target, local_rows(stmt, target, listed, ctx))
+        plan.rows = _sent(target, checked_rows(target, rows, ctx))
     plan.on_conflict = _on_conflict(stmt)
     plan.returning = prepare_returning(stmt.returningClause, target, ctx)
     if source is None and stmt.selectStmt is not None and not stmt.selectStmt.valuesLists:
@@ -296,6 +298,7 @@ def _run_shipped(conn: Any, plan: InsertPlan, stmt: ast.InsertStmt, ctx: Any) ->
     assert plan.shipped is not None
     sql = plan.remote_insert(plan.shipped, plan.remote_columns)
     try:
+        _probe_shipped(conn, plan, ctx)
         return send(conn, sql, [], plan.returning)
     except FdwshError as err:
         if not err.sqlstate.startswith(("42", "22")):
@@ -303,3 +306,28 @@ def _run_shipped(conn: Any, plan: InsertPlan, stmt: ast.InsertStmt, ctx: Any) ->
         listed = _listed_columns(stmt, plan.target)
         check_types(stmt, plan.target, listed, ctx)
         raise
+
+
+def _probe_shipped(conn: Any, plan: InsertPlan, ctx: Any) -> None:
+    """NOT NULL of the rows the remote computes: its first row with NULL in a NOT NULL column
+    is asked for first (a non-null literal needs no asking)."""
+    from fdwsh.exec.dml_notnull import may_be_null, probe, required, run_probe
+
+    target, names = plan.target, plan.remote_columns
+    checked = set(required(target))
+    by_name = {c.column.remote_name: i for i, c in enumerate(target.columns)}
+    order = [by_name[n] for n in names]
+    items = plan.shipped.targetList if plan.shipped is not None else ()
+    literal = len(items) == len(names) and not any(
+        isinstance(t.val, ast.ColumnRef) and isinstance(t.val.fields[-1], ast.A_Star)
+        for t in items)
+    values = [ast.ColumnRef(fields=(ast.String(sval="fdwsh_src"), ast.String(sval=f"c{k}")))
+              for k in range(len(names))]
+    tested = [values[k] for k, i in enumerate(order)
+              if i in checked and (not literal or may_be_null(items[k].val))]
+    if not tested:
+        return
+    source = ast.RangeSubselect(lateral=False, subquery=plan.shipped, alias=ast.Alias(
+        aliasname="fdwsh_src", colnames=tuple(ast.String(sval=f"c{k}")
+                                              for k in range(len(names)))))
+    run_probe(conn, probe(values, tested, (source,)), [], target, order, ctx)

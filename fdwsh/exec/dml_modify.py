@@ -87,9 +87,13 @@ def execute_plan(plan: ModifyPlan, ctx: Any) -> Result:
     check_updatable(plan.target, plan.operation)
     conn = ctx.remote().get(plan.target.table.server)
     if plan.direct is not None:
+        if plan.operation == "update":
+            from fdwsh.exec.dml_notnull import probe_update
+
+            probe_update(conn, plan, ctx)
         count = send(conn, RawStream()(plan.direct), plan.params, plan.returning)
     else:
-        count = _run_located(conn, plan)
+        count = _run_located(conn, plan, ctx)
     conn.modified = True
     tag = f"{plan.verb} {count}"
     if plan.joined:
@@ -203,7 +207,7 @@ def _analyse_locate(stmt: ast.Node, plan: ModifyPlan, ctx: Any, run: bool,
     return rel, coerce
 
 
-def _run_located(conn: Any, plan: ModifyPlan) -> int:
+def _run_located(conn: Any, plan: ModifyPlan, ctx: Any) -> int:
     """Change the located rows by ctid, CHUNK at a time (each target row once)."""
     seen: set[str] = set()
     changes = []
@@ -213,6 +217,10 @@ def _run_located(conn: Any, plan: ModifyPlan) -> int:
             changes.append((row[0], *(fn(row) for fn in plan.coerce)))
             if plan.joined:
                 plan.located.append(row)
+    if plan.operation == "update":
+        from fdwsh.exec.dml_notnull import check_located
+
+        check_located(conn, plan, changes, ctx)
     count = 0
     sql = RawStream()(by_ctid(plan))
     texts = [remote_text(plan.target.columns[i]) for i in plan.sets]

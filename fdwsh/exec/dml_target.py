@@ -2,10 +2,9 @@
 of it: its typed columns, PostgreSQL's assignment coercion of a new value to a column
 (transformAssignedExpr), the ``updatable`` check, and how values travel to the remote.
 
-postgres_fdw checks nothing about the new row locally but the column types: a NULL in a column
-declared NOT NULL is the remote table's business (``INSERT INTO ft VALUES (NULL)`` succeeds
-when the remote column allows NULL, and otherwise fails with the remote's error), so fdwsh
-does the same.  Values are sent as text in the remote session's styles (ISO dates, UTC), as
+postgres_fdw checks nothing about the new row locally but the column types (a NULL in a column
+declared NOT NULL is the remote table's business); fdwsh also checks NOT NULL, as PostgreSQL
+does for a local table (:mod:`fdwsh.exec.dml_notnull`).  Values are sent as text in the remote session's styles (ISO dates, UTC), as
 untyped parameters or array literals cast to the declared types.
 """
 
