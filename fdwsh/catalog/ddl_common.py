@@ -22,6 +22,8 @@ from fdwsh.errors import FdwshError, FeatureNotSupported, UndefinedObject
 
 PUBLIC = "public"
 POSTGRES_FDW_VALIDATOR = "postgres_fdw_validator"
+#: Names a column may not take (PostgreSQL's system attributes).
+SYSTEM_COLUMNS = frozenset({"tableoid", "cmax", "xmax", "cmin", "xmin", "ctid"})
 
 
 def pos(node: object) -> int | None:

@@ -12,8 +12,7 @@ from pglast import ast
 
 from fdwsh.catalog import ddl_depend, objects
 from fdwsh.catalog.context import DdlContext
-from fdwsh.catalog.ddl_common import lookup_table, missing_schema, pos, role_name
-from fdwsh.catalog.ddl_table import SYSTEM_COLUMNS
+from fdwsh.catalog.ddl_common import SYSTEM_COLUMNS, lookup_table, missing_schema, pos, role_name
 from fdwsh.errors import (DuplicateObject, FdwshError, FeatureNotSupported,
                           InvalidParameterValue, SyntaxErr, UndefinedObject)
 

@@ -23,8 +23,9 @@ from pglast.visitors import Visitor
 
 from fdwsh.catalog import objects
 from fdwsh.catalog.context import DdlContext
-from fdwsh.catalog.ddl_common import (apply_options, creation_schema, literal_positions,
-                                      lookup_table, missing_schema, pos, server_validator, warn)
+from fdwsh.catalog.ddl_common import (SYSTEM_COLUMNS, apply_options, creation_schema,
+                                      literal_positions, lookup_table, missing_schema, pos,
+                                      server_validator, warn)
 from fdwsh.catalog.ddl_default import default_text
 from fdwsh.catalog.ddl_generated import cook_generated
 from fdwsh.catalog.options import COLUMN, FOREIGN_TABLE, split_identifiers
@@ -32,7 +33,6 @@ from fdwsh.catalog.store import dump_options
 from fdwsh.errors import FdwshError, FeatureNotSupported, SyntaxErr, UndefinedObject
 from fdwsh.pgtypes import SYSTEM_SCHEMAS, TypeRef, format_type, resolve_type_name
 
-SYSTEM_COLUMNS = frozenset({"tableoid", "cmax", "xmax", "cmin", "xmin", "ctid"})
 SERIAL_TYPES = frozenset({"smallserial", "serial2", "serial", "serial4", "bigserial", "serial8"})
 #: Collations of a PostgreSQL 15 UTF8 database with libc locale C (plus ICU ones, *-x-icu).
 KNOWN_COLLATIONS = frozenset({"default", "C", "POSIX", "ucs_basic", "C.utf8"})
