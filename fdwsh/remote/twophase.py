@@ -26,10 +26,7 @@ the first PREPARE (an undecided prepared transaction).
 
 from __future__ import annotations
 
-import hashlib
 import os
-import secrets
-import socket
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING
@@ -56,6 +53,9 @@ class InDoubt:
 
 def gid_prefix(store: CatalogStore) -> str:
     """``fdwsh_<origin>_``: what every gid of this host and catalog file starts with."""
+    import hashlib  # hashlib, socket and secrets only serve two-phase commits (~5 ms to load)
+    import socket
+
     where = f"{socket.gethostname()}:{os.path.realpath(store.path)}"
     return f"fdwsh_{hashlib.sha1(where.encode()).hexdigest()[:8]}_"
 
@@ -71,6 +71,8 @@ def prepare(written: list[CacheEntry], store: CatalogStore) -> InDoubt:
     """Steps 1–3 of the module docstring; on failure the prepared ones are rolled back."""
     for entry in written:
         _check_supported(entry)
+    import secrets
+
     base = f"{gid_prefix(store)}{os.getpid()}_{secrets.token_hex(4)}"
     in_doubt = InDoubt()
     try:
