@@ -21,11 +21,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from fdwsh.catalog import drift, objects
+from fdwsh.catalog import objects
 from fdwsh.catalog.context import DdlContext
-from fdwsh.catalog.import_defs import RemoteAttribute, group_by_relation
 from fdwsh.catalog.model import ForeignTable, load_table
 from fdwsh.errors import FdwshError, Notice, UndefinedObject
 from fdwsh.meta.describe_cmds import describe_env
@@ -35,10 +34,15 @@ from fdwsh.meta.registry import MetaCall, meta_command
 from fdwsh.output.result import Column, Result
 from fdwsh.txn import InFailedTransaction, TxnState
 
+if TYPE_CHECKING:  # drift and import_defs load pglast's parser and printers: only when run
+    from fdwsh.catalog import drift
+    from fdwsh.catalog.import_defs import RemoteAttribute
+
+    Remote = dict[tuple[int, str, str], list[RemoteAttribute]]
+
 GROUP = "Foreign Tables"
 COLUMNS = [Column("Schema", "name"), Column("Table", "name"), Column("Server", "name"),
            Column("Column", "name"), Column("Difference"), Column("Local"), Column("Remote")]
-Remote = dict[tuple[int, str, str], list[RemoteAttribute]]
 
 
 def selected_tables(call: MetaCall) -> list[ForeignTable]:
@@ -79,6 +83,7 @@ def read_remote(cache: Any, tables: list[ForeignTable],
     """The remote catalog rows of every table's relation, one query per server and schema.
     With ``skip``, a server that fails is reported to it and left out (its id returned);
     without, its error is raised."""
+    from fdwsh.catalog.import_defs import group_by_relation
     from fdwsh.exec.import_schema import remote_attributes
 
     wanted: dict[tuple[int, str], set[str]] = {}
@@ -129,6 +134,8 @@ def _listing(found: list[drift.Difference], title: str) -> Result:
               help="compare foreign tables with their remote tables\n"
                    "(\\drift SERVER name: the tables of one server)", group=GROUP)
 def cmd_drift(call: MetaCall) -> Result:
+    from fdwsh.catalog import drift
+
     found = [d for t, columns in _compared(call, _warn(call))
              for d in drift.differences(t, columns)]
     return _listing(found, "Drift of foreign tables")
@@ -138,6 +145,8 @@ def cmd_drift(call: MetaCall) -> Result:
               help="re-declare foreign tables that differ from their remote tables,\n"
                    "keeping local options (\\refresh SERVER name: one server's)", group=GROUP)
 def cmd_refresh(call: MetaCall) -> Result:
+    from fdwsh.catalog import drift
+
     compared = _compared(call)
     session = call.session
     ctx = DdlContext(session.store, session.user, notify=session.notice)
