@@ -109,6 +109,11 @@ def execute(stmt: ast.Node, ctx: StatementContext) -> Result:
         if isinstance(stmt, ast.VariableShowStmt):
             return guc.execute_show(stmt, ctx.gucs)
         return guc.execute_set(stmt, ctx.gucs, ctx.txn.in_block, ctx.notices)
+    if isinstance(stmt, ast.SelectStmt) and stmt.withClause is not None:
+        from fdwsh.exec.dml_ctes import has_modifying, run_modifying
+
+        if has_modifying(stmt):  # WITH d AS (DELETE … RETURNING …) SELECT …
+            stmt = run_modifying(stmt, ctx)
     if isinstance(stmt, ast.SelectStmt) and not _names_relations(stmt):
         from fdwsh.exec.local_query import run_local_select
 
