@@ -84,7 +84,7 @@ class CatalogParticipant(Participant):
         self._store().db.execute(sql)
 
     def begin(self, options: BeginOptions) -> None:
-        self._exec("BEGIN")
+        self._store().begin_block()
 
     def commit(self) -> None:
         self._exec("COMMIT")

@@ -19,6 +19,7 @@ import time
 from pathlib import Path
 
 from tests.conftest import ROOT, fdwsh_env, run_fdwsh
+from tests.pgcluster import Cluster
 
 
 def _shell(catalog: Path, *args: str) -> subprocess.Popen[str]:
@@ -135,3 +136,37 @@ def _known_version() -> int:
     from fdwsh.catalog.migrations import MIGRATIONS
 
     return len(MIGRATIONS)
+
+
+def test_a_block_that_only_read_the_catalog_commits_two_phase_after_another_shell_did(
+        pg: Cluster, catalog: Path) -> None:
+    """The two-phase record is the block's first catalog write: a snapshot another shell's
+    commit made stale must not fail it (scripts/load.py found every concurrent transfer but
+    one failing with "catalog is busy")."""
+    for db in ("tpc_a", "tpc_b"):
+        pg.psql(f"DROP DATABASE IF EXISTS {db} WITH (FORCE)", check=True)
+        pg.create_database(db)
+        pg.psql("CREATE TABLE acc (id int PRIMARY KEY, n int); INSERT INTO acc VALUES (1, 0), "
+                "(2, 0)", db, check=True)
+    ddl = "CREATE EXTENSION postgres_fdw;\n" + "".join(
+        f"CREATE SERVER {s} FOREIGN DATA WRAPPER postgres_fdw OPTIONS (host '{pg.host}', "
+        f"port '{pg.port}', dbname 'tpc_{s}', two_phase_commit 'on');\n"
+        f"CREATE USER MAPPING FOR CURRENT_USER SERVER {s} OPTIONS (user 'postgres');\n"
+        f"CREATE FOREIGN TABLE acc_{s} (id int, n int) SERVER {s} OPTIONS (table_name 'acc');\n"
+        for s in ("a", "b"))
+    assert run_fdwsh("-X", "-q", "-v", "ON_ERROR_STOP=1", input=ddl, catalog=catalog
+                     ).returncode == 0
+    transfer = "UPDATE acc_a SET n = n - 1 WHERE id = {0};\nUPDATE acc_b SET n = n + 1 WHERE id = {0};\n"
+    shell = _shell(catalog)
+    assert shell.stdin is not None and shell.stdout is not None
+    shell.stdin.write("BEGIN;\n" + transfer.format(1))
+    shell.stdin.flush()
+    assert [shell.stdout.readline() for _ in range(3)] == ["BEGIN\n", "UPDATE 1\n", "UPDATE 1\n"]
+    other = run_fdwsh("-X", "-c", "BEGIN", "-c", transfer.format(2), "-c", "COMMIT",
+                      catalog=catalog)
+    assert other.stdout == "BEGIN\nUPDATE 1\nUPDATE 1\nCOMMIT\n"
+    assert shell.communicate("COMMIT;\n", timeout=60)[0] == "COMMIT\n"
+    sums = [pg.psql("SELECT sum(n) FROM acc", db, "-At", check=True).stdout for db in
+            ("tpc_a", "tpc_b")]
+    assert sums == ["-2\n", "2\n"]
+    assert _names(catalog, "SELECT gid FROM prepared_xact") == set()

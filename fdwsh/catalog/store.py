@@ -95,9 +95,38 @@ class CatalogStore:
         finally:
             os.umask(old_umask)
         self.db.row_factory = sqlite3.Row
+        self._changes_at_begin = -1
 
     def close(self) -> None:
         self.db.close()
+
+    def begin_block(self) -> None:
+        """BEGIN of a transaction block: a deferred SQLite transaction, whose first read takes
+        its snapshot and whose first write takes the write lock."""
+        self.db.execute("BEGIN")
+        self._changes_at_begin = self.db.total_changes
+
+    def newest_for_write(self) -> None:
+        """Take the write lock on the newest catalog for a write at the end of a block (the
+        two-phase record), waiting up to the busy timeout.
+
+        A block that has read the catalog holds a snapshot; once another fdwsh commits a
+        change, SQLite refuses any write from that snapshot at once (SQLITE_BUSY_SNAPSHOT),
+        however long it would wait.  So shells committing two-phase transactions side by side
+        failed each other's commits with "catalog is busy".  A block that has not changed the
+        catalog loses nothing by ending its read transaction and starting a write transaction
+        on the newest state; a block that has changed it keeps its transaction (and its lock).
+        """
+        if not self.db.in_transaction or self.db.total_changes != self._changes_at_begin:
+            return
+        self.db.execute("COMMIT")
+        try:
+            self.db.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            self.db.execute("BEGIN")  # the block's ROLLBACK still has a transaction to end
+            if _is_busy(exc):
+                raise busy_error(self.path) from exc
+            raise
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:

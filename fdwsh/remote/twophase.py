@@ -109,6 +109,7 @@ def _check_supported(entry: CacheEntry) -> None:
 
 def _record(store: CatalogStore, in_doubt: InDoubt) -> None:
     """Write the in-doubt set (inside the block's SQLite transaction, or committed now)."""
+    store.newest_for_write()
     now = datetime.now(timezone.utc).isoformat(timespec="seconds")
     rows = [(gid, e.server_id, e.mapping_id, "commit", now) for gid, e in in_doubt.prepared]
     with store.transaction() as db:
