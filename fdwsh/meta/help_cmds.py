@@ -13,7 +13,6 @@ from typing import IO
 from fdwsh.meta import slashhelp
 from fdwsh.meta.registry import MetaCall, MetaSpec, MetaStatus, meta_command
 from fdwsh.meta.slashvars import VARIABLES_HELP
-from fdwsh.meta.sqlhelp import help_sql
 
 #: psql shows the current state after these commands' help: "(currently off)".
 _STATE = {
@@ -125,6 +124,8 @@ def _screen_width(out: IO[str]) -> int:
               help="help on syntax of SQL commands, * for all commands", group="Help")
 def cmd_sql_help(call: MetaCall) -> MetaStatus:
     r"""``\h [TOPIC]``: the rest of the line, trailing blanks and semicolons dropped."""
+    from fdwsh.meta.sqlhelp import help_sql  # every statement's synopsis: only for \h
+
     topic = call.args.rest_of_line().rstrip(" \t\n\r\f\v;")
     _write(call, help_sql(topic or None, _screen_width(call.session.stdout)))
     return MetaStatus.SKIP_LINE

@@ -17,17 +17,40 @@ time (see :mod:`dtcore` for BC dates, infinities and 24:00), :class:`Interval`, 
 
 from __future__ import annotations
 
-from fdwsh.types.arrays import BoundedArray
-from fdwsh.types.convert import convert, converter
-from fdwsh.types.dtcore import INFINITY, NEG_INFINITY, TIME_24, PgDate, PgTimestamp, Time24
-from fdwsh.types.interval import Interval
-from fdwsh.types.json import Jsonb
-from fdwsh.types.registry import TypeIO, canonical_name, resolve, type_io
-from fdwsh.types.settings import REMOTE, StyleSettings, TypeSettings
-from fdwsh.types.tz import Zone, find_zone, offset_zone
+import importlib
+from typing import TYPE_CHECKING, Any
 
+#: Each public name → the submodule defining it.  They are imported on first access (PEP 562):
+#: importing any ``fdwsh.types.X`` runs this file first, and the SET machinery or a DDL
+#: statement needs two small modules, not every type's input and output functions (~10 ms).
+_EXPORTS = {
+    "BoundedArray": "arrays", "convert": "convert", "converter": "convert",
+    "INFINITY": "dtcore", "NEG_INFINITY": "dtcore", "TIME_24": "dtcore", "PgDate": "dtcore",
+    "PgTimestamp": "dtcore", "Time24": "dtcore", "Interval": "interval", "Jsonb": "json",
+    "TypeIO": "registry", "canonical_name": "registry", "resolve": "registry",
+    "type_io": "registry", "REMOTE": "settings", "StyleSettings": "settings",
+    "TypeSettings": "settings", "Zone": "tz", "find_zone": "tz", "offset_zone": "tz",
+}
 __all__ = [
     "BoundedArray", "INFINITY", "Interval", "Jsonb", "NEG_INFINITY", "PgDate", "PgTimestamp",
     "REMOTE", "StyleSettings", "TIME_24", "Time24", "TypeIO", "TypeSettings", "Zone",
     "canonical_name", "convert", "converter", "find_zone", "offset_zone", "resolve", "type_io",
 ]
+
+if TYPE_CHECKING:
+    from fdwsh.types.arrays import BoundedArray
+    from fdwsh.types.convert import convert, converter
+    from fdwsh.types.dtcore import INFINITY, NEG_INFINITY, TIME_24, PgDate, PgTimestamp, Time24
+    from fdwsh.types.interval import Interval
+    from fdwsh.types.json import Jsonb
+    from fdwsh.types.registry import TypeIO, canonical_name, resolve, type_io
+    from fdwsh.types.settings import REMOTE, StyleSettings, TypeSettings
+    from fdwsh.types.tz import Zone, find_zone, offset_zone
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _EXPORTS:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{_EXPORTS[name]}"), name)
+    globals()[name] = value
+    return value
