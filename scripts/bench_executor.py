@@ -23,7 +23,7 @@ postgres_fdw: the Foreign Scan nodes of its EXPLAIN ANALYZE).  Then ``fdwsh -c``
 whole processes (start-up included), the ratio fdwsh / postgres_fdw against its target, and
 fdwsh's peak RSS are reported.  Exit status 1 when an output differs or a target is missed.
 
-    python scripts/bench_executor.py [--rows N] [--repeat K] [--keep]
+    python scripts/bench_executor.py [--rows N] [--repeat K] [--keep] [--only N ...]
 """
 
 from __future__ import annotations
