@@ -110,13 +110,26 @@ def _clipped(text: str) -> str:
 # -- rows the remote computes (a shipped INSERT … SELECT, a direct UPDATE) ----------------------
 
 
-def may_be_null(node: Any) -> bool:
-    """Whether a new value may be NULL: anything but a non-null literal (cast or not)."""
+_STRICT_OPS = {"+", "-", "*", "/", "%", "||"}  # non-null operands give a non-null result
+
+
+def may_be_null(node: Any, not_null: frozenset[str] = frozenset()) -> bool:
+    """Whether a new value may be NULL: anything but a non-null literal, a column of
+    ``not_null`` (declared NOT NULL), or arithmetic of those (cast or not)."""
     from pglast import ast
+    from pglast.enums import A_Expr_Kind
 
     while isinstance(node, ast.TypeCast):
         node = node.arg
-    return not (isinstance(node, ast.A_Const) and not node.isnull)
+    if isinstance(node, ast.A_Const):
+        return bool(node.isnull)
+    if isinstance(node, ast.ColumnRef) and isinstance(node.fields[-1], ast.String):
+        return node.fields[-1].sval not in not_null
+    if (isinstance(node, ast.A_Expr) and node.kind == A_Expr_Kind.AEXPR_OP
+            and len(node.name) == 1 and node.name[0].sval in _STRICT_OPS):
+        return any(side is not None and may_be_null(side, not_null)
+                   for side in (node.lexpr, node.rexpr))
+    return True
 
 
 def probe(values: Sequence[Any], tested: Sequence[Any], from_clause: tuple[Any, ...],
@@ -160,7 +173,9 @@ def probe_update(conn: Any, plan: Any, ctx: Any) -> None:
     tree, target = plan.direct, plan.target
     checked = set(required(target))
     new = {index: item.val for index, item in zip(plan.sets, tree.targetList)}
-    tested = [v for i, v in new.items() if i in checked and may_be_null(v)]
+    declared = frozenset(c.column.remote_name for c in target.columns  # (a FROM item's
+                         if c.column.not_null and not tree.fromClause)  # column may share a name)
+    tested = [v for i, v in new.items() if i in checked and may_be_null(v, declared)]
     if not tested:
         return
     alias = tree.relation.alias.aliasname
