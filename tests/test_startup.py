@@ -15,6 +15,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pexpect
 import pytest
 
 from fdwsh.catalog import ddl
@@ -53,6 +54,23 @@ def run_imports(tmp_path: Path, *args: str, catalog: Path | None = None) -> set[
 def loaded(modules: set[str], *packages: str) -> list[str]:
     """The modules of ``packages`` (a package or any module inside it) that were imported."""
     return sorted(m for m in modules if m in packages or m.startswith(tuple(p + "." for p in packages)))
+
+
+def test_interactive_start_defers_completion(tmp_path: Path) -> None:
+    """The first prompt needs prompt_toolkit and the highlighter; the completer (sqlparse)
+    loads at the first completion, the SQL parser and psycopg with the first statement."""
+    report = tmp_path / "modules.json"
+    env = {**fdwsh_env(tmp_path), "PROMPT_TOOLKIT_NO_CPR": "1", "TERM": "xterm"}
+    child = pexpect.spawn(sys.executable, ["-c", RUNNER, str(report), "-X", "--catalog",
+                                           str(tmp_path / "catalog.db")],
+                          env=env, cwd=str(ROOT), encoding="utf-8", timeout=30)
+    child.expect_exact("=>")
+    child.sendcontrol("d")  # typing would ask for completions
+    child.expect(pexpect.EOF)
+    child.close()
+    modules = set(json.loads(report.read_text())["modules"])
+    assert "prompt_toolkit" in modules
+    assert loaded(modules, "sqlparse", "fdwsh.input.completer", "pglast", "psycopg") == []
 
 
 def test_version_loads_nothing_but_the_command_line(tmp_path: Path) -> None:

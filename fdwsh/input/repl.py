@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 from prompt_toolkit import PromptSession
 from prompt_toolkit.application import get_app
+from prompt_toolkit.completion import Completer, DynamicCompleter
 from prompt_toolkit.enums import DEFAULT_BUFFER
 from prompt_toolkit.filters import Condition, has_focus
 from prompt_toolkit.formatted_text import ANSI
@@ -26,7 +27,6 @@ from prompt_toolkit.key_binding import KeyBindings, KeyPressEvent
 
 from fdwsh import __version__
 from fdwsh.catalog.store import data_dir
-from fdwsh.input.completer import FdwshCompleter, SessionNames
 from fdwsh.input.highlight import StatementLexer, has_meta_command
 from fdwsh.input.prompt import current_prompt
 from fdwsh.input.redact import redact_passwords
@@ -35,6 +35,7 @@ from fdwsh.meta import registry
 from fdwsh.session import EXIT_SUCCESS, InputSource, StopScript, Terminate
 
 if TYPE_CHECKING:
+    from fdwsh.input.completer import SessionNames
     from fdwsh.session import Session
 
 BANNER = f'fdwsh ({__version__})\nType "help" for help.\n\n'
@@ -126,6 +127,8 @@ def history_path(session: Session) -> Path:
 
 def session_names(session: Session) -> SessionNames:
     """The names completion offers, read from the session when a completion is asked for."""
+    from fdwsh.input.completer import SessionNames
+
     def meta_commands() -> list[str]:
         registry.lookup("?")  # loads the command modules
         return ["\\" + name for spec in registry.ORDERED for name in spec.names]
@@ -178,13 +181,23 @@ class Repl:
         self.history = self._open_history()
         self.history_lines: list[str] = []  # psql's history_buf: lines of the pending statement
         self.eof_count = 0
+        self._completion: Completer | None = None  # built at the first completion
         self.prompt_session: PromptSession[str] = PromptSession(
             history=self.history,
             lexer=StatementLexer(self._pending_text),
             key_bindings=_key_bindings(),
-            completer=FdwshCompleter(session_names(session), self._pending_text),
+            completer=DynamicCompleter(self._completer),
             complete_while_typing=True,
         )
+
+    def _completer(self) -> Completer:
+        """The completer, built at the first completion: its SQL lexer (sqlparse) and
+        suggestion tables would otherwise add ~20 ms to every interactive start."""
+        if self._completion is None:
+            from fdwsh.input.completer import FdwshCompleter
+
+            self._completion = FdwshCompleter(session_names(self.session), self._pending_text)
+        return self._completion
 
     def _open_history(self) -> StatementHistory | None:
         try:
