@@ -43,6 +43,15 @@ class FdwshError(Exception):
         self.internal_query = internal_query
 
 
+class StatementTimeout(KeyboardInterrupt):
+    """``statement_timeout`` ran out: raised in the main thread by fdwsh.stmt_timeout's alarm.
+
+    A KeyboardInterrupt, so that every path that stops a statement at Ctrl-C (cancel the remote
+    command, drain or give the connection up, roll back) stops it at the timeout too; only the
+    message differs (:func:`fdwsh.remote.errors.query_canceled`).
+    """
+
+
 class SyntaxErr(FdwshError):
     sqlstate = "42601"
 

@@ -19,7 +19,7 @@ from typing import IO, Any
 
 from fdwsh import __version__, psqltxn
 from fdwsh.catalog.store import CatalogStore, default_catalog_path
-from fdwsh.errors import FatalError, FdwshError, Notice, stack_depth_exceeded
+from fdwsh.errors import FatalError, FdwshError, Notice, StatementTimeout, stack_depth_exceeded
 from fdwsh.input.lines import psql_lines
 from fdwsh.input.scanner import MetaCommand, Scanner
 from fdwsh.meta import registry
@@ -30,14 +30,22 @@ from fdwsh.output.pager import print_paged, wants_pager
 from fdwsh.output.print import print_result
 from fdwsh.output.result import Result
 from fdwsh.output.target import OutputTarget
+from fdwsh.remote.errors import STATEMENT_TIMEOUT, query_canceled
 from fdwsh.remote.xact import RemoteTransactions
 from fdwsh.settings import Settings, Variables
+from fdwsh.stmt_timeout import statement_timeout
 from fdwsh.txn import CatalogParticipant, SettingsParticipant, Transaction
 
 EXIT_SUCCESS = 0
 EXIT_FAILURE = 1
 EXIT_USER = 3  # an error in a script with ON_ERROR_STOP set
 QUERY_CANCELED = "57014"
+
+
+def _timed_out(exc: BaseException) -> bool:
+    """The statement ran out of statement_timeout (no cancel request of the user's)."""
+    return isinstance(exc, StatementTimeout) or (
+        isinstance(exc, FdwshError) and exc.message == STATEMENT_TIMEOUT)
 
 
 class Terminate(Exception):
@@ -379,9 +387,10 @@ class Session:
                                              remote=self.remote, gucs=self.gucs,
                                              variables=self.variables,
                                              copy=CopyChannel(self))
-                result = route.execute(raw.stmt, ctx)
-                self._flush_notices(notices)
-                self.print_result(result)
+                with statement_timeout(self.gucs.statement_timeout_ms):
+                    result = route.execute(raw.stmt, ctx)
+                    self._flush_notices(notices)
+                    self.print_result(result)
                 self._end_remote_statement(ok=True)
             return True
         except FatalError:
@@ -426,13 +435,12 @@ class Session:
         """Any failure of a statement as the one error the user sees (never a traceback)."""
         canceled = isinstance(exc, KeyboardInterrupt) or (
             isinstance(exc, FdwshError) and exc.sqlstate == QUERY_CANCELED)
-        if canceled:  # Ctrl-C: psql reports the cancel request it sent, then the error
-            self.stderr.write("Cancel request sent\n")
+        if canceled and not _timed_out(exc):  # Ctrl-C: psql reports the cancel request it
+            self.stderr.write("Cancel request sent\n")  # sent, then the error
         if isinstance(exc, FdwshError):
             return exc
         if isinstance(exc, KeyboardInterrupt):  # while rows were being printed
-            return FdwshError("canceling statement due to user request",
-                              sqlstate=QUERY_CANCELED)
+            return query_canceled(exc)
         if isinstance(exc, sqlite3.Error):
             return FdwshError(f"catalog error: {exc}", sqlstate="58000")
         if isinstance(exc, RecursionError):  # nested deeper than fdwsh's Python stack

@@ -87,7 +87,8 @@ def test_server_killed_in_the_middle_of_a_copy_ends_with_an_error_and_keeps_noth
         proc.stdin.write(f"{i}\trow {i}\n")
     proc.stdin.write("\\.\nSELECT count(*) FROM items;\n")
     out, _ = proc.communicate(timeout=60)
-    assert re.match(r"fdwsh:<stdin>:400002: ERROR:  (FATAL:  terminating connection due to "
+    assert re.match(r"fdwsh:<stdin>:400002: WARNING:  no connection to the server\n"  # cleanup
+                    r"fdwsh:<stdin>:400002: ERROR:  (FATAL:  terminating connection due to "
                     r"administrator command\n)?(server closed the connection|could not send)",
                     out), out
     assert out.endswith(" count \n-------\n     0\n(1 row)\n\n"), out  # the session goes on

@@ -59,9 +59,9 @@ def run_parallel(jobs: list[Callable[[], None]], conns: list[Any]) -> None:
             done, pending = wait(futures, return_when=FIRST_EXCEPTION)
             if pending:
                 _cancel_until_done(pending, conns)
-        except KeyboardInterrupt:
+        except KeyboardInterrupt as interrupt:
             _cancel_until_done(futures, conns)
-            raise rerr.query_canceled() from None
+            raise rerr.query_canceled(interrupt) from None
     for future in futures:
         future.result()  # the first error, in FROM order
 

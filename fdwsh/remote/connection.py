@@ -214,18 +214,24 @@ class ConnectionCache:
 
     # -- statement and session ends ----------------------------------------------------------
 
-    def end_of_statement(self, ok: bool = True) -> None:
-        """End the statement's implicit remote transactions and close what must not stay open.
+    def end_of_statement(self, ok: bool = True) -> list[RemoteConnection]:
+        """End the statement's implicit remote transactions and close what must not stay open;
+        returns the connections whose implicit transaction was found lost (for the abort
+        cleanup's warning).
 
         Every connection is ended even when one fails; the first failure is raised afterwards.
         """
         first: FdwshError | None = None
+        lost: list[RemoteConnection] = []
         for entry in list(self._entries.values()):
+            conn = entry.conn
+            implicit = conn.xact_depth > 0 and conn.implicit
             try:
-                entry.conn.end_statement(ok)
+                conn.end_statement(ok)
             except FdwshError as err:
                 first = first or err
-            conn = entry.conn
+            if implicit and conn.closed:
+                lost.append(conn)
             stale = entry.invalidated or self._current_fingerprint(entry) != entry.fingerprint
             if conn.closed and _lost_in_transaction(conn):
                 continue  # kept until the block rolls it back (module docstring)
@@ -233,6 +239,7 @@ class ConnectionCache:
                 self._drop(entry)
         if first is not None:
             raise first
+        return lost
 
     def cancel_all(self) -> None:
         """Ask every server to cancel what runs on our connections (safe from another thread)."""

@@ -86,7 +86,7 @@ def copy_in(conn: RemoteConnection, sql: str, chunks: Iterable[bytes]) -> str:
         if isinstance(exc, psycopg.OperationalError) or conn.wire.status == BAD:
             raise conn.lost(None, sql) from None
         if isinstance(exc, KeyboardInterrupt):  # psql ends the COPY "canceled by user"
-            raise _abort(conn, b"canceled by user", sql) or rerr.query_canceled() from None
+            raise _abort(conn, b"canceled by user", sql) or rerr.query_canceled(exc) from None
         _abort(conn, b"COPY aborted by fdwsh", sql)
         raise
     with conn.guard(sql):
@@ -110,7 +110,7 @@ def copy_out(conn: RemoteConnection, sql: str, sink: Callable[[bytes], object]) 
             raise conn.lost(None, sql) from None
         _stop_copy_out(conn)
         if isinstance(exc, KeyboardInterrupt):
-            raise rerr.query_canceled() from None
+            raise rerr.query_canceled(exc) from None
         raise
     with conn.guard(sql):
         return command_tag(conn.collect(sql))

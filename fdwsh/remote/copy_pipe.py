@@ -55,7 +55,7 @@ def copy_between(source: RemoteConnection, copy_out: str, target: RemoteConnecti
             _stop_copy_out(source)
         _abort(target, b"data shipping interrupted", copy_in)
         if isinstance(exc, KeyboardInterrupt):
-            raise rerr.query_canceled() from None
+            raise rerr.query_canceled(exc) from None
         if isinstance(exc, psycopg.OperationalError):
             lost = source if source.wire.status == BAD else target
             raise lost.lost(None, copy_out if lost is source else copy_in) from None

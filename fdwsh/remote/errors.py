@@ -10,7 +10,8 @@ Contract (checked against psql + postgres_fdw 15, see tests/test_remote_failures
   error text (``FATAL:  terminating connection ...``), as postgres_fdw reports it.  The severity
   is always ERROR: postgres_fdw re-raises every remote failure at the local ERROR level.
 - :func:`query_canceled` is the local ``canceling statement due to user request`` (57014) that
-  psql prints when Ctrl-C interrupts a foreign scan.
+  psql prints when Ctrl-C interrupts a foreign scan (``... due to statement timeout`` when the
+  local ``statement_timeout`` did).
 
 This module imports nothing of psycopg: a result is read through its ``error_field(code)`` method
 (libpq's PQresultErrorField), so the psycopg-free parts of fdwsh can use the constructors.
@@ -20,11 +21,12 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from fdwsh.errors import FdwshError, Notice, UndefinedObject
+from fdwsh.errors import FdwshError, Notice, StatementTimeout, UndefinedObject
 
 UNABLE_TO_CONNECT = "08001"   # ERRCODE_SQLCLIENT_UNABLE_TO_ESTABLISH_SQLCONNECTION
 CONNECTION_FAILURE = "08006"  # ERRCODE_CONNECTION_FAILURE
 QUERY_CANCELED = "57014"      # ERRCODE_QUERY_CANCELED
+STATEMENT_TIMEOUT = "canceling statement due to statement timeout"
 
 # libpq's PG_DIAG_* field codes (postgres_ext.h): the byte that tags each ErrorResponse field.
 DIAG_SEVERITY = ord("S")
@@ -99,8 +101,11 @@ def remote_notice(result: ErrorResult) -> Notice:
                   detail=field(DIAG_MESSAGE_DETAIL), hint=field(DIAG_MESSAGE_HINT))
 
 
-def query_canceled() -> FdwshError:
-    """What psql shows when Ctrl-C interrupts a statement: the local cancel, no remote CONTEXT."""
+def query_canceled(interrupt: BaseException | None = None) -> FdwshError:
+    """What psql shows when Ctrl-C interrupts a statement: the local cancel, no remote CONTEXT;
+    for a :class:`~fdwsh.errors.StatementTimeout`, PostgreSQL's statement-timeout cancel."""
+    if isinstance(interrupt, StatementTimeout):
+        return FdwshError(STATEMENT_TIMEOUT, sqlstate=QUERY_CANCELED)
     return FdwshError("canceling statement due to user request", sqlstate=QUERY_CANCELED)
 
 

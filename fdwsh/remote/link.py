@@ -11,8 +11,10 @@ Contract:
   savepoints.  :meth:`begin` opens one explicitly (REPEATABLE READ, or SERIALIZABLE); a command
   or stream run at depth 0 opens one *implicitly*, in the same round trip as the command, which
   :meth:`end_statement` commits (or rolls back).  At depth 0 a connection found dead when its
-  BEGIN is sent is reopened once, silently, as postgres_fdw 14+ does; a connection lost anywhere
-  else raises (SQLSTATE 08006) and stays closed (``broken``): its cache opens a new one.
+  BEGIN is sent is reopened once, silently, as postgres_fdw 14+ does (only when the server never
+  completed that BEGIN: a connection lost while the statement ran is not retried); a connection
+  lost anywhere else raises (SQLSTATE 08006) and stays closed (``broken``): its cache opens a
+  new one.
 - A stream stopped early (:meth:`RemoteResult.close`) is cancelled on the server, which fails the
   remote transaction.  An implicit one held only this statement's reads, so the next command
   replaces it.  In an explicit one every stream runs inside ``SAVEPOINT fdwsh_scan`` (sent in the
@@ -30,13 +32,12 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
-import psycopg
 from psycopg import pq
 
 from fdwsh.quoting import quote_ident, quote_literal
 from fdwsh.remote import errors as rerr
 from fdwsh.remote.libpq import connect_pgconn, session_setup_sql
-from fdwsh.remote.wire import ST, TX, BAD, Results, Step, Wire, command_tag
+from fdwsh.remote.wire import ST, TX, BAD, PipelineLost, Results, Step, Wire, command_tag
 
 if TYPE_CHECKING:
     from fdwsh.remote.fetch import RemoteResult
@@ -51,6 +52,15 @@ ISOLATION_LEVELS = {"repeatable read": "REPEATABLE READ", "serializable": "SERIA
 def _simple_step(sql: str) -> Step:
     """A pipeline step for a parameterless command."""
     return (sql, lambda pg: pg.send_query_params(sql.encode(), None))
+
+
+def _flushed_step(sql: str) -> Step:
+    """A parameterless step whose result the server sends at once (a Flush after it), not
+    with the pipeline's last: so a connection lost later shows that the step completed."""
+    def send(pg: pq.PGconn) -> None:
+        pg.send_query_params(sql.encode(), None)
+        pg.send_flush_request()
+    return (sql, send)
 
 
 class _DeadOnBegin(Exception):
@@ -337,13 +347,18 @@ class RemoteConnection(Wire):
         return groups[len(extra):]
 
     def _begin_pipeline(self, steps: Sequence[Step]) -> list[Results]:
-        begin = _simple_step(BEGIN_SQL.format(ISOLATION_LEVELS[self.implicit_isolation]))
+        begin = _flushed_step(BEGIN_SQL.format(ISOLATION_LEVELS[self.implicit_isolation]))
         try:
             with self.guard(steps[0][0]):
                 try:
                     groups = self.pipeline([begin, *steps])
-                except psycopg.OperationalError:
-                    raise _DeadOnBegin() from None
+                except PipelineLost as lost:
+                    if not lost.completed(0):
+                        raise _DeadOnBegin() from None
+                    # lost while the server ran the steps: no retry, the statement may have
+                    # done something; the transaction it ran in is lost with the connection
+                    self.xact_depth, self.implicit = 1, True
+                    raise
         finally:  # interrupted after the BEGIN ran: that transaction is ours to end
             if not self.closed and self.transaction_status in (TX.INTRANS, TX.INERROR):
                 self.xact_depth, self.implicit = 1, True

@@ -31,7 +31,7 @@ from psycopg import pq
 
 from fdwsh.errors import FdwshError, Notice
 from fdwsh.remote import errors as rerr
-from fdwsh.remote.libpq import wait_socket
+from fdwsh.remote.libpq import _connect_timeout, wait_socket
 
 if TYPE_CHECKING:
     from fdwsh.remote.fetch import RemoteResult
@@ -39,6 +39,7 @@ if TYPE_CHECKING:
 ST = pq.ExecStatus
 BAD = pq.ConnStatus.BAD
 TX = pq.TransactionStatus
+POLL = pq.PollingStatus
 
 #: Seconds to wait for a cancelled command's results before giving the connection up.
 DRAIN_TIMEOUT = 10.0
@@ -55,6 +56,28 @@ def command_tag(results: Sequence[pq.PGresult]) -> str:
     rather than on the final result, so the last one given wins."""
     tags = [rerr.text(r.command_status) for r in results if r.command_status]
     return tags[-1] if tags else ""
+
+
+def _send_cancel(cancel_conn: pq.PGcancelConn, deadline: float) -> None:
+    """PQcancelStart + PQcancelPoll until the server took the request, waiting in poll()."""
+    cancel_conn.start()
+    while (status := cancel_conn.poll()) != POLL.OK:
+        if status == POLL.FAILED:
+            raise psycopg.OperationalError(rerr.chomp(cancel_conn.error_message))
+        if not wait_socket(cancel_conn.socket, status == POLL.WRITING, deadline):
+            raise TimeoutError("cancel request timed out")
+
+
+class PipelineLost(psycopg.OperationalError):
+    """The connection broke in the middle of a pipeline, after the results in ``groups``."""
+
+    def __init__(self, message: str, groups: Sequence[Results]) -> None:
+        super().__init__(message)
+        self.groups = [g for g in groups if g]
+
+    def completed(self, step: int) -> bool:
+        """Step ``step`` (0-based) completed on the server before the connection broke."""
+        return len(self.groups) > step and self.groups[step][-1].status == ST.COMMAND_OK
 
 
 class Wire:
@@ -100,24 +123,34 @@ class Wire:
         """The libpq connection (for :mod:`fdwsh.remote.fetch`)."""
         return self._pg
 
-    def cancel(self) -> None:
+    def cancel(self, deadline: float | None = None) -> None:
         """Ask the server to cancel the running command (thread-safe).
 
         Sent whatever libpq's transaction status says: in pipeline mode (how a stream starts)
         libpq reports "idle" between the pipeline's results while the server is still at work,
         and a cancel that finds nothing running is ignored by the server.
+
+        The request is a connection of its own, which a stalled network stalls too (psql +
+        postgres_fdw 15 then hang in PQcancel): it gives up with TimeoutError at ``deadline``,
+        by default the connection's ``connect_timeout`` (what PQcancelBlocking allows), else
+        :data:`DRAIN_TIMEOUT` from now.
         """
         if self._pg.status == BAD:
             return
+        if deadline is None:
+            deadline = self._cancel_deadline()
         try:
             cancel_conn = self._pg.cancel_conn()
         except (psycopg.NotSupportedError, AttributeError):  # libpq < 17: the old request
             self._pg.get_cancel().cancel()
             return
         try:
-            cancel_conn.blocking()
+            _send_cancel(cancel_conn, deadline)
         finally:
             cancel_conn.finish()
+
+    def _cancel_deadline(self) -> float:
+        return time.monotonic() + (_connect_timeout(self._pg) or DRAIN_TIMEOUT)
 
     def activate(self, result: RemoteResult) -> None:
         """``result`` is now streaming on the wire."""
@@ -140,9 +173,9 @@ class Wire:
             raise rerr.remote_error(None, b"no connection to the server\n", sql, lost=True)
         try:
             yield
-        except KeyboardInterrupt:
+        except KeyboardInterrupt as interrupt:
             self.interrupted()
-            raise rerr.query_canceled() from None
+            raise rerr.query_canceled(interrupt) from None
         except psycopg.OperationalError:
             raise self.lost(None, sql) from None
 
@@ -173,11 +206,13 @@ class Wire:
         A cancel request that reaches the backend between two messages of a pipeline (while
         it reads the next command) is dropped by the server, so it is repeated every
         :data:`CANCEL_RETRY` seconds until the command ends or :data:`DRAIN_TIMEOUT` passes.
+        A cancel request that cannot be sent gives the connection up at once, as postgres_fdw's
+        pgfdw_cancel_query does.
         """
         give_up_at = time.monotonic() + DRAIN_TIMEOUT
         try:
             while True:
-                self.cancel()
+                self.cancel(min(self._cancel_deadline(), give_up_at))
                 try:
                     self.drain(min(time.monotonic() + CANCEL_RETRY, give_up_at))
                     return
@@ -245,14 +280,17 @@ class Wire:
         pg.pipeline_sync()
         self.flush()
         groups: list[Results] = [[]]
-        while (res := self.next_result()) is None or res.status != ST.PIPELINE_SYNC:
-            if res is not None:
-                groups[-1].append(res)
-                if res.error_field(rerr.DIAG_SEVERITY) == b"FATAL":
-                    self._last_words = res.error_message
-            elif pg.status == BAD:  # the sync will never come
-                raise psycopg.OperationalError("connection lost in pipeline")
-            elif groups[-1]:
-                groups.append([])
+        try:
+            while (res := self.next_result()) is None or res.status != ST.PIPELINE_SYNC:
+                if res is not None:
+                    groups[-1].append(res)
+                    if res.error_field(rerr.DIAG_SEVERITY) == b"FATAL":
+                        self._last_words = res.error_message
+                elif pg.status == BAD:  # the sync will never come
+                    raise PipelineLost("connection lost in pipeline", groups)
+                elif groups[-1]:
+                    groups.append([])
+        except psycopg.OperationalError as exc:
+            raise PipelineLost(str(exc), groups) from None
         pg.exit_pipeline_mode()
         return [g for g in groups if g]

@@ -193,14 +193,17 @@ class RemoteTransactions(Participant):
 
     def end_statement(self, ok: bool) -> list[Notice]:
         """End a statement's implicit remote transactions, atomically when it wrote on several
-        servers with two-phase commit enabled; returns the warnings of a second phase."""
+        servers with two-phase commit enabled; returns the warnings of a second phase.  A
+        failed statement's implicit transaction whose connection was lost warns ``no
+        connection to the server`` first, as postgres_fdw's abort cleanup does."""
         cache = self._cache()
         if cache is None:
             return []
         notices: list[Notice] = []
         written = [e for e in cache.in_transaction() if e.conn.implicit and e.conn.modified]
         if not (ok and self.level == 0 and len(written) > 1 and self._wants_two_phase(written)):
-            cache.end_of_statement(ok)
+            for conn in cache.end_of_statement(ok):  # the abort cleanup finds it lost, as in
+                self._lost(conn)  # a block
             return notices
         try:
             in_doubt = _twophase().prepare(written, self._store())
