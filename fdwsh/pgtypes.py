@@ -18,6 +18,7 @@ nothing of fdwsh but the error types, so the catalog and the executor can both u
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -100,7 +101,9 @@ def _load() -> tuple[dict[str, PgType], dict[int, PgType]]:
 _BY_NAME, _BY_OID = _load()
 
 
-def _load_casts() -> dict[tuple[int, int], str]:
+@functools.cache
+def _casts() -> dict[tuple[int, int], str]:
+    """pg_cast, built at the first coercion check (queries on foreign tables need none)."""
     casts: dict[tuple[int, int], str] = {}
     for line in BUILTIN_CASTS.strip().splitlines():
         source, _, targets = line.partition(" = ")
@@ -110,7 +113,6 @@ def _load_casts() -> dict[tuple[int, int], str]:
     return casts
 
 
-_CASTS = _load_casts()
 COERCION_IMPLICIT, COERCION_ASSIGNMENT, COERCION_EXPLICIT = "i", "a", "e"
 _CONTEXT_RANK = {COERCION_IMPLICIT: 0, COERCION_ASSIGNMENT: 1, COERCION_EXPLICIT: 2}
 
@@ -137,7 +139,7 @@ def can_coerce(source: int, target: int, context: str) -> bool:
     if source == target:
         return True
     rank = _CONTEXT_RANK[context]
-    cast = _CASTS.get((source, target))
+    cast = _casts().get((source, target))
     if cast is not None:
         return rank >= _CONTEXT_RANK[cast[0]]
     src, dst = _BY_OID.get(source), _BY_OID.get(target)
