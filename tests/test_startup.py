@@ -136,4 +136,5 @@ def test_foreign_query_loads_no_catalog_ddl_nor_front_end(tmp_path: Path,
                                                            foreign_catalog: Path) -> None:
     modules = run_imports(tmp_path, "-c", "SELECT count(*) FROM ft", catalog=foreign_catalog)
     assert "psycopg" in modules
-    assert loaded(modules, "fdwsh.catalog.ddl_table", "fdwsh.catalog.drift", *FRONT_END) == []
+    assert loaded(modules, "fdwsh.catalog.ddl_table", "fdwsh.catalog.drift", "fdwsh.plan.explain",
+                  *FRONT_END) == []

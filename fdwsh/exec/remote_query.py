@@ -19,13 +19,13 @@ from fdwsh.output.result import Column, Result
 from fdwsh.pgtypes import parse_type, type_by_oid
 from fdwsh.plan.analysis import fold_session_literals, immutable_calls, parse_analysis_error
 from fdwsh.plan.shippable import MIXED_REASON
-from fdwsh.plan.explain import Actual, explain_lines, explain_options
 from fdwsh.plan.query import (Declared, LocalQuery, RemoteQuery, declared_outputs,
                               plan_query)
 from fdwsh.remote.deparse import explain_sql
 from fdwsh.sql.bind import TableLookup
 
 if TYPE_CHECKING:
+    from fdwsh.plan.explain import Actual
     from fdwsh.remote.connection import ConnectionCache
     from fdwsh.remote.fetch import RemoteColumn
 
@@ -114,6 +114,8 @@ def run_explain(stmt: ast.ExplainStmt, lookup: TableLookup, remote: ConnectionCa
         from fdwsh.exec.dml_explain import run_explain_dml
 
         return run_explain_dml(stmt, ctx)
+    from fdwsh.plan.explain import explain_lines, explain_options  # EXPLAIN's own modules
+
     opts = explain_options(stmt)
     started = time.perf_counter()
     plan = _plan(stmt.query, lookup, ctx)
@@ -155,6 +157,8 @@ def _cost_of(conn: object, tree: ast.Node) -> str | None:
 
 def _measure(conn: object, plan: RemoteQuery) -> tuple[Actual, float]:
     """Run the query, discarding rows, timing the first and the last."""
+    from fdwsh.plan.explain import Actual
+
     started = time.perf_counter()
     first_ms = None
     count = 0
