@@ -10,7 +10,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from fdwsh.types import REMOTE, convert, converter, type_io
+from fdwsh.types import REMOTE, converter, type_io
+from fdwsh.types.convert import convert
 from tests.pgcluster import Cluster
 from tests.types_oracle import Oracle, input_mismatches, round_trip_mismatches
 

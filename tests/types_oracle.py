@@ -146,7 +146,7 @@ def round_trip_mismatches(oracle: Oracle, type_name: str, literals: Iterable[str
         oracle.set(**combo)  # type: ignore[arg-type]
         expected = oracle.column(table)
         settings = settings_for(**combo)  # type: ignore[arg-type]
-        from fdwsh.types import convert
+        from fdwsh.types.convert import convert
         for lit, rt, exp in zip(literals, remote_texts, expected):
             if rt is None:
                 continue

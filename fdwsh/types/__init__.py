@@ -6,8 +6,9 @@ Contract (the package's public face):
   function: PostgreSQL's errors, typmods as atttypmod) and ``format(value, settings)`` (what
   psql shows under the session's DateStyle, IntervalStyle, TimeZone, extra_float_digits and
   bytea_output).
-- ``converter(remote_type, declared_type, typmod, settings)`` / ``convert(...)``: remote text
-  (postgres_fdw's pinned styles) → local display text, unchanged when nothing would change.
+- ``converter(remote_type, declared_type, typmod, settings)`` (and ``fdwsh.types.convert.
+  convert(...)``, not exported here: the name is its submodule's): remote text (postgres_fdw's
+  pinned styles) → local display text, unchanged when nothing would change.
 - ``settings`` is any object with :class:`TypeSettings`' attributes (``Gucs`` has them).
 
 Python values: int, Decimal, float, bool, str, bytes, uuid.UUID, datetime.date / datetime /
@@ -24,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 #: importing any ``fdwsh.types.X`` runs this file first, and the SET machinery or a DDL
 #: statement needs two small modules, not every type's input and output functions (~10 ms).
 _EXPORTS = {
-    "BoundedArray": "arrays", "convert": "convert", "converter": "convert",
+    "BoundedArray": "arrays", "converter": "convert",
     "INFINITY": "dtcore", "NEG_INFINITY": "dtcore", "TIME_24": "dtcore", "PgDate": "dtcore",
     "PgTimestamp": "dtcore", "Time24": "dtcore", "Interval": "interval", "Jsonb": "json",
     "TypeIO": "registry", "canonical_name": "registry", "resolve": "registry",
@@ -34,12 +35,12 @@ _EXPORTS = {
 __all__ = [
     "BoundedArray", "INFINITY", "Interval", "Jsonb", "NEG_INFINITY", "PgDate", "PgTimestamp",
     "REMOTE", "StyleSettings", "TIME_24", "Time24", "TypeIO", "TypeSettings", "Zone",
-    "canonical_name", "convert", "converter", "find_zone", "offset_zone", "resolve", "type_io",
+    "canonical_name", "converter", "find_zone", "offset_zone", "resolve", "type_io",
 ]
 
 if TYPE_CHECKING:
     from fdwsh.types.arrays import BoundedArray
-    from fdwsh.types.convert import convert, converter
+    from fdwsh.types.convert import converter
     from fdwsh.types.dtcore import INFINITY, NEG_INFINITY, TIME_24, PgDate, PgTimestamp, Time24
     from fdwsh.types.interval import Interval
     from fdwsh.types.json import Jsonb
