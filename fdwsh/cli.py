@@ -8,6 +8,7 @@ it), else the interactive prompt on a terminal, else a script from standard inpu
 # No ``from __future__ import annotations`` here: typer reads run()'s parameters with
 # typing.get_type_hints, and evaluating 20 stringified annotations costs ~4 ms per start.
 
+import gc
 import getpass
 import os
 import sys
@@ -243,5 +244,14 @@ def _run_rc_file(session: Any) -> None:
 
 
 def main() -> None:
-    """Console-script entry point."""
-    app(prog_name="fdwsh")
+    """Console-script entry point.
+
+    When the run is over (the session closed its connections, catalog and output), what is
+    still alive is moved out of the garbage collector's reach: the interpreter's teardown
+    otherwise runs full collections over the ~50,000 objects of the loaded modules, ~50 ms of
+    every ``fdwsh -c`` (atexit handlers still run).
+    """
+    try:
+        app(prog_name="fdwsh")
+    finally:
+        gc.freeze()
