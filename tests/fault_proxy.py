@@ -20,14 +20,22 @@ simulate a lost server).  Use as a context manager; :meth:`close` stops the thre
 
 from __future__ import annotations
 
+import contextlib
 import select
 import selectors
 import socket
+import sys
 import threading
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from tests.conftest import ROOT, fdwsh_env, run_fdwsh
 
 CHUNK = 65536
+#: What the abort cleanup (postgres_fdw's, and fdwsh's) says of a connection found lost.
+LOST = "WARNING:  no connection to the server\n"
 
 
 @dataclass
@@ -244,14 +252,10 @@ class FaultProxy:
             return
         self._pairs.remove(pair)
         for sock in (pair.client, pair.server):
-            try:
+            with contextlib.suppress(KeyError, ValueError):
                 self._selector.unregister(sock)
-            except (KeyError, ValueError):
-                pass
-            try:
+            with contextlib.suppress(OSError):
                 sock.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
             sock.close()
 
 
@@ -277,3 +281,23 @@ class PipedShell:
     def close(self) -> int | None:
         self.child.sendeof()
         return self.child.wait()
+
+
+def fdwsh_shell(catalog: Path, **env: str) -> PipedShell:
+    """fdwsh on ``catalog`` (local user postgres) as a :class:`PipedShell`."""
+    return PipedShell(fdwsh_command(catalog), {**fdwsh_env(), "PYTHONPATH": str(ROOT), **env})
+
+
+def fdwsh_command(catalog: Path) -> list[str]:
+    return [sys.executable, "-m", "fdwsh", "-X", "-U", "postgres", "--catalog", str(catalog)]
+
+
+def declare_both(pg: Any, oracle_db: str, ddl: str, catalog: Path) -> None:
+    """Run the same postgres_fdw DDL in a fresh oracle database of ``pg`` and in a new fdwsh
+    catalog, so psql + postgres_fdw and fdwsh see the same servers and foreign tables."""
+    pg.psql(f'DROP DATABASE IF EXISTS "{oracle_db}" WITH (FORCE)', check=True)
+    pg.create_database(oracle_db)
+    pg.psql(ddl, oracle_db, "-q", "-v", "ON_ERROR_STOP=1", check=True)
+    made = run_fdwsh("-X", "-q", "-U", "postgres", "-v", "ON_ERROR_STOP=1", input=ddl,
+                     catalog=catalog)
+    assert made.returncode == 0 and not made.stdout, made.stdout

@@ -20,7 +20,8 @@ import pexpect
 import pytest
 
 from tests.conftest import ROOT, fdwsh_env, run_fdwsh
-from tests.fault_proxy import FaultProxy, PipedShell
+from tests.fault_proxy import (LOST, FaultProxy, PipedShell, declare_both, fdwsh_command,
+                               fdwsh_shell)
 from tests.pgcluster import Cluster
 from tests.test_query_interrupt import LINE_READ, PROMPT, plain
 
@@ -52,8 +53,6 @@ CREATE FOREIGN TABLE slow (s text) SERVER s;
 #: Reads every row of ``big`` (random() is not shipped, so the filter runs locally).
 SCAN = "SELECT count(*) FROM big WHERE random() >= 0;"
 #: postgres_fdw's words for a connection the proxy closed (libpq's message).
-#: What the abort cleanup says of a connection found lost (before the statement's error).
-LOST = "WARNING:  no connection to the server\n"
 CLOSED = ("ERROR:  server closed the connection unexpectedly\n\tThis probably means the server "
           "terminated abnormally\n\tbefore or while processing the request.\n")
 
@@ -73,8 +72,7 @@ class Bed:
         return self.pg.psql(sql, ORACLE).stdout
 
     def command(self, *args: str) -> list[str]:
-        return [sys.executable, "-m", "fdwsh", "-X", "-U", "postgres", "--catalog",
-                str(self.catalog), *args]
+        return [*fdwsh_command(self.catalog), *args]
 
     def fdwsh(self, script: str) -> tuple[str, float]:
         started = time.monotonic()
@@ -82,23 +80,17 @@ class Bed:
         return out.stdout, time.monotonic() - started
 
     def shell(self, appname: str = "fdwsh") -> PipedShell:
-        return PipedShell(self.command(), {**fdwsh_env(), "PYTHONPATH": str(ROOT),
-                                           "PGAPPNAME": appname})
+        return fdwsh_shell(self.catalog, PGAPPNAME=appname)
 
 
 @pytest.fixture(scope="module")
 def module_bed(pg: Cluster, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Bed]:
-    for db in (REMOTE, ORACLE):
-        pg.psql(f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)', check=True)
-        pg.create_database(db)
+    pg.psql(f'DROP DATABASE IF EXISTS "{REMOTE}" WITH (FORCE)', check=True)
+    pg.create_database(REMOTE)
     pg.psql(REMOTE_SETUP, REMOTE, "-q", "-v", "ON_ERROR_STOP=1", check=True)
     with FaultProxy(pg.port) as proxy:
-        ddl = FDW_DDL.format(port=proxy.port, db=REMOTE)
-        pg.psql(ddl, ORACLE, "-q", "-v", "ON_ERROR_STOP=1", check=True)
         catalog = tmp_path_factory.mktemp("netf") / "catalog.db"
-        made = run_fdwsh("-X", "-q", "-U", "postgres", "-v", "ON_ERROR_STOP=1", input=ddl,
-                         catalog=catalog)
-        assert made.returncode == 0 and not made.stdout, made.stdout
+        declare_both(pg, ORACLE, FDW_DDL.format(port=proxy.port, db=REMOTE), catalog)
         yield Bed(pg, proxy, catalog)
 
 

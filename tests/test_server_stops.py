@@ -9,7 +9,6 @@ statement, once the server is back, connects again.
 
 from __future__ import annotations
 
-import sys
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -17,8 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, fdwsh_env, run_fdwsh
-from tests.fault_proxy import PipedShell
+from tests.fault_proxy import LOST, PipedShell, declare_both, fdwsh_shell
 from tests.pgcluster import Cluster
 from tests.remote_bed import psql_env
 
@@ -36,7 +34,6 @@ CREATE USER MAPPING FOR CURRENT_USER SERVER s OPTIONS (user 'postgres');
 CREATE FOREIGN TABLE t (id int, v text) SERVER s;
 CREATE FOREIGN TABLE slow (s text) SERVER s;
 """
-LOST = "WARNING:  no connection to the server\n"
 
 
 @dataclass
@@ -50,10 +47,7 @@ class Bed:
 
     def shells(self) -> tuple[PipedShell, PipedShell]:
         """(psql + postgres_fdw, fdwsh), each at the start of a session."""
-        fdwsh = [sys.executable, "-m", "fdwsh", "-X", "-U", "postgres", "--catalog",
-                 str(self.catalog)]
-        return (PipedShell(["psql", "-X"], psql_env(self.pg, ORACLE)),
-                PipedShell(fdwsh, {**fdwsh_env(), "PYTHONPATH": str(ROOT)}))
+        return PipedShell(["psql", "-X"], psql_env(self.pg, ORACLE)), fdwsh_shell(self.catalog)
 
     def restart(self) -> None:
         self.own.stop("immediate")
@@ -65,14 +59,8 @@ def bed(pg: Cluster, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Bed]:
     own = Cluster("fdwsh-stops")
     try:
         own.psql(REMOTE_SETUP, REMOTE, "-q", "-v", "ON_ERROR_STOP=1", check=True)
-        ddl = FDW_DDL.format(port=own.port, db=REMOTE)
-        pg.psql(f'DROP DATABASE IF EXISTS "{ORACLE}" WITH (FORCE)', check=True)
-        pg.create_database(ORACLE)
-        pg.psql(ddl, ORACLE, "-q", "-v", "ON_ERROR_STOP=1", check=True)
         catalog = tmp_path_factory.mktemp("stops") / "catalog.db"
-        made = run_fdwsh("-X", "-q", "-U", "postgres", "-v", "ON_ERROR_STOP=1", input=ddl,
-                         catalog=catalog)
-        assert made.returncode == 0 and not made.stdout, made.stdout
+        declare_both(pg, ORACLE, FDW_DDL.format(port=own.port, db=REMOTE), catalog)
         yield Bed(own, pg, catalog)
     finally:
         own.destroy()
