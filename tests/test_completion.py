@@ -6,6 +6,7 @@ the catalog); the last tests drive the real prompt through a pseudo-terminal.
 
 from __future__ import annotations
 
+import contextlib
 import re
 import sqlite3
 import time
@@ -180,10 +181,8 @@ def _menu(child: pexpect.spawn, text: str, back: int, rows: int) -> list[tuple[s
     screen, found = "", []
     deadline = time.monotonic() + 10
     while len(found) < rows and time.monotonic() < deadline:
-        try:
+        with contextlib.suppress(pexpect.TIMEOUT):
             screen += plain(child.read_nonblocking(100000, timeout=0.2))
-        except pexpect.TIMEOUT:
-            pass
         found = _MENU_ROW.findall(screen)
     child.sendcontrol("c")
     ready(child)
