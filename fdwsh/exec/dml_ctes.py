@@ -21,7 +21,7 @@ from pglast import ast
 from pglast.enums import SetOperation
 from pglast.visitors import Ancestor, Visitor
 
-from fdwsh.errors import FeatureNotSupported
+from fdwsh.errors import FdwshError, FeatureNotSupported
 
 _DML = (ast.InsertStmt, ast.UpdateStmt, ast.DeleteStmt)
 
@@ -116,7 +116,7 @@ def _check_snapshot(stmt: ast.SelectStmt, ctx: Any) -> None:
     for node in read:
         try:
             table = lookup(node)
-        except Exception:  # not a foreign table: the statement's own analysis reports it
+        except FdwshError:  # not a foreign table: the statement's own analysis reports it
             continue
         if table.id in changed:
             raise FeatureNotSupported(
